@@ -1,0 +1,284 @@
+/*
+** connect_bridge.h -- the C interface of Connect.Bridge.
+**
+** Connect.Bridge sends messages into 1C-Connect support-line chats on behalf
+** of a bot (SendMessageLine) and removes keyboards (DropKeyboard), over the
+** 1C-Connect HTTP API (https://push.1c-connect.com).  This header is the
+** whole contract of the native library:
+**
+**     Linux    libconnect_bridge.so
+**     Windows  connect_bridge.dll      (win-x64 and win-x86)
+**
+** The library is self-contained (NativeAOT): the calling machine needs no
+** .NET installation.  C, C++, Delphi, Free Pascal and any other host that can
+** call C functions may use it; native/delphi/ConnectBridge.pas is the Pascal
+** twin of this file.
+**
+** A typical program:
+**
+**     cb_sender *s = cb_sender_create();
+**     cb_set_option(s, CB_OPT_LOGIN, "bot-login");
+**     cb_set_option(s, CB_OPT_PASSWORD, "bot-password");
+**     int status = cb_send_message(s, line_id, user_id, "Здравствуйте!");
+**     if (status < 200 || status > 299) {
+**         char err[512];
+**         cb_last_error(s, err, sizeof err);
+**         fprintf(stderr, "%d: %s\n", status, err);
+**     }
+**     cb_sender_destroy(s);
+**
+** STRINGS.  Every string is NUL-terminated.  The plain functions take UTF-8
+** (const char*); the functions whose names end in "_w" take UTF-16
+** (const uint16_t*: wchar_t on Windows, PWideChar in Delphi).  A string that
+** is not valid UTF-8 (or, for the _w twins, UTF-16 with an unpaired
+** surrogate) is refused with CB_E_INVALID_ARGUMENT; nothing is sent.
+** The library keeps its own copies: the caller's strings may be freed or
+** reused as soon as a call returns.
+**
+** STATUS CODES.  cb_send_message, cb_drop_keyboard and cb_send return the
+** HTTP status when the server answered (200..299 is success; 400, 401, 403
+** and others are the server's refusals), or one of the negative CB_E_* codes
+** when it did not.  The error text of every failure is one line a person can
+** act on, in Russian by default (see CB_OPT_LANGUAGE).  It never contains the
+** password.
+**
+** ERROR TEXT BUFFERS.  cb_last_error, cb_last_error_w and cb_send/cb_send_w
+** copy an error text into a buffer supplied by the caller, by these rules:
+**   - the return value (for cb_last_error*) is the size needed to hold the
+**     whole text including its terminating NUL: in bytes for UTF-8, in
+**     UTF-16 code units for the _w twins.  After a success the text is empty
+**     and the size needed is 1;
+**   - a buffer that is too small receives as much as fits.  A UTF-8 sequence
+**     or a UTF-16 surrogate pair is never split: the copy stops before it;
+**   - whenever the buffer size is greater than 0 the copy is NUL-terminated;
+**   - a size of 0 copies nothing (the buffer may then be NULL): use it to
+**     ask for the size needed;
+**   - a negative size, or a NULL buffer with a size greater than 0, is an
+**     invalid argument (CB_E_INVALID_ARGUMENT).
+**
+** MEMORY.  No memory crosses the boundary except the sender handle (released
+** with cb_sender_destroy) and the static string of cb_version.  The library
+** never frees what the caller allocated and the caller never frees what the
+** library returns.
+**
+** THREADING.  A sender is used by one thread at a time; it may move between
+** threads.  Different senders may be used on different threads at the same
+** time.  All senders share one process-wide HTTP connection pool, so
+** keep-alive connections are reused across calls and across senders.
+** cb_version and cb_send may be called from any thread at any time.
+**
+** ROBUSTNESS.  No function lets an exception or a crash escape.  NULL
+** handles, NULL or badly encoded strings, unknown option ids and negative
+** buffer sizes give CB_E_INVALID_ARGUMENT and an error text.  The functions
+** work whatever the caller's floating-point exception mask (Delphi and Free
+** Pascal unmask FP exceptions by default).  Passing a pointer that is not a
+** live handle (for example one already destroyed) is undefined behaviour,
+** as it is for any C library.
+*/
+#ifndef CONNECT_BRIDGE_H
+#define CONNECT_BRIDGE_H
+
+#include <stdint.h>
+
+/*
+** CB_CALL is the calling convention of every function: __stdcall on 32-bit
+** Windows (the convention of the Windows API, and what Delphi calls
+** "stdcall"), the platform's C convention everywhere else.  Names are
+** exported undecorated on every platform.
+*/
+#if defined(_WIN32) && !defined(_WIN64)
+#  define CB_CALL __stdcall
+#else
+#  define CB_CALL
+#endif
+
+/*
+** CB_API marks the functions as imported from the shared library.  Define
+** CB_STATIC_DECLS before including this header to get plain declarations
+** (for example when the functions are resolved at run time with
+** dlsym/GetProcAddress and only the types are needed).
+*/
+#if defined(CB_STATIC_DECLS)
+#  define CB_API
+#elif defined(_WIN32)
+#  define CB_API __declspec(dllimport)
+#elif defined(__GNUC__) && __GNUC__ >= 4
+#  define CB_API __attribute__((visibility("default")))
+#else
+#  define CB_API
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+** Negative status codes.  Anything >= 0 returned by a send is an HTTP status.
+*/
+#define CB_E_INVALID_ARGUMENT  (-1) /* refused before sending: bad id, empty
+                                       text, bad keyboard, bad option, NULL
+                                       handle, bad encoding... Nothing sent. */
+#define CB_E_CONNECTION_FAILED (-2) /* no connection: DNS, refused, unreachable,
+                                       proxy.  Not delivered. */
+#define CB_E_TIMEOUT           (-3) /* no answer in time.  Delivery unknown. */
+#define CB_E_TLS_FAILURE       (-4) /* TLS or certificate failure.  Not
+                                       delivered. */
+#define CB_E_INTERNAL          (-5) /* unexpected failure inside the library. */
+
+/*
+** Option ids for cb_set_option.  Every value is passed as text.
+*/
+#define CB_OPT_BASE_URL             1  /* default "https://push.1c-connect.com" */
+#define CB_OPT_LOGIN                2
+#define CB_OPT_PASSWORD             3  /* never echoed in any error text */
+#define CB_OPT_TIMEOUT_MS           4  /* decimal milliseconds for the whole call,
+                                          retries included; default "30000" */
+#define CB_OPT_LANGUAGE             5  /* error texts: "ru" (default) or "en" */
+#define CB_OPT_AUTHOR_ID            6  /* UUID of the specialist, "" clears */
+#define CB_OPT_GENERAL_SETTINGS     7  /* "1" / "0"; "" omits the field */
+#define CB_OPT_PROXY_URL            8  /* default: the system proxy */
+#define CB_OPT_PROXY_LOGIN          9
+#define CB_OPT_PROXY_PASSWORD      10
+#define CB_OPT_MAX_RETRIES         11  /* decimal; default "2", "0" disables */
+#define CB_OPT_ALLOW_INSECURE_HTTP 12  /* "1" allows http:// to non-loopback
+                                          hosts; default "0" */
+
+/*
+** Keyboard text formats for cb_set_keyboard and cb_send.
+**
+**   CB_KEYBOARD_JSON  the wire form [[{"text":"A","id":"a"},{"text":"B"}]]
+**                     or the shorthand [["A","B"],["C"]] (mixed allowed);
+**   CB_KEYBOARD_ROWS  one row per line (LF, CRLF or CR), buttons separated
+**                     by '|', e.g. "Да|Нет\nПозвать оператора"; "\|" is a
+**                     literal pipe and "\\" a backslash;
+**   CB_KEYBOARD_AUTO  JSON when the first non-blank character is '[',
+**                     rows otherwise.
+*/
+#define CB_KEYBOARD_AUTO 0
+#define CB_KEYBOARD_JSON 1
+#define CB_KEYBOARD_ROWS 2
+
+/*
+** An opaque sender: credentials, options and an optional keyboard, plus the
+** outcome (status and error text) of the last call made on it.
+*/
+typedef struct cb_sender cb_sender;
+
+/*
+** cb_version -- the library version, e.g. "1.0.0".
+**
+** Returns a static UTF-8 string owned by the library; never NULL, never
+** freed.  Any thread.
+*/
+CB_API const char* CB_CALL cb_version(void);
+
+/*
+** cb_sender_create -- a new sender with default options.
+**
+** Returns a handle owned by the caller, to be released with
+** cb_sender_destroy.  Returns NULL only when memory is exhausted.
+*/
+CB_API cb_sender* CB_CALL cb_sender_create(void);
+
+/*
+** cb_sender_destroy -- releases a sender.  NULL is allowed and ignored.
+** The handle must not be used afterwards, nor be in use on another thread.
+*/
+CB_API void CB_CALL cb_sender_destroy(cb_sender* s);
+
+/*
+** cb_set_option, cb_set_option_w -- sets one option (CB_OPT_*) from text.
+**
+** Returns 0 on success, CB_E_INVALID_ARGUMENT (with an error text) for a
+** NULL handle, an unknown option id, a badly encoded string or a value the
+** option does not accept; the option then keeps its previous value.
+** A success clears the sender's last error.  What a NULL value means is up
+** to the option (for text options it is the same as "").
+*/
+CB_API int CB_CALL cb_set_option  (cb_sender* s, int option, const char* value);
+CB_API int CB_CALL cb_set_option_w(cb_sender* s, int option, const uint16_t* value);
+
+/*
+** cb_set_keyboard, cb_set_keyboard_w -- the keyboard sent with the following
+** messages of this sender, parsed from text in the given format
+** (CB_KEYBOARD_*).  NULL or "" clears it.
+**
+** Returns 0, or CB_E_INVALID_ARGUMENT with an error text naming where the
+** text is wrong (row and button, or JSON position); the keyboard then stays
+** as it was.
+*/
+CB_API int CB_CALL cb_set_keyboard  (cb_sender* s, const char* keyboard, int format);
+CB_API int CB_CALL cb_set_keyboard_w(cb_sender* s, const uint16_t* keyboard, int format);
+
+/*
+** cb_send_message, cb_send_message_w -- sends text to the user of a line
+** (SendMessageLine), with the sender's keyboard, author id and general
+** settings if set.  line_id and user_id are UUIDs in any standard textual
+** form.  Blocks until the server answers, the call fails or the timeout
+** (CB_OPT_TIMEOUT_MS) expires.
+**
+** Returns the HTTP status (200..299 is success) or a negative CB_E_* code.
+** The status and the error text stay available through cb_last_status and
+** cb_last_error until the next call on this sender.
+*/
+CB_API int CB_CALL cb_send_message  (cb_sender* s, const char* line_id,
+                                     const char* user_id, const char* text);
+CB_API int CB_CALL cb_send_message_w(cb_sender* s, const uint16_t* line_id,
+                                     const uint16_t* user_id, const uint16_t* text);
+
+/*
+** cb_drop_keyboard, cb_drop_keyboard_w -- removes the keyboard the user of a
+** line currently sees (DropKeyboard).  Returns like cb_send_message.
+*/
+CB_API int CB_CALL cb_drop_keyboard  (cb_sender* s, const char* line_id,
+                                      const char* user_id);
+CB_API int CB_CALL cb_drop_keyboard_w(cb_sender* s, const uint16_t* line_id,
+                                      const uint16_t* user_id);
+
+/*
+** cb_last_status -- the status of the last call on this sender: the value
+** the last send or drop returned, or 0 / CB_E_INVALID_ARGUMENT after a
+** setter.  0 for a fresh sender.  CB_E_INVALID_ARGUMENT for a NULL handle.
+*/
+CB_API int CB_CALL cb_last_status(const cb_sender* s);
+
+/*
+** cb_last_error, cb_last_error_w -- copies the error text of the last call
+** on this sender into buffer ("" after a success), by the rules of ERROR
+** TEXT BUFFERS above: UTF-8 bytes / UTF-16 units.
+**
+** Returns the size needed including the terminating NUL (>= 1), or
+** CB_E_INVALID_ARGUMENT for a negative size or a NULL buffer with a size
+** greater than 0 (that also becomes the sender's last error).  With a NULL
+** handle it copies the text saying the handle is NULL and returns its size.
+*/
+CB_API int CB_CALL cb_last_error  (const cb_sender* s, char* buffer, int buffer_size);
+CB_API int CB_CALL cb_last_error_w(const cb_sender* s, uint16_t* buffer, int buffer_chars);
+
+/*
+** cb_send, cb_send_w -- one-shot: creates a sender, sends one message and
+** releases it.  base_url NULL (or "") means the default service; keyboard
+** NULL (or "") means no keyboard.  The error text ("" after a success) is
+** copied into error_buffer by the rules of ERROR TEXT BUFFERS above; pass
+** NULL and 0 to ignore it.
+**
+** Returns the HTTP status or a negative CB_E_* code, like cb_send_message.
+** A negative error_buffer_size, or a NULL error_buffer with a size greater
+** than 0, gives CB_E_INVALID_ARGUMENT and nothing is sent.  Any thread.
+*/
+CB_API int CB_CALL cb_send(const char* base_url, const char* login,
+                           const char* password, const char* line_id,
+                           const char* user_id, const char* text,
+                           const char* keyboard, int keyboard_format,
+                           char* error_buffer, int error_buffer_size);
+CB_API int CB_CALL cb_send_w(const uint16_t* base_url, const uint16_t* login,
+                             const uint16_t* password, const uint16_t* line_id,
+                             const uint16_t* user_id, const uint16_t* text,
+                             const uint16_t* keyboard, int keyboard_format,
+                             uint16_t* error_buffer, int error_buffer_chars);
+
+#ifdef __cplusplus
+}  /* extern "C" */
+#endif
+
+#endif /* CONNECT_BRIDGE_H */

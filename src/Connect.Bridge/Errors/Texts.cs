@@ -1,0 +1,198 @@
+using System.Globalization;
+
+namespace Connect.Bridge;
+
+/// <summary>Every user-facing text of the library, in Russian and English. Adapters never word errors themselves.</summary>
+internal static class Texts
+{
+    private static string T(ErrorLanguage l, string ru, string en) => l == ErrorLanguage.English ? en : ru;
+    private static string N(long n) => n.ToString(CultureInfo.InvariantCulture);
+
+    // ---- arguments --------------------------------------------------------------------------
+    public static string Missing(string field, ErrorLanguage l) =>
+        T(l, $"Неверный аргумент: не задано значение {field}.", $"Invalid argument: {field} is not set.");
+
+    public static string NotUuid(string field, string value, ErrorLanguage l) =>
+        T(l, $"Неверный аргумент: {field} «{TextRules.Excerpt(value)}» не является UUID (ожидается вид 5f0ddfd1-6d9c-4e25-9bca-c7ff0fd83c44).",
+             $"Invalid argument: {field} \"{TextRules.Excerpt(value)}\" is not a UUID (expected like 5f0ddfd1-6d9c-4e25-9bca-c7ff0fd83c44).");
+
+    public static string EmptyText(ErrorLanguage l) =>
+        T(l, "Неверный аргумент: текст сообщения пуст.", "Invalid argument: the message text is empty.");
+
+    public static string TextTooLong(int length, ErrorLanguage l) =>
+        T(l, $"Неверный аргумент: текст сообщения длиной {N(length)} символов превышает предел {N(Limits.MaxTextLength)}.",
+             $"Invalid argument: the message text of {N(length)} characters exceeds the limit of {N(Limits.MaxTextLength)}.");
+
+    public static string TextInvalidUnicode(string field, ErrorLanguage l) =>
+        T(l, $"Неверный аргумент: {field} содержит недопустимый символ Юникода (одиночный суррогат).",
+             $"Invalid argument: {field} contains an invalid Unicode character (a lone surrogate).");
+
+    public static string TextHasNul(string field, ErrorLanguage l) =>
+        T(l, $"Неверный аргумент: {field} содержит нулевой символ (NUL).", $"Invalid argument: {field} contains a NUL character.");
+
+    public static string InvalidEncoding(string parameter, ErrorLanguage l) =>
+        T(l, $"Неверный аргумент: {parameter} не является корректной строкой в кодировке UTF-8/UTF-16.",
+             $"Invalid argument: {parameter} is not a well-formed UTF-8/UTF-16 string.");
+
+    public static string NullArgument(string parameter, ErrorLanguage l) =>
+        T(l, $"Неверный аргумент: {parameter} равен NULL.", $"Invalid argument: {parameter} is NULL.");
+
+    public static string NullHandle(ErrorLanguage l) =>
+        T(l, "Неверный аргумент: дескриптор отправителя равен NULL или уже освобождён.", "Invalid argument: the sender handle is NULL or already destroyed.");
+
+    public static string WrongArgumentType(string parameter, string expected, string actual, ErrorLanguage l) =>
+        T(l, $"Неверный аргумент: {parameter} должен быть типа {RuType(expected)}, передано: {RuType(actual)}.",
+             $"Invalid argument: {parameter} must be a {expected}, got {actual}.");
+
+    private static string RuType(string t) => t switch
+    {
+        "string" => "Строка",
+        "number" or "integer" => "Число",
+        "boolean" => "Булево",
+        "empty" => "Неопределено",
+        "null" => "Null",
+        _ => t,
+    };
+
+    public static string UnknownOption(int option, ErrorLanguage l) =>
+        T(l, $"Неверный аргумент: неизвестный номер параметра {N(option)}.", $"Invalid argument: unknown option id {N(option)}.");
+
+    public static string UnknownKeyboardFormat(int format, ErrorLanguage l) =>
+        T(l, $"Неверный аргумент: неизвестный формат клавиатуры {N(format)} (0 — авто, 1 — JSON, 2 — строки).",
+             $"Invalid argument: unknown keyboard format {N(format)} (0 auto, 1 JSON, 2 rows).");
+
+    public static string InvalidBufferSize(ErrorLanguage l) =>
+        T(l, "Неверный аргумент: размер буфера отрицателен.", "Invalid argument: the buffer size is negative.");
+
+    // ---- options ----------------------------------------------------------------------------
+    public static string LoginMissing(ErrorLanguage l) =>
+        T(l, "Неверный параметр: не задан логин (Login).", "Invalid option: the login is not set.");
+
+    public static string LoginHasColon(ErrorLanguage l) =>
+        T(l, "Неверный параметр: логин не может содержать двоеточие (так устроена HTTP Basic-авторизация).",
+             "Invalid option: the login cannot contain a colon (HTTP Basic authentication).");
+
+    public static string ControlChars(string field, ErrorLanguage l) =>
+        T(l, $"Неверный параметр: {field} содержит управляющие символы (перевод строки и т. п.).",
+             $"Invalid option: {field} contains control characters (line breaks etc.).");
+
+    public static string BadUrl(string field, string value, ErrorLanguage l) =>
+        T(l, $"Неверный параметр: {field} «{TextRules.Excerpt(value, 80)}» не является абсолютным адресом http(s)://.",
+             $"Invalid option: {field} \"{TextRules.Excerpt(value, 80)}\" is not an absolute http(s):// URL.");
+
+    public static string BadScheme(string field, string scheme, ErrorLanguage l) =>
+        T(l, $"Неверный параметр: {field} использует схему «{TextRules.Excerpt(scheme)}»; допустимы https и (для локальных адресов) http.",
+             $"Invalid option: {field} uses the scheme \"{TextRules.Excerpt(scheme)}\"; only https (and http for loopback) is allowed.");
+
+    public static string InsecureHttp(string host, ErrorLanguage l) =>
+        T(l, $"Неверный параметр: http без шифрования разрешён только для локального адреса, а не для «{TextRules.Excerpt(host)}»; используйте https или включите AllowInsecureHttp.",
+             $"Invalid option: plain http is allowed only for loopback hosts, not \"{TextRules.Excerpt(host)}\"; use https or set AllowInsecureHttp.");
+
+    public static string UrlHasCredentials(string field, ErrorLanguage l) =>
+        T(l, $"Неверный параметр: {field} не должен содержать логин и пароль; задайте их отдельными параметрами.",
+             $"Invalid option: {field} must not contain user info; set the login and password as separate options.");
+
+    public static string BadTimeout(string value, ErrorLanguage l) =>
+        T(l, $"Неверный параметр: тайм-аут «{TextRules.Excerpt(value)}» должен быть от 1 мс до 1 часа.",
+             $"Invalid option: the timeout \"{TextRules.Excerpt(value)}\" must be between 1 ms and 1 hour.");
+
+    public static string BadRetries(string value, ErrorLanguage l) =>
+        T(l, $"Неверный параметр: число повторов «{TextRules.Excerpt(value)}» должно быть от 0 до 10.",
+             $"Invalid option: the retry count \"{TextRules.Excerpt(value)}\" must be between 0 and 10.");
+
+    public static string BadLanguage(string value, ErrorLanguage l) =>
+        T(l, $"Неверный параметр: язык «{TextRules.Excerpt(value)}» не поддерживается; допустимы ru и en.",
+             $"Invalid option: the language \"{TextRules.Excerpt(value)}\" is not supported; use ru or en.");
+
+    public static string BadBoolean(string field, string value, ErrorLanguage l) =>
+        T(l, $"Неверный параметр: {field} «{TextRules.Excerpt(value)}» должен быть 1 или 0.",
+             $"Invalid option: {field} \"{TextRules.Excerpt(value)}\" must be 1 or 0.");
+
+    // ---- keyboard ---------------------------------------------------------------------------
+    public static string Keyboard(KeyboardError e, ErrorLanguage l)
+    {
+        string where = Where(e, l);
+        string what = e.Kind switch
+        {
+            KeyboardErrorKind.JsonSyntax => T(l, "синтаксическая ошибка JSON", "JSON syntax error"),
+            KeyboardErrorKind.NotArray => T(l, "JSON-клавиатура должна быть массивом строк [[...],[...]]", "a JSON keyboard must be an array of rows [[...],[...]]"),
+            KeyboardErrorKind.NoRows => T(l, "в клавиатуре нет ни одной кнопки", "the keyboard has no buttons"),
+            KeyboardErrorKind.RowNotArray => T(l, "строка клавиатуры должна быть массивом кнопок", "a keyboard row must be an array of buttons"),
+            KeyboardErrorKind.EmptyRow => T(l, "строка клавиатуры пуста", "the keyboard row is empty"),
+            KeyboardErrorKind.SeparatorsOnly => T(l, "строка состоит только из разделителей «|»", "the row holds only '|' separators"),
+            KeyboardErrorKind.ButtonWrongType => T(l, "кнопка должна быть строкой или объектом {\"text\":...}", "a button must be a string or an object {\"text\":...}"),
+            KeyboardErrorKind.TextNotString => T(l, "поле text кнопки должно быть строкой", "the button's text must be a string"),
+            KeyboardErrorKind.IdNotString => T(l, "поле id кнопки должно быть строкой", "the button's id must be a string"),
+            KeyboardErrorKind.UnknownProperty => T(l, $"неизвестное поле кнопки «{e.Detail}» (допустимы text и id)", $"unknown button field \"{e.Detail}\" (text and id are allowed)"),
+            KeyboardErrorKind.EmptyButtonText => T(l, "пустой текст кнопки", "empty button text"),
+            KeyboardErrorKind.InvalidUnicode => T(l, "недопустимый символ Юникода (одиночный суррогат)", "invalid Unicode character (a lone surrogate)"),
+            KeyboardErrorKind.TooManyRows => T(l, $"больше {N(Limits.MaxKeyboardRows)} строк", $"more than {N(Limits.MaxKeyboardRows)} rows"),
+            KeyboardErrorKind.TooManyButtons => T(l, $"больше {N(Limits.MaxButtonsPerRow)} кнопок в строке", $"more than {N(Limits.MaxButtonsPerRow)} buttons in a row"),
+            KeyboardErrorKind.ButtonTextTooLong => T(l, $"текст кнопки длиннее {N(Limits.MaxButtonTextLength)} символов", $"button text longer than {N(Limits.MaxButtonTextLength)} characters"),
+            KeyboardErrorKind.ButtonIdTooLong => T(l, $"id кнопки длиннее {N(Limits.MaxButtonIdLength)} символов", $"button id longer than {N(Limits.MaxButtonIdLength)} characters"),
+            KeyboardErrorKind.InputTooLong => T(l, $"текст клавиатуры длиннее {e.Detail} символов", $"the keyboard text is longer than {e.Detail} characters"),
+            _ => e.Kind.ToString(),
+        };
+        return T(l, $"Неверная клавиатура{where}: {what}.", $"Invalid keyboard{where}: {what}.");
+    }
+
+    private static string Where(KeyboardError e, ErrorLanguage l)
+    {
+        if (e.Row > 0 && e.Button > 0) return T(l, $" (строка {N(e.Row)}, кнопка {N(e.Button)})", $" (row {N(e.Row)}, button {N(e.Button)})");
+        if (e.Row > 0) return T(l, $" (строка {N(e.Row)})", $" (row {N(e.Row)})");
+        if (e.Position > 0) return T(l, $" (позиция {N(e.Position)})", $" (position {N(e.Position)})");
+        return "";
+    }
+
+    // ---- transport --------------------------------------------------------------------------
+    public static string ConnectionFailed(string host, string cause, ErrorLanguage l) =>
+        T(l, $"Не удалось подключиться к {host}: {cause}. Сообщение не доставлено.",
+             $"Could not connect to {host}: {cause}. The message was not delivered.");
+
+    public static string ConnectionLost(string host, string cause, ErrorLanguage l) =>
+        T(l, $"Соединение с {host} прервано до получения ответа: {cause}. Доставка неизвестна.",
+             $"The connection to {host} broke before an answer: {cause}. Delivery is unknown.");
+
+    public static string Timeout(TimeSpan timeout, ErrorLanguage l) =>
+        T(l, $"Нет ответа сервера за {Seconds(timeout)} с (тайм-аут). Доставка неизвестна.",
+             $"No answer from the server within {Seconds(timeout)} s (timeout). Delivery is unknown.");
+
+    private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+
+    public static string Tls(string host, string cause, ErrorLanguage l) =>
+        T(l, $"Ошибка TLS/сертификата при подключении к {host}: {cause}. Сообщение не доставлено.",
+             $"TLS/certificate failure connecting to {host}: {cause}. The message was not delivered.");
+
+    public static string Internal(string cause, ErrorLanguage l) =>
+        T(l, $"Внутренняя ошибка Connect.Bridge: {cause}.", $"Connect.Bridge internal error: {cause}.");
+
+    public static string Redirect(int status, string? location, ErrorLanguage l) =>
+        T(l, $"HTTP {N(status)}: сервер перенаправляет запрос на «{TextRules.Excerpt(location ?? "?", 200)}»; перенаправления не выполняются — проверьте BaseUrl.",
+             $"HTTP {N(status)}: the server redirects to \"{TextRules.Excerpt(location ?? "?", 200)}\"; redirects are not followed, check BaseUrl.");
+
+    public static string HttpError(int status, string? serverError, ErrorLanguage l)
+    {
+        string meaning = status switch
+        {
+            400 => T(l, "запрос содержит ошибку", "the request contains an error"),
+            401 => T(l, "пользователь не авторизован (проверьте логин и пароль)", "the user is not authorised (check the login and password)"),
+            403 => T(l, "недостаточно прав", "insufficient rights"),
+            404 => T(l, "адрес не найден (проверьте BaseUrl)", "not found (check BaseUrl)"),
+            413 => T(l, "запрос слишком велик", "the request is too large"),
+            429 => T(l, "слишком много запросов, повторите позже", "too many requests, try again later"),
+            >= 500 => T(l, "ошибка на стороне сервера", "server error"),
+            _ => T(l, "сервер отклонил запрос", "the server rejected the request"),
+        };
+        string server = string.IsNullOrWhiteSpace(serverError) ? "" : T(l, $" Ответ сервера: «{serverError}».", $" Server says: \"{serverError}\".");
+        return $"HTTP {N(status)}: {meaning}.{server}";
+    }
+
+    // ---- causes for local failures ----------------------------------------------------------
+    public static string CauseRefused(ErrorLanguage l) => T(l, "соединение отклонено", "connection refused");
+    public static string CauseDns(ErrorLanguage l) => T(l, "имя хоста не найдено (DNS)", "host name not found (DNS)");
+    public static string CauseProxy(ErrorLanguage l) => T(l, "ошибка прокси-сервера", "proxy failure");
+    public static string CauseUnreachable(ErrorLanguage l) => T(l, "хост недоступен", "host unreachable");
+    public static string CauseReset(ErrorLanguage l) => T(l, "соединение сброшено сервером", "connection reset by the server");
+    public static string CauseNotHttp(ErrorLanguage l) => T(l, "ответ сервера не является HTTP", "the server's answer is not HTTP");
+    public static string CauseCertificate(ErrorLanguage l) => T(l, "сертификат сервера не прошёл проверку", "the server certificate failed validation");
+}

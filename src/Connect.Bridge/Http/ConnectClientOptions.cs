@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Logging;
+
+namespace Connect.Bridge;
+
+/// <summary>Settings of a <see cref="ConnectClient"/>. The client copies them when it is created.</summary>
+public sealed class ConnectClientOptions
+{
+    /// <summary>The production service address.</summary>
+    public const string DefaultBaseUrl = "https://push.1c-connect.com";
+
+    /// <summary>Service address; <c>https</c>, or <c>http</c> for loopback hosts (or with <see cref="AllowInsecureHttp"/>).</summary>
+    public string BaseUrl { get; set; } = DefaultBaseUrl;
+
+    /// <summary>API login (HTTP Basic user).</summary>
+    public string? Login { get; set; }
+
+    /// <summary>API password. Never logged and never part of an error text.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>Time for the whole call including retries. Default 30 s; 1 ms to 1 hour.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Explicit proxy URL; <c>null</c> or empty uses the system proxy. Ignored when an HttpClient is supplied.</summary>
+    public string? ProxyUrl { get; set; }
+
+    /// <summary>Proxy login, when the explicit proxy needs one.</summary>
+    public string? ProxyLogin { get; set; }
+
+    /// <summary>Proxy password. Never logged and never part of an error text.</summary>
+    public string? ProxyPassword { get; set; }
+
+    /// <summary>Retries when the message certainly did not arrive (no connection; 429 or 503). Default 2; 0 disables; at most 10.</summary>
+    public int MaxRetries { get; set; } = 2;
+
+    /// <summary>First retry delay; later ones grow exponentially, with jitter. Default 250 ms.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Language of error texts. Default Russian.</summary>
+    public ErrorLanguage Language { get; set; } = ErrorLanguage.Russian;
+
+    /// <summary>Allows plain http to non-loopback hosts. Off by default: credentials would travel in clear text.</summary>
+    public bool AllowInsecureHttp { get; set; }
+
+    /// <summary>Receives one line per HTTP attempt (method, path, status, duration, attempt). Authorization is never logged.</summary>
+    public ILogger? Logger { get; set; }
+
+    /// <summary>A copy of these options.</summary>
+    public ConnectClientOptions Clone() => (ConnectClientOptions)MemberwiseClone();
+}

@@ -1,0 +1,102 @@
+using System.Collections.ObjectModel;
+
+namespace Connect.Bridge;
+
+/// <summary>How a keyboard is written as text.</summary>
+public enum KeyboardFormat
+{
+    /// <summary>JSON when the first non-blank character is <c>[</c>, rows otherwise.</summary>
+    Auto = 0,
+    /// <summary>The wire form <c>[[{"text":"A","id":"a"}]]</c> or the shorthand <c>[["A","B"]]</c>.</summary>
+    Json = 1,
+    /// <summary>One row per line, buttons separated by <c>|</c>; <c>\|</c> and <c>\\</c> escape.</summary>
+    Rows = 2,
+}
+
+/// <summary>An immutable keyboard: rows of buttons.</summary>
+public sealed class Keyboard : IEquatable<Keyboard>
+{
+    /// <summary>Creates a keyboard from rows of buttons. Use <see cref="Parse(string, KeyboardFormat, ErrorLanguage)"/> for text input.</summary>
+    public Keyboard(IEnumerable<IEnumerable<KeyboardButton>> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var list = new List<IReadOnlyList<KeyboardButton>>();
+        foreach (var row in rows)
+        {
+            ArgumentNullException.ThrowIfNull(row, nameof(rows));
+            list.Add(new ReadOnlyCollection<KeyboardButton>(row.ToArray()));
+        }
+        Rows = list.AsReadOnly();
+    }
+
+    internal Keyboard(List<IReadOnlyList<KeyboardButton>> rows) => Rows = rows.AsReadOnly();
+
+    /// <summary>The rows, top to bottom.</summary>
+    public IReadOnlyList<IReadOnlyList<KeyboardButton>> Rows { get; }
+
+    /// <summary>Parses keyboard text. Throws <see cref="KeyboardFormatException"/> saying where the text is wrong.</summary>
+    public static Keyboard Parse(string text, KeyboardFormat format = KeyboardFormat.Auto, ErrorLanguage language = ErrorLanguage.Russian)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var result = KeyboardParser.Parse(text, format);
+        return result.Keyboard ?? throw new KeyboardFormatException(result.Error!, language);
+    }
+
+    /// <summary>Parses keyboard text without throwing; <paramref name="error"/> says where the text is wrong.</summary>
+    public static bool TryParse(string text, KeyboardFormat format, out Keyboard? keyboard, out string? error, ErrorLanguage language = ErrorLanguage.Russian)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var result = KeyboardParser.Parse(text, format);
+        keyboard = result.Keyboard;
+        error = result.Error is null ? null : Texts.Keyboard(result.Error, language);
+        return keyboard is not null;
+    }
+
+    /// <summary>The wire JSON form, <c>[[{"text":"A","id":"a"}]]</c>.</summary>
+    public string ToJson() => KeyboardFormatter.ToJson(this);
+
+    /// <summary>The rows form. Button ids are not part of that form and are left out.</summary>
+    public string ToRows() => KeyboardFormatter.ToRows(this);
+
+    /// <inheritdoc/>
+    public bool Equals(Keyboard? other)
+    {
+        if (other is null || other.Rows.Count != Rows.Count) return false;
+        for (int r = 0; r < Rows.Count; r++)
+            if (!Rows[r].SequenceEqual(other.Rows[r])) return false;
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => Equals(obj as Keyboard);
+
+    /// <inheritdoc/>
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        foreach (var row in Rows)
+            foreach (var button in row) hash.Add(button);
+        return hash.ToHashCode();
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => ToJson();
+}
+
+/// <summary>Keyboard text that cannot be parsed; the message says where (row and button, or JSON position).</summary>
+public sealed class KeyboardFormatException : FormatException
+{
+    internal KeyboardFormatException(KeyboardError error, ErrorLanguage language) : base(Texts.Keyboard(error, language))
+    {
+        Row = error.Row;
+        Button = error.Button;
+        Position = error.Position;
+    }
+
+    /// <summary>1-based row number, or 0 when not about a row.</summary>
+    public int Row { get; }
+    /// <summary>1-based button number within the row, or 0.</summary>
+    public int Button { get; }
+    /// <summary>1-based character position in the JSON text for syntax errors, or 0.</summary>
+    public long Position { get; }
+}
