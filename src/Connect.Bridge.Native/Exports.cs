@@ -190,11 +190,6 @@ public static unsafe class Exports
                 return BridgeErrors.NullHandle(DefaultLanguage).Status;
             }
 
-            if (!Enum.IsDefined((SenderOption)option))
-            {
-                return sender.Reject(BridgeErrors.UnknownOption(option, sender.Language)).Status;
-            }
-
             if (!value.TryDecode(out string? text))
             {
                 return sender.Reject(BridgeErrors.InvalidEncoding(Names.Value, sender.Language)).Status;
@@ -301,11 +296,9 @@ public static unsafe class Exports
         try
         {
             sender = Resolve(s);
-            if (size < 0 || (buffer == null && size > 0))
+            if (BufferProblem(buffer, size, sender?.Language ?? DefaultLanguage) is { } problem)
             {
-                return sender is null
-                    ? BridgeErrors.InvalidBufferSize(DefaultLanguage).Status
-                    : sender.Reject(BridgeErrors.InvalidBufferSize(sender.Language)).Status;
+                return sender is null ? problem.Status : sender.Reject(problem).Status;
             }
 
             string text = sender is null ? BridgeErrors.NullHandle(DefaultLanguage).ErrorText : sender.LastOutcome.ErrorText;
@@ -321,9 +314,9 @@ public static unsafe class Exports
     {
         try
         {
-            if (errorBufferSize < 0 || (errorBuffer == null && errorBufferSize > 0))
+            if (BufferProblem(errorBuffer, errorBufferSize, DefaultLanguage) is { } problem)
             {
-                return BridgeErrors.InvalidBufferSize(DefaultLanguage).Status; // nowhere to write a text
+                return problem.Status; // nothing sent, and nowhere to write a text
             }
 
             var values = new string?[args.Length];
@@ -346,7 +339,7 @@ public static unsafe class Exports
             SendOutcome internalError = BridgeErrors.Internal(ex, DefaultLanguage);
             try
             {
-                if (errorBufferSize >= 0 && (errorBuffer != null || errorBufferSize == 0))
+                if (BufferProblem(errorBuffer, errorBufferSize, DefaultLanguage) is null)
                 {
                     CopyOut(internalError.ErrorText, errorBuffer, errorBufferSize, wide);
                 }
@@ -363,6 +356,12 @@ public static unsafe class Exports
     // ---- helpers -------------------------------------------------------------------------------------
 
     private static BridgeSender? Resolve(nint s) => s == 0 ? null : (BridgeSender?)GCHandle.FromIntPtr(s).Target;
+
+    /// <summary>A negative size, or a NULL buffer that is said to have room: the failure to report, else null.</summary>
+    private static SendOutcome? BufferProblem(void* buffer, int size, ErrorLanguage language) =>
+        size < 0 ? BridgeErrors.InvalidBufferSize(language)
+        : buffer == null && size > 0 ? BridgeErrors.NullArgument("buffer", language)
+        : null;
 
     private static int CopyOut(string text, void* buffer, int size, bool wide) =>
         wide ? NativeText.CopyUtf16(text, (char*)buffer, size) : NativeText.CopyUtf8(text, (byte*)buffer, size);

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Connect.Bridge build entry point (Linux). Windows twin: build.cmd.
+#   ./build.sh demo     run the emulator and three sends against it
+#   ./build.sh test     the whole test suite: .NET tests, native C/Pascal harnesses, COM under Wine
+#   ./build.sh native   publish libconnect_bridge.so + header into artifacts/native/linux-x64/
+#   ./build.sh build    build the solution (Release)
+set -euo pipefail
+cd "$(dirname "$0")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+cmd="${1:-help}"
+shift || true
+
+need_dotnet() {
+  command -v dotnet >/dev/null || { echo "error: the .NET 10 SDK is required (https://dot.net)"; exit 1; }
+}
+
+run_suite() { # name, command...: runs a suite, remembers its result, never stops the others
+  local name="$1"; shift
+  echo
+  echo "=== $name ==="
+  local start=$SECONDS
+  if "$@"; then results+=("PASS  $name ($((SECONDS - start)) s)"); passed=$((passed + 1))
+  else results+=("FAIL  $name ($((SECONDS - start)) s)"); failed=$((failed + 1)); fi
+}
+
+case "$cmd" in
+  demo)
+    need_dotnet
+    dotnet build src/Connect.Bridge.Cli -c Release -o artifacts/cli -v quiet -nologo -clp:NoSummary >/dev/null
+    dotnet artifacts/cli/connect-bridge.dll demo "$@"
+    ;;
+  build)
+    need_dotnet
+    dotnet build Bridge.sln -c Release -nologo
+    ;;
+  native)
+    need_dotnet
+    tests/native/build-native.sh
+    ;;
+  test)
+    need_dotnet
+    results=(); passed=0; failed=0
+    run_suite ".NET tests (xunit)" dotnet test tests/Connect.Bridge.Tests -c Release -nologo --logger "console;verbosity=minimal"
+    for suite in tests/native/run.sh tests/com/run.sh; do
+      if [ -x "$suite" ]; then run_suite "$suite" "$suite"; fi
+    done
+    echo
+    echo "=== Summary ==="
+    printf '%s\n' "${results[@]}"
+    echo "$passed passed, $failed failed"
+    [ "$failed" -eq 0 ]
+    ;;
+  *)
+    sed -n '2,7p' "$0"
+    exit 2
+    ;;
+esac

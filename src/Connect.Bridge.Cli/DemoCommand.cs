@@ -1,0 +1,74 @@
+using System.CommandLine;
+using System.Globalization;
+using Connect.Bridge.Emulator;
+
+namespace Connect.Bridge.Cli;
+
+/// <summary>
+/// <c>demo</c>: starts the emulator on a free loopback port and shows three outcomes: a delivered message with a
+/// Cyrillic text and a keyboard, an invalid line id (nothing sent), and wrong credentials (401).
+/// </summary>
+internal static class DemoCommand
+{
+    private const string LineId = "5f0ddfd1-6d9c-4e25-9bca-c7ff0fd83c44";
+    private const string UserId = "df4cca69-ce40-472e-9083-af9b279c72cc";
+
+    public static Command Create()
+    {
+        var language = new Option<string>("--language") { Description = "Error text language: ru | en", DefaultValueFactory = _ => "ru" };
+        var command = new Command("demo", "Run the emulator and show three sends against it (no network, no configuration).") { language };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            string login = "demo-bot", password = "demo-" + Guid.NewGuid().ToString("N")[..8];
+            await using var emulator = await EmulatorServer.StartAsync(
+                new EmulatorSettings { Login = login, Password = password, AllowedLines = [LineId] }, cancellationToken);
+            Console.WriteLine($"Emulator listening on {emulator.BaseUrl}");
+            int failures = 0;
+
+            using var sender = new BridgeSender();
+            sender.SetOption(SenderOption.Language, result.GetValue(language));
+            sender.SetOption(SenderOption.BaseUrl, emulator.BaseUrl.ToString());
+            sender.SetOption(SenderOption.Login, login);
+            sender.SetOption(SenderOption.Password, password);
+            sender.SetKeyboard("Да|Нет\nПозвать оператора", KeyboardFormat.Rows);
+
+            Step("1. Message with Cyrillic text and a two-row keyboard");
+            var ok = sender.Send(LineId, UserId, "Здравствуйте! Ваше обращение принято.");
+            Show(ok);
+            var recorded = emulator.Calls;
+            Console.WriteLine($"   emulator recorded {recorded.Count.ToString(CultureInfo.InvariantCulture)} call(s):");
+            foreach (var call in recorded) Console.WriteLine($"   {call.RawBody}");
+            failures += ok.Status == 200 && recorded.Count == 1 ? 0 : 1;
+
+            Step("2. Invalid line id");
+            long before = emulator.RequestCount;
+            var invalid = sender.Send("not-a-uuid", UserId, "Проверка");
+            Show(invalid);
+            long sent = emulator.RequestCount - before;
+            Console.WriteLine($"   requests that reached the emulator: {sent.ToString(CultureInfo.InvariantCulture)} (nothing sent)");
+            failures += invalid.Status == BridgeStatus.InvalidArgument && sent == 0 ? 0 : 1;
+
+            Step("3. Wrong credentials");
+            sender.SetOption(SenderOption.Password, "wrong-password");
+            var unauthorised = sender.Send(LineId, UserId, "Проверка");
+            Show(unauthorised);
+            failures += unauthorised.Status == 401 ? 0 : 1;
+
+            Console.WriteLine();
+            Console.WriteLine(failures == 0 ? "Demo finished: all three outcomes as expected." : $"Demo finished with {failures} unexpected outcome(s).");
+            return failures == 0 ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static void Step(string title)
+    {
+        Console.WriteLine();
+        Console.WriteLine(title);
+    }
+
+    private static void Show(SendOutcome outcome) =>
+        Console.WriteLine(outcome.IsSuccess
+            ? $"   client returned: {outcome.Status.ToString(CultureInfo.InvariantCulture)} (success)"
+            : $"   client returned: {outcome.Status.ToString(CultureInfo.InvariantCulture)} {outcome.ErrorText}");
+}

@@ -1,0 +1,39 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Connect.Bridge.Emulator;
+
+namespace Connect.Bridge.Cli;
+
+/// <summary><c>emulator</c>: runs the local 1C-Connect stand-in in the foreground until Ctrl+C or SIGTERM.</summary>
+internal static class EmulatorCommand
+{
+    public static Command Create()
+    {
+        var port = new Option<int>("--port") { Description = "Loopback port (0 picks a free one)", DefaultValueFactory = _ => 8080 };
+        var login = new Option<string>("--login") { Description = "Accepted login", DefaultValueFactory = _ => "bot" };
+        var password = new Option<string>("--password") { Description = "Accepted password", DefaultValueFactory = _ => "secret" };
+        var lines = new Option<string?>("--lines") { Description = "Comma-separated line ids the bot may write to (others get 403)" };
+        var quiet = new Option<bool>("--quiet") { Description = "Do not print each recorded call" };
+        var command = new Command("emulator", "Run a local 1C-Connect emulator on 127.0.0.1.") { port, login, password, lines, quiet };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            bool silent = result.GetValue(quiet);
+            var settings = new EmulatorSettings
+            {
+                Port = result.GetValue(port),
+                Login = result.GetValue(login)!,
+                Password = result.GetValue(password)!,
+                AllowedLines = result.GetValue(lines)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                OnRecorded = silent ? null : call => Console.WriteLine($"recorded {call.Kind}: {call.RawBody}"),
+            };
+            await using var server = await EmulatorServer.StartAsync(settings, cancellationToken);
+            Console.WriteLine($"Listening on {server.BaseUrl}");
+            var stop = new TaskCompletionSource();
+            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.TrySetResult(); });
+            using var registration = cancellationToken.Register(() => stop.TrySetResult());
+            await stop.Task;
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,9 @@
+using System.CommandLine;
+using Connect.Bridge.Cli;
+
+var root = new RootCommand("connect-bridge: send messages to 1C-Connect support lines (SendMessageLine, DropKeyboard).");
+root.Subcommands.Add(SendCommands.Send());
+root.Subcommands.Add(SendCommands.DropKeyboard());
+root.Subcommands.Add(EmulatorCommand.Create());
+root.Subcommands.Add(DemoCommand.Create());
+return await root.Parse(args).InvokeAsync();

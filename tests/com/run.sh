@@ -1,0 +1,248 @@
+#!/usr/bin/env bash
+# Real-COM suite for Connect.Bridge.Sender under Wine (issue 4).
+#
+# On a clean Linux machine (root, no stdin) it:
+#   1. installs wine and mingw if missing;
+#   2. creates a fresh Wine prefix in a temp dir;
+#   3. lays out the win-x64 .NET runtime from the Microsoft.NETCore.App.Runtime.win-x64 NuGet package
+#      (restored by tests/com/runtime/WinRuntime.csproj);
+#   4. builds the comhost (src/Connect.Bridge.Com, win-x64) and registers it with regsvr32;
+#   5. starts the emulator (connect-bridge emulator) and a fixed-400 server on 127.0.0.1;
+#   6. builds tests/com/client.c with mingw and runs it: CLSIDFromProgID, CoCreateInstance both ways,
+#      GetIDsOfNames + Invoke by name for every member, every status path, wrong VARIANT types, ThrowOnError;
+#   7. runs tests/com/send.js through `wine cscript` and checks what the emulator recorded.
+# Output: one line per check ("PASS ..." / "FAIL ..."), lines starting with "#" are information, and the
+# last line is "N passed, N failed". Exit status 0 only when nothing failed. If Wine cannot run, it FAILS.
+#
+# Environment: KEEP_WINE_WORKDIR=1 keeps the temp dir for inspection.
+set -u -o pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+HERE="$ROOT/tests/com"
+export WINEDEBUG=-all DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+unset DISPLAY WAYLAND_DISPLAY
+
+START_SECONDS=$SECONDS
+passed=0
+failed=0
+pass() { echo "PASS $*"; passed=$((passed + 1)); }
+fail() { echo "FAIL $*"; failed=$((failed + 1)); }
+info() { echo "# $*"; }
+check() { # check "name" command...
+    local name=$1
+    shift
+    if "$@"; then pass "$name"; else fail "$name"; fi
+}
+
+WORK=""
+PIDS=()
+cleanup() {
+    local pid
+    for pid in "${PIDS[@]}"; do
+        kill "$pid" 2>/dev/null
+    done
+    for pid in "${PIDS[@]}"; do
+        wait "$pid" 2>/dev/null
+    done
+    if [[ -n "$WORK" && -d "$WORK/prefix" ]]; then
+        WINEPREFIX="$WORK/prefix" timeout 30 wineserver -k >/dev/null 2>&1
+    fi
+    if [[ -n "$WORK" && "${KEEP_WINE_WORKDIR:-}" != 1 ]]; then
+        rm -rf "$WORK"
+    fi
+}
+finish() {
+    info "Wine COM suite took $((SECONDS - START_SECONDS)) s"
+    echo "$passed passed, $failed failed"
+    cleanup
+    trap - EXIT
+    [[ $failed -eq 0 && $passed -gt 0 ]] && exit 0
+    exit 1
+}
+fatal() { # a step the rest depends on failed: say so loudly and stop
+    fail "$*"
+    finish
+}
+trap 'echo "FAIL interrupted"; failed=$((failed + 1)); finish' INT TERM
+trap 'cleanup' EXIT
+
+# ---- 1. tools ---------------------------------------------------------------------------------
+if ! command -v wine >/dev/null 2>&1 || ! command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1; then
+    info "installing wine, wine64 and gcc-mingw-w64-x86-64"
+    if [[ $(id -u) -ne 0 ]]; then
+        fatal "wine/mingw missing and not root: install wine wine64 gcc-mingw-w64-x86-64"
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    timeout 600 apt-get update -qq </dev/null >"/tmp/connect-bridge-apt.log" 2>&1
+    timeout 1200 apt-get install -y -qq wine wine64 gcc-mingw-w64-x86-64 </dev/null >>"/tmp/connect-bridge-apt.log" 2>&1 ||
+        fatal "apt-get install wine wine64 gcc-mingw-w64-x86-64 (log: /tmp/connect-bridge-apt.log)"
+fi
+command -v wine >/dev/null 2>&1 || fatal "wine is on PATH"
+command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1 || fatal "x86_64-w64-mingw32-gcc is on PATH"
+command -v python3 >/dev/null 2>&1 || fatal "python3 is on PATH"
+info "$(wine --version 2>/dev/null | head -n1)"
+
+WORK=$(mktemp -d /tmp/connect-bridge-com.XXXXXX)
+export WINEPREFIX="$WORK/prefix"
+mkdir -p "$WORK/logs"
+
+# ---- 2. build what runs inside Wine, and the emulator -------------------------------------------
+# The Windows .NET runtime: same patch as the SDK's own runtime when that version is served, else 10.0.12.
+HOST_RT=$(dotnet --list-runtimes 2>/dev/null | awk '$1 == "Microsoft.NETCore.App" && $2 ~ /^10\.0\.[0-9]+$/ {v = $2} END {print v}')
+RT_DIR=""
+for v in ${HOST_RT:+"$HOST_RT"} 10.0.12; do
+    if timeout 600 dotnet restore "$HERE/runtime/WinRuntime.csproj" -p:WinRuntimeVersion="$v" </dev/null >"$WORK/logs/runtime-restore.log" 2>&1; then
+        RT_DIR=$(timeout 300 dotnet msbuild "$HERE/runtime/WinRuntime.csproj" -nologo -t:PrintWinRuntimeDir -p:WinRuntimeVersion="$v" </dev/null 2>/dev/null |
+            sed -n 's/^ *WINRUNTIME=//p' | head -n1)
+        RT_VERSION=$v
+        break
+    fi
+done
+[[ -n "$RT_DIR" && -f "$RT_DIR/runtimes/win-x64/native/hostfxr.dll" ]] ||
+    fatal "restore Microsoft.NETCore.App.Runtime.win-x64 (log: $(tail -n 3 "$WORK/logs/runtime-restore.log" | tr '\n' ' '))"
+pass "Microsoft.NETCore.App.Runtime.win-x64 $RT_VERSION restored from NuGet"
+
+if timeout 600 dotnet publish "$ROOT/src/Connect.Bridge.Com/Connect.Bridge.Com.csproj" -c Release -r win-x64 --self-contained false \
+    -o "$WORK/com" </dev/null >"$WORK/logs/com-build.log" 2>&1 && [[ -f "$WORK/com/Connect.Bridge.Com.comhost.dll" ]]; then
+    pass "comhost built (dotnet publish -r win-x64)"
+else
+    tail -n 20 "$WORK/logs/com-build.log" | sed 's/^/# /'
+    fatal "comhost built (dotnet publish -r win-x64)"
+fi
+
+# The emulator: `connect-bridge emulator` from the CLI project.
+if timeout 600 dotnet build "$ROOT/src/Connect.Bridge.Cli/Connect.Bridge.Cli.csproj" -c Release -o "$WORK/cli" \
+    </dev/null >"$WORK/logs/cli-build.log" 2>&1 && [[ -f "$WORK/cli/connect-bridge.dll" ]]; then
+    pass "emulator CLI built"
+else
+    tail -n 20 "$WORK/logs/cli-build.log" | sed 's/^/# /'
+    fatal "emulator CLI built"
+fi
+
+if x86_64-w64-mingw32-gcc -municode -std=gnu11 -O1 -Wall -Wextra -Wno-unused-parameter -o "$WORK/client.exe" "$HERE/client.c" \
+    -lole32 -loleaut32 -luuid -ladvapi32 >"$WORK/logs/client-build.log" 2>&1; then
+    pass "client.c built with x86_64-w64-mingw32-gcc"
+else
+    sed 's/^/# /' "$WORK/logs/client-build.log"
+    fatal "client.c built with x86_64-w64-mingw32-gcc"
+fi
+
+# ---- 3. fresh prefix, runtime layout, registration ---------------------------------------------
+if timeout 300 wineboot -i </dev/null >"$WORK/logs/wineboot.log" 2>&1 && timeout 120 wineserver -w; then
+    pass "fresh Wine prefix created (wineboot -i)"
+else
+    sed 's/^/# /' "$WORK/logs/wineboot.log" | tail -n 20
+    fatal "fresh Wine prefix created (wineboot -i): Wine cannot run here"
+fi
+
+DOTNET_WIN="$WINEPREFIX/drive_c/dotnet"
+mkdir -p "$DOTNET_WIN/host/fxr/$RT_VERSION" "$DOTNET_WIN/shared/Microsoft.NETCore.App/$RT_VERSION"
+cp "$RT_DIR/runtimes/win-x64/native/hostfxr.dll" "$DOTNET_WIN/host/fxr/$RT_VERSION/" &&
+    cp "$RT_DIR/runtimes/win-x64/native/"* "$RT_DIR/runtimes/win-x64/lib/net10.0/"* "$DOTNET_WIN/shared/Microsoft.NETCore.App/$RT_VERSION/" ||
+    fatal "win-x64 runtime laid out in C:\\dotnet"
+# The comhost finds the runtime the way it does on Windows: the install location in the (32-bit view of the) registry.
+if timeout 60 wine reg add 'HKLM\SOFTWARE\dotnet\Setup\InstalledVersions\x64' /v InstallLocation /t REG_SZ /d 'C:\dotnet' /f /reg:32 \
+    </dev/null >"$WORK/logs/reg.log" 2>&1; then
+    pass "win-x64 .NET $RT_VERSION laid out in C:\\dotnet and registered"
+else
+    fatal "win-x64 .NET runtime registered (wine reg add)"
+fi
+
+mkdir -p "$WINEPREFIX/drive_c/connect-bridge"
+cp "$WORK/com/"* "$WINEPREFIX/drive_c/connect-bridge/"
+if timeout 120 wine regsvr32 /s 'C:\connect-bridge\Connect.Bridge.Com.comhost.dll' </dev/null >"$WORK/logs/regsvr32.log" 2>&1; then
+    pass "wine regsvr32 Connect.Bridge.Com.comhost.dll"
+else
+    fatal "wine regsvr32 Connect.Bridge.Com.comhost.dll (exit $?)"
+fi
+progid_clsid=$(timeout 60 wine reg query 'HKCR\Connect.Bridge.Sender\CLSID' /ve </dev/null 2>/dev/null | tr -d '\r' | grep -o '{[0-9A-Fa-f-]*}')
+check "registry: ProgID Connect.Bridge.Sender -> {F7F0E9EF-BE89-4828-A961-7E5BC01435CA}" \
+    test "${progid_clsid^^}" = "{F7F0E9EF-BE89-4828-A961-7E5BC01435CA}"
+
+# ---- 4. servers on loopback ---------------------------------------------------------------------
+LOGIN="bridge-bot"
+PASSWORD=$(python3 -c 'import secrets; print("pw-" + secrets.token_hex(12))')
+LINE="5f0ddfd1-6d9c-4e25-9bca-c7ff0fd83c44"
+FORBIDDEN_LINE="0b7c5e2a-1111-4c22-9d33-aa44bb55cc66"
+USER_ID="df4cca69-ce40-472e-9083-af9b279c72cc"
+
+# Starts a server that prints "Listening on http://127.0.0.1:PORT/" first; sets REPLY to that URL.
+start_server() { # name logfile command...
+    local name=$1 log=$2
+    shift 2
+    "$@" </dev/null >"$log" 2>"$log.err" &
+    PIDS+=($!)
+    local i url=""
+    for ((i = 0; i < 300; i++)); do # bounded: 30 s
+        url=$(sed -n 's#^Listening on \(http://127\.0\.0\.1:[0-9]*/\)$#\1#p' "$log" 2>/dev/null | tr -d '\r' | head -n1)
+        [[ -n "$url" ]] && break
+        kill -0 "${PIDS[-1]}" 2>/dev/null || break
+        sleep 0.1
+    done
+    if [[ -z "$url" ]]; then
+        sed 's/^/# /' "$log.err" | tail -n 10
+        fatal "$name started on 127.0.0.1"
+    fi
+    pass "$name started on 127.0.0.1"
+    REPLY=$url
+}
+
+start_server "emulator (connect-bridge emulator --port 0)" "$WORK/logs/emulator.log" \
+    dotnet "$WORK/cli/connect-bridge.dll" emulator --port 0 --login "$LOGIN" --password "$PASSWORD" --lines "$LINE"
+EMULATOR_URL=$REPLY
+start_server "fixed-400 server" "$WORK/logs/status400.log" python3 "$HERE/status_server.py" 400 "text is not acceptable"
+URL_400=$REPLY
+CLOSED_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+URL_CLOSED="http://127.0.0.1:$CLOSED_PORT/"
+info "emulator $EMULATOR_URL, 400 server $URL_400, closed port $CLOSED_PORT"
+
+# Runs a checker whose stdout has "PASS ..."/"FAIL ..." lines: prints and counts them; sets CHECK_RC, CHECK_PASS.
+run_checker() { # outfile command...
+    local out=$1
+    shift
+    "$@" </dev/null >"$out" 2>"$out.err"
+    CHECK_RC=$?
+    tr -d '\r' <"$out" | grep -E '^(PASS|FAIL) ' >"$out.checks"
+    cat "$out.checks"
+    CHECK_PASS=$(grep -c '^PASS ' "$out.checks")
+    CHECK_FAIL=$(grep -c '^FAIL ' "$out.checks")
+    passed=$((passed + CHECK_PASS))
+    failed=$((failed + CHECK_FAIL))
+    CHECK_LAST=$(tr -d '\r' <"$out" | grep -v '^$' | tail -n1)
+}
+export CB_LOGIN="$LOGIN" CB_PASSWORD="$PASSWORD" # read by client.exe and send.js; never printed
+
+# ---- 5. the C client (what 1C does) -------------------------------------------------------------
+cp "$WORK/client.exe" "$WINEPREFIX/drive_c/connect-bridge/"
+run_checker "$WORK/logs/client.out" timeout 300 wine 'C:\connect-bridge\client.exe' \
+    "$EMULATOR_URL" "$LINE" "$FORBIDDEN_LINE" "$USER_ID" "$URL_400" "$URL_CLOSED"
+if [[ "$CHECK_LAST" == "$CHECK_PASS passed, $CHECK_FAIL failed" && $CHECK_PASS -gt 0 && ( $CHECK_RC -eq 0 || $CHECK_FAIL -gt 0 ) ]]; then
+    pass "client.exe ran to the end"
+else
+    sed 's/^/# stderr: /' "$WORK/logs/client.out.err" | tail -n 10
+    fail "client.exe ran to the end (exit $CHECK_RC, last line: ${CHECK_LAST:0:120})"
+fi
+
+# ---- 6. JScript through cscript -----------------------------------------------------------------
+cp "$HERE/send.js" "$WINEPREFIX/drive_c/connect-bridge/"
+run_checker "$WORK/logs/jscript.out" timeout 300 wine cscript //nologo 'C:\connect-bridge\send.js' "$EMULATOR_URL" "$LINE" "$USER_ID"
+if [[ "$CHECK_LAST" == "JSCRIPT DONE" && $CHECK_RC -eq 0 && $CHECK_PASS -gt 0 ]]; then
+    pass "wine cscript send.js ran to the end"
+else
+    sed 's/^/# stderr: /' "$WORK/logs/jscript.out.err" | tail -n 10
+    fail "wine cscript send.js ran to the end (exit $CHECK_RC, last line: ${CHECK_LAST:0:120})"
+fi
+
+# ---- 7. what the emulator recorded ---------------------------------------------------------------
+run_checker "$WORK/logs/recorded.out" timeout 60 python3 "$HERE/check_recorded.py" "$EMULATOR_URL" "$LINE" "$USER_ID"
+if [[ $CHECK_RC -ne 0 && $CHECK_FAIL -eq 0 ]]; then
+    sed 's/^/# /' "$WORK/logs/recorded.out.err" | tail -n 10
+    fail "the emulator's record could be read (exit $CHECK_RC)"
+fi
+
+# ---- 8. no secret in any output ----------------------------------------------------------------
+leaks=$(grep -l -F -- "$PASSWORD" "$WORK"/logs/*.out "$WORK"/logs/*.log "$WORK"/logs/*.err 2>/dev/null | xargs -r -n1 basename | tr '\n' ' ')
+check "the password appears in no output (client, cscript, emulator, builds)" test -z "$leaks"
+[[ -n "$leaks" ]] && info "password found in: $leaks"
+
+finish
