@@ -1,11 +1,98 @@
+using System.Runtime.InteropServices;
+
 namespace Connect.Bridge.Native;
 
-/// <summary>Placeholder while measuring whether the caller's FP exception mask matters.</summary>
-internal readonly ref struct FpGuard
+/// <summary>
+/// Runs an export with all floating-point exceptions masked and restores the caller's floating-point
+/// environment (control word, MXCSR, flags) on the way out.
+/// </summary>
+/// <remarks>
+/// Delphi and Free Pascal unmask FP exceptions by default, and a C host may unmask them all with
+/// feenableexcept. The runtime and the libraries under the core assume the default (all masked): with
+/// FE_INEXACT unmasked a plain send dies with SIGFPE (measured: tests/native/harness.c "FP" checks).
+/// Threads the runtime starts while a guard is active (thread pool, socket engine) inherit the masked state.
+/// Linux uses glibc's feholdexcept/fesetenv; Windows uses the CRT's _controlfp_s; elsewhere it does nothing.
+/// </remarks>
+internal unsafe ref struct FpGuard
 {
-    public static FpGuard Enter() => default;
+    private const int EnvBytes = 64; // glibc x86-64 fenv_t is 32 bytes, aarch64 8: room to spare
+
+    private fixed byte _env[EnvBytes];
+    private uint _control;
+    private byte _state; // 0 nothing to restore, 1 Linux env saved, 2 Windows control word saved
+
+    public static FpGuard Enter()
+    {
+        var guard = default(FpGuard);
+        try
+        {
+            if (OperatingSystem.IsLinux())
+            {
+                if (Libm.feholdexcept(guard._env) == 0)
+                {
+                    guard._state = 1;
+                }
+            }
+            else if (OperatingSystem.IsWindows())
+            {
+                uint current;
+                if (Crt._controlfp_s(&current, 0, 0) == 0)
+                {
+                    guard._control = current;
+                    guard._state = 2;
+                    Crt._controlfp_s(&current, Crt.MCW_EM, Crt.MCW_EM);
+                }
+            }
+        }
+        catch (Exception)
+        {
+            // No FP API available: run with the caller's environment as it is.
+        }
+
+        return guard;
+    }
 
     public void Dispose()
     {
+        try
+        {
+            if (_state == 1)
+            {
+                fixed (byte* env = _env)
+                {
+                    Libm.fesetenv(env); // the caller's flags come back; ours are dropped, nothing is raised
+                }
+            }
+            else if (_state == 2)
+            {
+                uint current;
+                Crt._clearfp(); // a pending flag must not fire in the caller once its exceptions are unmasked again
+                Crt._controlfp_s(&current, _control, Crt.MCW_EM);
+            }
+        }
+        catch (Exception)
+        {
+            // Nothing sensible to do.
+        }
+    }
+
+    private static class Libm
+    {
+        [DllImport("libm.so.6")]
+        public static extern int feholdexcept(byte* env);
+
+        [DllImport("libm.so.6")]
+        public static extern int fesetenv(byte* env);
+    }
+
+    private static class Crt
+    {
+        public const uint MCW_EM = 0x0008001F;
+
+        [DllImport("ucrtbase.dll")]
+        public static extern int _controlfp_s(uint* current, uint newValue, uint mask);
+
+        [DllImport("ucrtbase.dll")]
+        public static extern uint _clearfp();
     }
 }

@@ -184,17 +184,33 @@ static Result call(const wchar_t *name, int argc, VARIANT *args)
 
 static int streq(const wchar_t *a, const wchar_t *b) { return a && b && wcscmp(a, b) == 0; }
 
-/* Compares ignoring CR so LF and CRLF renderings of rows both match. */
+/* Normalizes a rows-form keyboard for comparison: no CR, no blanks around "|" or at line ends
+   (the core may render "A | B"; the rows form trims button text, so both spellings are the same keyboard). */
+static void rows_norm(const wchar_t *in, wchar_t *out, size_t cap)
+{
+    size_t n = 0;
+    for (; *in && n + 1 < cap; in++) {
+        if (*in == L'\r') continue;
+        if (*in == L' ' || *in == L'\t') {
+            const wchar_t *p = in;
+            while (*p == L' ' || *p == L'\t') p++;
+            if (*p == L'|' || *p == L'\n' || *p == L'\r' || *p == 0 || n == 0 || out[n - 1] == L'|' || out[n - 1] == L'\n') {
+                in = p - 1;
+                continue;
+            }
+        }
+        out[n++] = *in;
+    }
+    out[n] = 0;
+}
+
 static int rows_eq(const wchar_t *a, const wchar_t *b)
 {
+    static wchar_t na[4096], nb[4096];
     if (!a || !b) return 0;
-    for (;;) {
-        while (*a == L'\r') a++;
-        while (*b == L'\r') b++;
-        if (*a != *b) return 0;
-        if (!*a) return 1;
-        a++; b++;
-    }
+    rows_norm(a, na, 4096);
+    rows_norm(b, nb, 4096);
+    return wcscmp(na, nb) == 0;
 }
 
 static int is_cyrillic(wchar_t c) { return c >= 0x0400 && c <= 0x04FF; }

@@ -1,4 +1,8 @@
 using System.Net;
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Net.Sockets;
 using System.Text;
 
@@ -38,10 +42,16 @@ public sealed class RawHttpServer : IAsyncDisposable
     private readonly List<Task> _connections = [];
     private readonly Task _acceptLoop;
     private int _requests;
+    private int _connectionCount;
 
-    public RawHttpServer(Func<int, RawReply> reply)
+    private readonly X509Certificate2? _certificate;
+
+    /// <param name="reply">What to do with request number n (1-based).</param>
+    /// <param name="certificate">When given, the server speaks TLS with this certificate.</param>
+    public RawHttpServer(Func<int, RawReply> reply, X509Certificate2? certificate = null)
     {
         _reply = reply;
+        _certificate = certificate;
         _listener.Start();
         _acceptLoop = AcceptAsync();
     }
@@ -51,6 +61,7 @@ public sealed class RawHttpServer : IAsyncDisposable
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
     public string BaseUrl => $"http://127.0.0.1:{Port}/";
     public int Requests => Volatile.Read(ref _requests);
+    public int Connections => Volatile.Read(ref _connectionCount);
     public List<string> RequestHeads { get; } = [];
 
     private async Task AcceptAsync()
@@ -61,6 +72,7 @@ public sealed class RawHttpServer : IAsyncDisposable
             {
                 var client = await _listener.AcceptTcpClientAsync(_stop.Token);
                 client.NoDelay = true;
+                Interlocked.Increment(ref _connectionCount);
                 lock (_connections) _connections.Add(ServeAsync(client));
             }
         }
@@ -72,9 +84,15 @@ public sealed class RawHttpServer : IAsyncDisposable
     private async Task ServeAsync(TcpClient client)
     {
         using var _ = client;
-        var stream = client.GetStream();
+        Stream stream = client.GetStream();
         try
         {
+            if (_certificate is not null)
+            {
+                var tls = new SslStream(stream);
+                await tls.AuthenticateAsServerAsync(_certificate);
+                stream = tls;
+            }
             while (!_stop.IsCancellationRequested)
             {
                 var head = await ReadRequestAsync(stream);
@@ -97,11 +115,11 @@ public sealed class RawHttpServer : IAsyncDisposable
                 }
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException or SocketException) { }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException or SocketException or AuthenticationException) { }
     }
 
     /// <summary>Reads one request (head and Content-Length body); returns the head, or null at end of stream.</summary>
-    private async Task<string?> ReadRequestAsync(NetworkStream stream)
+    private async Task<string?> ReadRequestAsync(Stream stream)
     {
         var buffer = new List<byte>();
         var one = new byte[1];
@@ -132,5 +150,22 @@ public sealed class RawHttpServer : IAsyncDisposable
         lock (_connections) connections = [.. _connections];
         await Task.WhenAll(connections).WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { });
         _stop.Dispose();
+    }
+}
+
+/// <summary>Certificates generated in the test: untrusted (self-signed), expired, or for another host.</summary>
+public static class TestCertificates
+{
+    public static X509Certificate2 Create(string host = "127.0.0.1", DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest($"CN={host}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var san = new SubjectAlternativeNameBuilder();
+        if (IPAddress.TryParse(host, out var ip)) san.AddIpAddress(ip); else san.AddDnsName(host);
+        request.CertificateExtensions.Add(san.Build());
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        using var cert = request.CreateSelfSigned(notBefore ?? DateTimeOffset.UtcNow.AddDays(-1), notAfter ?? DateTimeOffset.UtcNow.AddDays(30));
+        // Round-trip through PFX so SslStream gets a certificate with a usable private key on Linux.
+        return X509CertificateLoader.LoadPkcs12(cert.Export(X509ContentType.Pfx), null);
     }
 }
