@@ -1,0 +1,70 @@
+using System.Diagnostics;
+
+namespace Connect.Bridge.Tests.Cli;
+
+/// <summary>The connect-bridge CLI as a real process: output and exit codes.</summary>
+public class CliTests
+{
+    private static (int Exit, string Out, string Err) Run(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "connect-bridge.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment.Remove("CONNECT_LOGIN");
+        psi.Environment.Remove("CONNECT_PASSWORD");
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(60_000)) { p.Kill(true); throw new TimeoutException("connect-bridge did not exit"); }
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    [Fact]
+    public void Demo_shows_the_three_outcomes()
+    {
+        var (exit, output, _) = Run("demo", "--language", "en");
+        Assert.Equal(0, exit);
+        Assert.Contains("client returned: 200 (success)", output);
+        Assert.Contains("\"text\":\"Здравствуйте! Ваше обращение принято.\"", output);
+        Assert.Contains("client returned: -1 Invalid argument: line_id \"not-a-uuid\" is not a UUID", output);
+        Assert.Contains("requests that reached the emulator: 0", output);
+        Assert.Contains("client returned: 401 HTTP 401", output);
+    }
+
+    [Fact]
+    public async Task Send_exit_codes_follow_the_outcome()
+    {
+        await using var emulator = await TestData.StartEmulatorAsync(allowedLines: [TestData.LineId]);
+        string url = emulator.BaseUrl.ToString();
+        string[] common = ["--base-url", url, "--login", TestData.Login, "--password", TestData.Password];
+
+        var ok = Run(["send", "--line", TestData.LineId, "--user", TestData.UserId, "--text", "Привет", "--keyboard", "Да|Нет", .. common]);
+        Assert.Equal(0, ok.Exit);
+        Assert.Equal("OK 200", ok.Out.Trim());
+        Assert.Equal([["Да", "Нет"]], Assert.Single(emulator.Calls).Keyboard!.Select(r => r.Select(b => b.Text).ToArray()).ToArray());
+
+        var invalid = Run(["send", "--line", "x", "--user", TestData.UserId, "--text", "t", .. common]);
+        Assert.Equal(2, invalid.Exit);
+        Assert.StartsWith("-1 Неверный аргумент: line_id", invalid.Err);
+
+        var forbidden = Run(["send", "--line", "11111111-1111-1111-1111-111111111111", "--user", TestData.UserId, "--text", "t", "--language", "en", .. common]);
+        Assert.Equal(1, forbidden.Exit);
+        Assert.StartsWith("403 HTTP 403: insufficient rights.", forbidden.Err);
+
+        var dropped = Run(["drop-keyboard", "--line", TestData.LineId, "--user", TestData.UserId, .. common]);
+        Assert.Equal(0, dropped.Exit);
+
+        foreach (var r in new[] { ok, invalid, forbidden, dropped })
+            Assert.DoesNotContain(TestData.Password, r.Out + r.Err);
+        Assert.Equal(3, emulator.RequestCount); // the invalid one never left the process
+    }
+
+    [Fact]
+    public void Connection_failure_exits_with_3()
+    {
+        var r = Run("send", "--line", TestData.LineId, "--user", TestData.UserId, "--text", "t", "--base-url", "http://127.0.0.1:9/",
+            "--login", "bot", "--password", "x", "--max-retries", "0");
+        Assert.Equal(3, r.Exit);
+        Assert.StartsWith("-2 ", r.Err);
+    }
+}
