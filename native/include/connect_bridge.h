@@ -69,11 +69,20 @@
 **
 ** ROBUSTNESS.  No function lets an exception or a crash escape.  NULL
 ** handles, NULL or badly encoded strings, unknown option ids and negative
-** buffer sizes give CB_E_INVALID_ARGUMENT and an error text.  The functions
-** work whatever the caller's floating-point exception mask (Delphi and Free
-** Pascal unmask FP exceptions by default).  Passing a pointer that is not a
-** live handle (for example one already destroyed) is undefined behaviour,
-** as it is for any C library.
+** buffer sizes give CB_E_INVALID_ARGUMENT and an error text.  Passing a
+** pointer that is not a live handle (for example one already destroyed) is
+** undefined behaviour, as it is for any C library.
+**
+** FLOATING POINT.  Every function saves the caller's floating-point
+** environment, runs with all FP exceptions masked, and restores the
+** environment (mask and flags) before returning, so it works whatever mask
+** the caller uses: Delphi and Free Pascal unmask invalid-operation,
+** zero-divide and overflow by default, and a C host may unmask all of them
+** with feenableexcept.  One exception to this: the very first call into the
+** library also starts its runtime, and that one-time step needs FE_INEXACT
+** masked, as it is by default in C, C++, Delphi and Free Pascal.  A host
+** that unmasks FE_INEXACT must make its first call (cb_version() will do)
+** before doing so.
 */
 #ifndef CONNECT_BRIDGE_H
 #define CONNECT_BRIDGE_H
@@ -93,12 +102,13 @@
 #endif
 
 /*
-** CB_API marks the functions as imported from the shared library.  Define
-** CB_STATIC_DECLS before including this header to get plain declarations
-** (for example when the functions are resolved at run time with
-** dlsym/GetProcAddress and only the types are needed).
+** CB_API marks the functions as imported from the shared library
+** (__declspec(dllimport) on Windows).  Define CB_NO_DLLIMPORT before
+** including this header to get plain declarations, for example when the
+** functions are looked up at run time with dlsym / GetProcAddress and only
+** the types and constants are needed.
 */
-#if defined(CB_STATIC_DECLS)
+#if defined(CB_NO_DLLIMPORT)
 #  define CB_API
 #elif defined(_WIN32)
 #  define CB_API __declspec(dllimport)

@@ -55,7 +55,7 @@ internal static class ComArguments
         return false;
     }
 
-    /// <summary>A whole number in int range, as text the core parses (its own text words a fractional value).</summary>
+    /// <summary>A number as invariant text, for values only the core's text-form setters can word (fractional, out of range).</summary>
     public static string NumberText(double number) => number.ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>The name of what was passed, in the vocabulary of <see cref="BridgeErrors.WrongArgumentType"/>.</summary>

@@ -48,9 +48,6 @@ public sealed class Sender
         _core = core;
     }
 
-    /// <summary>The wrapped core sender (for tests).</summary>
-    internal BridgeSender Core => _core;
-
     // ---- settings -------------------------------------------------------------------------
 
     /// <summary>Service address; "" restores the default https://push.1c-connect.com.</summary>
@@ -80,7 +77,7 @@ public sealed class Sender
         get => Read(() => (int)Math.Round(_core.Options.Timeout.TotalSeconds, MidpointRounding.AwayFromZero));
         set => Apply(value, v =>
             ComArguments.TryNumber(v, out var seconds)
-                ? double.IsFinite(seconds) && Math.Abs(seconds) < TimeSpan.MaxValue.TotalSeconds
+                ? double.IsFinite(seconds) && Math.Abs(seconds) < 1e9
                     ? _core.SetTimeout(TimeSpan.FromSeconds(seconds))
                     : _core.SetOption(SenderOption.TimeoutMs, ComArguments.NumberText(seconds))
                 : WrongType(nameof(TimeoutSeconds), "integer", v));
@@ -214,7 +211,7 @@ public sealed class Sender
     }
 
     /// <summary>The library version, e.g. "1.0.0".</summary>
-    public string Version { get; } = LibraryVersion();
+    public string Version { get; } = BridgeInfo.Version;
 
     // ---- methods ----------------------------------------------------------------------------
 
@@ -251,7 +248,7 @@ public sealed class Sender
     // ---- plumbing ---------------------------------------------------------------------------
 
     private SendOutcome WrongType(string parameter, string expected, object? value) =>
-        _core.Reject(BridgeErrors.WrongArgumentType(parameter, expected, ComArguments.KindOf(value), _core.Language));
+        _core.Record(BridgeErrors.WrongArgumentType(parameter, expected, ComArguments.KindOf(value), _core.Language));
 
     private void SetText(string property, object? value, SenderOption option) =>
         Apply(value, v => ComArguments.TryString(v, out var text) ? _core.SetOption(option, text) : WrongType(property, "string", v));
@@ -272,7 +269,7 @@ public sealed class Sender
             }
             catch (Exception ex)
             {
-                outcome = _core.Reject(BridgeErrors.Internal(ex, _core.Language));
+                outcome = _core.Record(BridgeErrors.Internal(ex, _core.Language));
             }
 
             raise = _throwOnError && !outcome.IsSuccess;
@@ -287,22 +284,6 @@ public sealed class Sender
         lock (_gate) return read();
     }
 
-    /// <summary>
-    /// Records an accepted setting (status 0, no text) for the adapter's own ThrowOnError, as the core does for its
-    /// settings. The core has no public "success" outcome, so this re-applies an unchanged core setting.
-    /// </summary>
-    private SendOutcome RecordAccepted() => _core.SetGeneralSettings(_core.GeneralSettings);
-
-    private static string LibraryVersion()
-    {
-        var assembly = typeof(BridgeSender).Assembly;
-        var informational = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
-        if (!string.IsNullOrEmpty(informational))
-        {
-            int plus = informational.IndexOf('+', StringComparison.Ordinal);
-            return plus >= 0 ? informational[..plus] : informational;
-        }
-
-        return assembly.GetName().Version?.ToString(3) ?? "";
-    }
+    /// <summary>Records an accepted setting (status 0, no text) for the adapter's own ThrowOnError, as the core does for its settings.</summary>
+    private SendOutcome RecordAccepted() => _core.Record(SendOutcome.Ok);
 }

@@ -192,7 +192,7 @@ public static unsafe class Exports
 
             if (!value.TryDecode(out string? text))
             {
-                return sender.Reject(BridgeErrors.InvalidEncoding(Names.Value, sender.Language)).Status;
+                return sender.Record(BridgeErrors.InvalidEncoding(Names.Value, sender.Language)).Status;
             }
 
             return sender.SetOption((SenderOption)option, text).Status;
@@ -216,7 +216,7 @@ public static unsafe class Exports
 
             if (!keyboard.TryDecode(out string? text))
             {
-                return sender.Reject(BridgeErrors.InvalidEncoding(Names.Keyboard, sender.Language)).Status;
+                return sender.Record(BridgeErrors.InvalidEncoding(Names.Keyboard, sender.Language)).Status;
             }
 
             return sender.SetKeyboard(text, (KeyboardFormat)format).Status;
@@ -240,17 +240,17 @@ public static unsafe class Exports
 
             if (!lineId.TryDecode(out string? line))
             {
-                return sender.Reject(BridgeErrors.InvalidEncoding(Names.LineId, sender.Language)).Status;
+                return sender.Record(BridgeErrors.InvalidEncoding(Names.LineId, sender.Language)).Status;
             }
 
             if (!userId.TryDecode(out string? user))
             {
-                return sender.Reject(BridgeErrors.InvalidEncoding(Names.UserId, sender.Language)).Status;
+                return sender.Record(BridgeErrors.InvalidEncoding(Names.UserId, sender.Language)).Status;
             }
 
             if (!text.TryDecode(out string? body))
             {
-                return sender.Reject(BridgeErrors.InvalidEncoding(Names.Text, sender.Language)).Status;
+                return sender.Record(BridgeErrors.InvalidEncoding(Names.Text, sender.Language)).Status;
             }
 
             return sender.Send(line, user, body).Status;
@@ -274,12 +274,12 @@ public static unsafe class Exports
 
             if (!lineId.TryDecode(out string? line))
             {
-                return sender.Reject(BridgeErrors.InvalidEncoding(Names.LineId, sender.Language)).Status;
+                return sender.Record(BridgeErrors.InvalidEncoding(Names.LineId, sender.Language)).Status;
             }
 
             if (!userId.TryDecode(out string? user))
             {
-                return sender.Reject(BridgeErrors.InvalidEncoding(Names.UserId, sender.Language)).Status;
+                return sender.Record(BridgeErrors.InvalidEncoding(Names.UserId, sender.Language)).Status;
             }
 
             return sender.DropKeyboard(line, user).Status;
@@ -298,7 +298,7 @@ public static unsafe class Exports
             sender = Resolve(s);
             if (BufferProblem(buffer, size, sender?.Language ?? DefaultLanguage) is { } problem)
             {
-                return sender is null ? problem.Status : sender.Reject(problem).Status;
+                return sender is null ? problem.Status : sender.Record(problem).Status;
             }
 
             string text = sender is null ? BridgeErrors.NullHandle(DefaultLanguage).ErrorText : sender.LastOutcome.ErrorText;
@@ -373,7 +373,7 @@ public static unsafe class Exports
         {
             return sender is null
                 ? BridgeErrors.Internal(ex, DefaultLanguage).Status
-                : sender.Reject(BridgeErrors.Internal(ex, sender.Language)).Status;
+                : sender.Record(BridgeErrors.Internal(ex, sender.Language)).Status;
         }
         catch (Exception)
         {
@@ -384,23 +384,8 @@ public static unsafe class Exports
     /// <summary>Static strings handed out to C; allocated once, never freed.</summary>
     private static class StaticText
     {
-        public static readonly byte* Version = NativeText.AllocStatic(LibraryVersion());
+        public static readonly byte* Version = NativeText.AllocStatic(BridgeInfo.Version);
 
         public static byte* Unknown => (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetReference("0.0.0\0"u8));
-    }
-
-    private static string LibraryVersion()
-    {
-        string? version = typeof(BridgeSender).Assembly
-            .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), inherit: false)
-            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>()
-            .FirstOrDefault()?.InformationalVersion;
-        if (string.IsNullOrEmpty(version))
-        {
-            return "0.0.0";
-        }
-
-        int plus = version.IndexOf('+'); // drop SourceLink's "+commit"
-        return plus >= 0 ? version[..plus] : version;
     }
 }

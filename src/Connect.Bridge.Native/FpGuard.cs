@@ -12,23 +12,34 @@ namespace Connect.Bridge.Native;
 /// FE_INEXACT unmasked a plain send dies with SIGFPE (measured: tests/native/harness.c "FP" checks).
 /// Threads the runtime starts while a guard is active (thread pool, socket engine) inherit the masked state.
 /// Linux uses glibc's feholdexcept/fesetenv; Windows uses the CRT's _controlfp_s; elsewhere it does nothing.
+/// Not covered, because it runs before any managed code: the runtime's one-time start inside the very first
+/// call, which needs FE_INEXACT masked (the default of every common host; see connect_bridge.h).
 /// </remarks>
 internal unsafe ref struct FpGuard
 {
-    private const int EnvBytes = 64; // glibc x86-64 fenv_t is 32 bytes, aarch64 8: room to spare
-
-    private fixed byte _env[EnvBytes];
+    // Not a fixed buffer: a fixed buffer makes the JIT put a stack cookie in every export, and NativeAOT reads
+    // __security_cookie before the runtime's first-call initialisation changes it, so the very first call into
+    // the library would fail fast (measured). A plain struct of the same size has no cookie.
+    private EnvBuffer _env;
     private uint _control;
     private byte _state; // 0 nothing to restore, 1 Linux env saved, 2 Windows control word saved
+
+    /// <summary>Set once the platform's FP functions turned out to be missing (e.g. no glibc): stop trying.</summary>
+    private static bool s_unavailable;
 
     public static FpGuard Enter()
     {
         var guard = default(FpGuard);
+        if (s_unavailable)
+        {
+            return guard;
+        }
+
         try
         {
             if (OperatingSystem.IsLinux())
             {
-                if (Libm.feholdexcept(guard._env) == 0)
+                if (Libm.feholdexcept((byte*)&guard._env) == 0)
                 {
                     guard._state = 1;
                 }
@@ -46,7 +57,7 @@ internal unsafe ref struct FpGuard
         }
         catch (Exception)
         {
-            // No FP API available: run with the caller's environment as it is.
+            s_unavailable = true; // no FP API here: run with the caller's environment as it is
         }
 
         return guard;
@@ -58,9 +69,9 @@ internal unsafe ref struct FpGuard
         {
             if (_state == 1)
             {
-                fixed (byte* env = _env)
+                fixed (EnvBuffer* env = &_env)
                 {
-                    Libm.fesetenv(env); // the caller's flags come back; ours are dropped, nothing is raised
+                    Libm.fesetenv((byte*)env); // the caller's flags come back; ours are dropped, nothing is raised
                 }
             }
             else if (_state == 2)
@@ -76,12 +87,19 @@ internal unsafe ref struct FpGuard
         }
     }
 
+    /// <summary>Room for a C fenv_t: glibc x86-64 needs 32 bytes, aarch64 8.</summary>
+    [StructLayout(LayoutKind.Sequential, Size = 64)]
+    private struct EnvBuffer
+    {
+        private long _first;
+    }
+
     private static class Libm
     {
-        [DllImport("libm.so.6")]
+        [DllImport("libm.so.6", CallingConvention = CallingConvention.Cdecl)]
         public static extern int feholdexcept(byte* env);
 
-        [DllImport("libm.so.6")]
+        [DllImport("libm.so.6", CallingConvention = CallingConvention.Cdecl)]
         public static extern int fesetenv(byte* env);
     }
 
@@ -89,10 +107,10 @@ internal unsafe ref struct FpGuard
     {
         public const uint MCW_EM = 0x0008001F;
 
-        [DllImport("ucrtbase.dll")]
+        [DllImport("ucrtbase.dll", CallingConvention = CallingConvention.Cdecl)] // the CRT is cdecl, also on x86
         public static extern int _controlfp_s(uint* current, uint newValue, uint mask);
 
-        [DllImport("ucrtbase.dll")]
+        [DllImport("ucrtbase.dll", CallingConvention = CallingConvention.Cdecl)] // the CRT is cdecl, also on x86
         public static extern uint _clearfp();
     }
 }

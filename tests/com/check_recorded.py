@@ -82,9 +82,12 @@ js = by_text.get(TEXT_JS, [])
 check(len(js) == 1 and captions(js[0].get("keyboard")) == [[YES, NO]],
       "the JScript message arrived with its Cyrillic text and keyboard", repr(js))
 
-# Accepted: client 4 messages + 1 drop, JScript 1 message. Refused by the emulator: 401 x2, 403 x3.
+byref = by_text.get("by reference", [])
+check(len(byref) == 2, "the by-reference sends arrived (2 messages)", f"{len(byref)} found")
+
+# Accepted: client 6 messages + 1 drop, JScript 1 message. Refused by the emulator: 401 x2, 403 x3.
 # Everything else the clients tried was -1 (never sent) or went to other servers.
-check(len(calls) == 6 and stats.get("accepted") == 6, "exactly the 6 expected calls were accepted",
+check(len(calls) == 8 and stats.get("accepted") == 8, "exactly the 8 expected calls were accepted",
       f"calls={len(calls)} stats={stats}")
-check(stats.get("requests") == 11, "nothing was sent for the -1 outcomes (11 requests in all)", f"stats={stats}")
+check(stats.get("requests") == 13, "nothing was sent for the -1 outcomes (13 requests in all)", f"stats={stats}")
 sys.exit(1 if failed else 0)

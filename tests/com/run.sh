@@ -128,7 +128,19 @@ else
 fi
 
 # ---- 3. fresh prefix, runtime layout, registration ---------------------------------------------
-if timeout 300 wineboot -i </dev/null >"$WORK/logs/wineboot.log" 2>&1 && timeout 120 wineserver -w; then
+# wineboot has been seen to fail once in a while on a loaded machine ("could not load kernel32.dll"):
+# one retry on a wiped prefix, then a loud failure.
+booted=""
+for attempt in 1 2; do
+    if timeout 300 wineboot -i </dev/null >"$WORK/logs/wineboot.log" 2>&1 && timeout 120 wineserver -w; then
+        booted=yes
+        break
+    fi
+    info "wineboot attempt $attempt failed: $(grep -v '^$' "$WORK/logs/wineboot.log" | tail -n 1)"
+    timeout 30 wineserver -k >/dev/null 2>&1
+    rm -rf "$WINEPREFIX"
+done
+if [[ -n "$booted" ]]; then
     pass "fresh Wine prefix created (wineboot -i)"
 else
     sed 's/^/# /' "$WORK/logs/wineboot.log" | tail -n 20

@@ -18,6 +18,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fenv.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -699,6 +700,54 @@ static void test_one_shot(void)
     check(st == -1 && werr[0] != 0, "cb_send_w with a lone surrogate -> %d, UTF-16 text", st);
 }
 
+/* Floating-point environment. The library runs with FP exceptions masked and gives the caller's environment
+   back unchanged; checked here with every exception unmasked, FE_INEXACT included (stricter than Delphi and
+   Free Pascal, which the Pascal harness covers with their own default). The first call into the library,
+   which initialises the runtime, was made with the default mask (see connect_bridge.h). */
+static void test_fp_environment(void)
+{
+    cb_sender *s = new_sender(g_base_url);
+    feclearexcept(FE_ALL_EXCEPT);
+    int st = cb_send_message(s, g_line, USER, "флаги FP");
+    check(st == 200 && fetestexcept(FE_ALL_EXCEPT) == 0, "a send leaves no FP exception flag raised in the caller (flags %#x)",
+          fetestexcept(FE_ALL_EXCEPT));
+
+    feenableexcept(FE_ALL_EXCEPT);
+    int ok = cb_set_keyboard(s, "[[\"Да\",\"Нет\"]]", CB_KEYBOARD_AUTO) == 0;
+    ok &= cb_send_message(s, g_line, USER, "все исключения FP размаскированы") == 200;
+    ok &= cb_send_message(s, g_line, USER, "") == CB_E_INVALID_ARGUMENT;
+    ok &= cb_set_option(s, CB_OPT_TIMEOUT_MS, "1500") == 0;
+    ok &= fegetexcept() == FE_ALL_EXCEPT;
+    check(ok, "with every FP exception unmasked: keyboard, send, validation work and the caller's mask is unchanged");
+
+    struct server sv;
+    server_start(&sv, SERVER_SILENT);
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", sv.port);
+    cb_set_option(s, CB_OPT_BASE_URL, url);
+    cb_set_option(s, CB_OPT_TIMEOUT_MS, "300");
+    st = cb_send_message(s, g_line, USER, "тайм-аут");
+    char err[512];
+    cb_last_error(s, err, sizeof err); /* the text formats the timeout as a fractional number of seconds */
+    check(st == CB_E_TIMEOUT && err[0] && fegetexcept() == FE_ALL_EXCEPT, "with every FP exception unmasked: timeout path -> %d", st);
+    server_stop(&sv);
+
+    int port, fd = listen_loopback(&port);
+    close(fd);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", port);
+    cb_set_option(s, CB_OPT_BASE_URL, url);
+    cb_set_option(s, CB_OPT_TIMEOUT_MS, "5000");
+    cb_set_option(s, CB_OPT_MAX_RETRIES, "2");
+    st = cb_send_message(s, g_line, USER, "повторы");
+    check(st == CB_E_CONNECTION_FAILED && fegetexcept() == FE_ALL_EXCEPT, "with every FP exception unmasked: retries with backoff -> %d", st);
+
+    char small[7];
+    st = cb_send(g_base_url, g_login, g_password, g_line, USER, "разовая", "А|Б", CB_KEYBOARD_ROWS, small, sizeof small);
+    check(st == 200 && fegetexcept() == FE_ALL_EXCEPT, "with every FP exception unmasked: cb_send -> %d", st);
+    fedisableexcept(FE_ALL_EXCEPT);
+    cb_sender_destroy(s);
+}
+
 #define THREADS 8
 #define SENDS_PER_THREAD 200
 
@@ -707,6 +756,7 @@ struct worker { int index, ok, failed, first_failure; };
 static void *worker_main(void *arg)
 {
     struct worker *w = arg;
+    if (w->index % 2) feenableexcept(FE_ALL_EXCEPT); /* half the threads run with every FP exception unmasked */
     cb_sender *s = new_sender(g_base_url);
     char text[64];
     for (int i = 0; i < SENDS_PER_THREAD; i++) {
@@ -735,7 +785,8 @@ static void test_threads(void)
         failed += w[i].failed;
         if (w[i].failed && !first) first = w[i].first_failure;
     }
-    check(ok == THREADS * SENDS_PER_THREAD && failed == 0, "%d threads x %d sends with separate senders: %d x 200, %d failed (first: %d)",
+    check(ok == THREADS * SENDS_PER_THREAD && failed == 0,
+          "%d threads x %d sends with separate senders (odd threads with FP exceptions unmasked): %d x 200, %d failed (first: %d)",
           THREADS, SENDS_PER_THREAD, ok, failed, first);
     long accepted = emulator_number("accepted"), requests = emulator_number("requests");
     check(accepted == THREADS * SENDS_PER_THREAD && requests == accepted,
@@ -765,6 +816,7 @@ int main(void)
     test_http_errors();
     test_utf16();
     test_one_shot();
+    test_fp_environment();
     test_threads();
     check(g_texts_seen > 20 && g_texts_with_password == 0, "the password appears in none of the %d error texts seen",
           g_texts_seen);

@@ -183,11 +183,11 @@ public sealed class BridgeSender : IDisposable
     /// <summary>Removes the keyboard shown to the user.</summary>
     public SendOutcome DropKeyboard(string? lineId, string? userId) => Guard(() => Client.TryDropKeyboard(lineId!, userId!));
 
-    /// <summary>Records a failure an adapter detected (e.g. bad string encoding) as the last outcome.</summary>
-    public SendOutcome Reject(SendOutcome outcome)
+    /// <summary>Records an outcome an adapter decided (a bad string encoding, or its own setting accepted) as the last outcome.</summary>
+    public SendOutcome Record(SendOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-        return Record(outcome);
+        return LastOutcome = outcome;
     }
 
     /// <summary>One call with no sender: settings, keyboard and message in one go (the native <c>cb_send</c>).</summary>
@@ -229,8 +229,6 @@ public sealed class BridgeSender : IDisposable
         if (affectsClient) ResetClient();
         return Record(SendOutcome.Ok);
     }
-
-    private SendOutcome Record(SendOutcome outcome) => LastOutcome = outcome;
 
     private void ResetClient()
     {

@@ -6,7 +6,8 @@ namespace Connect.Bridge;
 /// </summary>
 public sealed class SendOutcome
 {
-    internal static readonly SendOutcome Ok = new(0, "");
+    /// <summary>A local call (a setting) that succeeded: status 0, no text.</summary>
+    public static SendOutcome Ok { get; } = new(0, "");
 
     internal SendOutcome(int status, string errorText, string? serverError = null, string? responseBody = null, int attempts = 0)
     {

@@ -138,6 +138,8 @@ public sealed class ConnectClient : ILineClient, IDisposable
         public bool Async { get; } = async;
         public long Deadline { get; } = deadline;
         public int Attempts { get; set; }
+        /// <summary>The status of the last attempt's answer, 0 while an attempt waits for one (a retry backoff cut by the timeout reports it).</summary>
+        public int LastAnswer { get; set; }
     }
 
     private async ValueTask<SendOutcome> PostAsync(Uri uri, byte[] body, bool async, CancellationToken ct)
@@ -154,11 +156,16 @@ public sealed class ConnectClient : ILineClient, IDisposable
             using var response = async
                 ? await _pipeline.ExecuteAsync(static (ctx, c) => c.Client.AttemptAsync(c, ctx.CancellationToken), context, call).ConfigureAwait(false)
                 : _pipeline.Execute(static (ctx, c) => c.Client.AttemptAsync(c, ctx.CancellationToken).GetAwaiter().GetResult(), context, call);
-            outcome = await ReadOutcomeAsync(response, call, timeout.Token).ConfigureAwait(false);
+            outcome = await ReadOutcomeAsync(response, call, timeout.Token, ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             throw;
+        }
+        catch (OperationCanceledException) when (call.LastAnswer != 0)
+        {
+            // The timeout ended a retry backoff: the server did answer (429/503), so that answer is the outcome, not "no answer".
+            outcome = new SendOutcome(call.LastAnswer, Texts.HttpError(call.LastAnswer, null, l), attempts: call.Attempts);
         }
         catch (OperationCanceledException)
         {
@@ -182,6 +189,7 @@ public sealed class ConnectClient : ILineClient, IDisposable
     private async ValueTask<HttpResponseMessage> AttemptAsync(Call call, CancellationToken ct)
     {
         int attempt = ++call.Attempts;
+        call.LastAnswer = 0;
         var request = new HttpRequestMessage(HttpMethod.Post, call.Uri)
         {
             Content = new ByteArrayContent(call.Body),
@@ -196,6 +204,7 @@ public sealed class ConnectClient : ILineClient, IDisposable
             var response = call.Async
                 ? await _http!.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false)
                 : _http!.Send(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            call.LastAnswer = (int)response.StatusCode;
             if (_options.Logger is { } logger)
                 Log.Attempt(logger, call.Uri.AbsolutePath, (int)response.StatusCode, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, attempt);
             return response;
@@ -207,29 +216,41 @@ public sealed class ConnectClient : ILineClient, IDisposable
         }
     }
 
-    private async ValueTask<SendOutcome> ReadOutcomeAsync(HttpResponseMessage response, Call call, CancellationToken ct)
+    private async ValueTask<SendOutcome> ReadOutcomeAsync(HttpResponseMessage response, Call call, CancellationToken ct, CancellationToken callerToken)
     {
         int status = (int)response.StatusCode;
         var l = _options.Language;
         if (status is >= 200 and < 300) return new SendOutcome(status, "", attempts: call.Attempts);
         if (status is >= 300 and < 400)
             return new SendOutcome(status, Texts.Redirect(status, response.Headers.Location?.OriginalString, l), attempts: call.Attempts);
-        string body = await ReadBoundedAsync(response, call.Async, ct).ConfigureAwait(false);
+        string body = await ReadBoundedAsync(response, ct, callerToken).ConfigureAwait(false);
         string? serverError = ServerErrorText(body);
         return new SendOutcome(status, Texts.HttpError(status, serverError, l), serverError, body.Length == 0 ? null : body, call.Attempts);
     }
 
-    /// <summary>Reads at most <see cref="Limits.MaxErrorBodyBytes"/> of an error body: a huge body must not cost memory or time.</summary>
-    private static async ValueTask<string> ReadBoundedAsync(HttpResponseMessage response, bool async, CancellationToken ct)
+    /// <summary>
+    /// Reads at most <see cref="Limits.MaxErrorBodyBytes"/> of an error body: a huge body must not cost memory or time.
+    /// The status line is the server's answer, so a body that stalls until the timeout or breaks off keeps what arrived.
+    /// The read is always the cancellable async one, also for the synchronous API: a synchronous Read takes no token,
+    /// and a stalled body would block it past the timeout.
+    /// </summary>
+    private static async ValueTask<string> ReadBoundedAsync(HttpResponseMessage response, CancellationToken ct, CancellationToken callerToken)
     {
         var buffer = new byte[Limits.MaxErrorBodyBytes];
         int total = 0;
-        using var stream = async ? await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false) : response.Content.ReadAsStream(ct);
-        while (total < buffer.Length)
+        try
         {
-            int n = async ? await stream.ReadAsync(buffer.AsMemory(total), ct).ConfigureAwait(false) : stream.Read(buffer, total, buffer.Length - total);
-            if (n == 0) break;
-            total += n;
+            using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+            while (total < buffer.Length)
+            {
+                int n = await stream.ReadAsync(buffer.AsMemory(total), ct).ConfigureAwait(false);
+                if (n == 0) break;
+                total += n;
+            }
+        }
+        catch (Exception e) when ((e is IOException or OperationCanceledException or ObjectDisposedException) && !callerToken.IsCancellationRequested)
+        {
+            // Stalled past the timeout or broken off: report the status with the part of the body that arrived.
         }
         return Encoding.UTF8.GetString(buffer, 0, total);
     }

@@ -128,11 +128,14 @@ public sealed class SenderTests
     }
 
     [Fact]
-    public void Invalid_ids_are_the_cores_minus_one_and_nothing_is_sent()
+    public void Arguments_pass_through_untouched_validation_is_the_cores()
     {
-        Assert.Equal(BridgeStatus.InvalidArgument, _sender.Send("not-a-uuid", User, "x"));
-        Assert.StartsWith("Неверный аргумент", _sender.LastErrorText, StringComparison.Ordinal);
-        Assert.False(_sender.IsSuccess);
+        _sender.Send(" not-a-uuid ", "", "  ");
+
+        var message = SentMessage();
+        Assert.Equal(" not-a-uuid ", message.LineId);
+        Assert.Equal("", message.UserId);
+        Assert.Equal("  ", message.Text);
     }
 
     [Fact]
@@ -216,6 +219,14 @@ public sealed class SenderTests
         _sender.TimeoutSeconds = double.NaN;
         Assert.Equal(BridgeStatus.InvalidArgument, _sender.LastStatusCode);
         Assert.Equal(30, _sender.TimeoutSeconds);
+
+        _sender.TimeoutSeconds = 1e300;
+        Assert.Equal(BridgeStatus.InvalidArgument, _sender.LastStatusCode);
+        Assert.Equal(30, _sender.TimeoutSeconds);
+
+        _sender.MaxRetries = 1e10;
+        Assert.Equal(BridgeStatus.InvalidArgument, _sender.LastStatusCode);
+        Assert.Equal(2, _sender.MaxRetries);
 
         _sender.AuthorId = "автор";
         Assert.Equal(BridgeStatus.InvalidArgument, _sender.LastStatusCode);

@@ -17,6 +17,25 @@ public abstract record RawReply
     public sealed record Silence : RawReply;
     /// <summary>Resets the connection (RST) after reading the request.</summary>
     public sealed record Reset : RawReply;
+    /// <summary>Writes these bytes (e.g. a status line and headers promising a body) and then never writes again.</summary>
+    public sealed record Stall(byte[] Data) : RawReply;
+    /// <summary>Writes these bytes (e.g. half a response) and then resets the connection (RST).</summary>
+    public sealed record ResetAfter(byte[] Data) : RawReply;
+
+    /// <summary>A status line and headers that promise <paramref name="contentLength"/> body bytes, then silence.</summary>
+    public static RawReply HeadersThenStall(int status, int contentLength = 1000) =>
+        new Stall(Encoding.ASCII.GetBytes($"HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {contentLength}\r\n\r\n{{\"error\":\""));
+
+    /// <summary>An error response with a body of <paramref name="size"/> bytes (a JSON error whose text is that long).</summary>
+    public static RawReply HugeBody(int status, int size)
+    {
+        var head = Encoding.ASCII.GetBytes($"HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {size}\r\n\r\n");
+        var body = new byte[size];
+        body.AsSpan().Fill((byte)'x');
+        "{\"error\":\""u8.CopyTo(body);
+        "\"}"u8.CopyTo(body.AsSpan(size - 2));
+        return new Bytes([.. head, .. body]);
+    }
 
     public static RawReply Status(int status, string? body = null, params string[] headers)
     {
@@ -109,6 +128,18 @@ public sealed class RawHttpServer : IAsyncDisposable
                         await Task.Delay(Timeout.Infinite, _stop.Token);
                         return;
                     case RawReply.Reset:
+                        client.Client.LingerState = new LingerOption(true, 0);
+                        client.Client.Close();
+                        return;
+                    case RawReply.Stall stall:
+                        await stream.WriteAsync(stall.Data, _stop.Token);
+                        await stream.FlushAsync(_stop.Token);
+                        await Task.Delay(Timeout.Infinite, _stop.Token);
+                        return;
+                    case RawReply.ResetAfter resetAfter:
+                        await stream.WriteAsync(resetAfter.Data, _stop.Token);
+                        await stream.FlushAsync(_stop.Token);
+                        await Task.Delay(50, _stop.Token); // let the bytes leave before the RST discards the send queue
                         client.Client.LingerState = new LingerOption(true, 0);
                         client.Client.Close();
                         return;
