@@ -47,11 +47,10 @@ if not exist "%DLL%" call "%~f0" com || exit /b 1
 rem regsvr32 of the matching bitness: System32 is 64-bit, SysWOW64 is 32-bit on a 64-bit Windows.
 set REGSVR=%SystemRoot%\System32\regsvr32.exe
 if /i "%ARCH%"=="x86" if exist "%SystemRoot%\SysWOW64\regsvr32.exe" set REGSVR=%SystemRoot%\SysWOW64\regsvr32.exe
-if /i "%CMD%"=="unregister" (
-  powershell -NoProfile -Command "Start-Process -Verb RunAs -Wait -FilePath '%REGSVR%' -ArgumentList '/u','/s','\"%DLL%\"'"
-) else (
-  powershell -NoProfile -Command "Start-Process -Verb RunAs -Wait -FilePath '%REGSVR%' -ArgumentList '/s','\"%DLL%\"'"
-)
+rem Start-Process -PassThru hands regsvr32's exit code back, so a failed registration fails this script.
+set UNREG=
+if /i "%CMD%"=="unregister" set UNREG='/u',
+powershell -NoProfile -Command "$p = Start-Process -Verb RunAs -Wait -PassThru -FilePath '%REGSVR%' -ArgumentList %UNREG%'/s','\"%DLL%\"'; exit $p.ExitCode"
 exit /b %ERRORLEVEL%
 
 :help

@@ -42,9 +42,8 @@ case "$cmd" in
     need_dotnet
     results=(); passed=0; failed=0
     run_suite ".NET tests (xunit)" dotnet test tests/Connect.Bridge.Tests -c Release -nologo --logger "console;verbosity=minimal"
-    for suite in tests/native/run.sh tests/com/run.sh; do
-      if [ -x "$suite" ]; then run_suite "$suite" "$suite"; fi
-    done
+    run_suite "native C + Free Pascal harnesses (tests/native/run.sh)" tests/native/run.sh
+    run_suite "COM under Wine (tests/com/run.sh)" tests/com/run.sh
     echo
     echo "=== Summary ==="
     printf '%s\n' "${results[@]}"
