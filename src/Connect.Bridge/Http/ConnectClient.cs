@@ -183,7 +183,8 @@ public sealed class ConnectClient : ILineClient, IDisposable
         {
             ResilienceContextPool.Shared.Return(context);
         }
-        return outcome.WithoutSecret(_options.Password).WithoutSecret(_options.ProxyPassword);
+        // The Basic token is the password in reversible form: a server that echoes the Authorization header leaks it too.
+        return outcome.WithoutSecret(_options.Password).WithoutSecret(_options.ProxyPassword).WithoutSecret(_config.Authorization.Parameter);
     }
 
     private async ValueTask<HttpResponseMessage> AttemptAsync(Call call, CancellationToken ct)

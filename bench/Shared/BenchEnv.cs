@@ -1,0 +1,51 @@
+using System.Globalization;
+
+namespace Connect.Bridge.Bench;
+
+/// <summary>
+/// The benchmark message and server, from the environment bench/run.sh sets (the same variables the C programs
+/// read, see bench/native/bench_common.h). The password is never printed.
+/// </summary>
+internal sealed class BenchEnv
+{
+    public string Url { get; } = Get("BENCH_URL", "http://127.0.0.1:8080");
+    public string Login { get; } = Get("BENCH_LOGIN", "bot");
+    public string Password { get; } = Get("BENCH_PASSWORD", "secret");
+    public string Line { get; } = Get("BENCH_LINE", "3f2b8c1e-6a4d-4e5f-9b7a-1c2d3e4f5a6b");
+    public string User { get; } = Get("BENCH_USER", "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d");
+    public string Text { get; } = Get("BENCH_TEXT", "Здравствуйте! Это сообщение бенчмарка.");
+    public string Keyboard { get; } = Get("BENCH_KEYBOARD", "Да|Нет|Не знаю\nПозвать оператора|Отмена");
+
+    private static string Get(string name, string fallback) =>
+        Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : fallback;
+
+    public static string Result(string mode, long sent, long failed, double seconds, string extra = "") =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"result mode={mode} sent={sent} failed={failed} seconds={seconds:F4} msgs_per_s={sent / seconds:F1}{extra}");
+
+    /// <summary>Runs <paramref name="send"/> on <paramref name="callers"/> tasks: warm-up, a common start, then the timed sends.</summary>
+    public static async Task<(long Failed, double Seconds)> RunAsync(int callers, long n, long warmup, Func<Task<bool>> send)
+    {
+        long failed = 0;
+        var ready = new CountdownEvent(callers);
+        var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var tasks = new Task[callers];
+        for (int c = 0; c < callers; c++)
+        {
+            long mine = n / callers + (c < n % callers ? 1 : 0);
+            tasks[c] = Task.Run(async () =>
+            {
+                for (long i = 0; i < warmup; i++) if (!await send().ConfigureAwait(false)) Interlocked.Increment(ref failed);
+                ready.Signal();
+                await go.Task.ConfigureAwait(false);
+                for (long i = 0; i < mine; i++) if (!await send().ConfigureAwait(false)) Interlocked.Increment(ref failed);
+            });
+        }
+        ready.Wait();
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        go.SetResult();
+        await Task.WhenAll(tasks).ConfigureAwait(false);
+        double seconds = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
+        return (Interlocked.Read(ref failed), seconds);
+    }
+}

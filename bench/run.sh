@@ -1,0 +1,374 @@
+#!/usr/bin/env bash
+# bench/run.sh -- the Connect.Bridge benchmarks (`./build.sh bench`). Not part of the test suite.
+#
+# Installs what it needs (apt-get: wrk, hyperfine, curl, gcc, python3), builds everything itself (native
+# library, CLI, emulator, the benchmark programs in bench/), starts two loopback servers -- the emulator
+# (`connect-bridge emulator`) and bench/responder (a minimal C responder, so the server is not the
+# bottleneck) -- and measures against both:
+#   1. cold start (hyperfine): C + native library, curl CLI, `connect-bridge send`, a minimal raw-HttpClient console
+#   2. sequential throughput, 10 000 messages on one connection: native from C, .NET API, raw HttpClient loop,
+#      curl with a config file of 10 000 requests, wrk -c1 -t1 (the wire's limit)
+#   3. concurrency, 8 callers: native (threads), .NET API and raw HttpClient (tasks), wrk -c8
+#   4. memory: peak RSS of the native-library process over 100 000 sends (sampled every 10 000);
+#      managed allocations per send and per keyboard parse (BenchmarkDotNet, MemoryDiagnoser)
+#   5. prints the table and writes it, with the machine's details, to docs/BENCHMARKS.md
+# Every figure is a median of several runs; every ratio compares figures of the same run.
+# Only 127.0.0.1 is contacted; every loop is bounded. The password is generated per run and never printed.
+#
+# Environment (all optional):
+#   BENCH_ROUNDS=5       rounds of the throughput and concurrency measurements (median over them)
+#   BENCH_COLD_RUNS=20   hyperfine runs per cold-start command (in 4 blocks, each after 2 warm-up runs)
+#   BENCH_RSS_RUNS=3     runs of the 100 000-send memory measurement per server
+#   BENCH_QUICK=1        a smoke run: 1 round, fewer messages and runs, short BenchmarkDotNet job (figures not
+#                        written to docs/ unless BENCH_WRITE_DOCS=1)
+#   BENCH_SKIP_BDN=1     skip BenchmarkDotNet
+#   BENCH_PIN=0          do not pin one-connection measurements (client and server) to one CPU
+#   BENCH_WAIT_QUIET=120 seconds to wait at most for other work to leave the CPUs idle before measuring
+#   BENCH_NO_NATIVE_BUILD=1  reuse artifacts/native/linux-x64/libconnect_bridge.so when it exists
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+bench="$root/bench"
+out="$root/artifacts/bench"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+quick="${BENCH_QUICK:-0}"
+if [ "$quick" = 1 ]; then
+  ROUNDS="${BENCH_ROUNDS:-1}"; COLD_RUNS="${BENCH_COLD_RUNS:-5}"; RSS_RUNS="${BENCH_RSS_RUNS:-1}"
+  SEQ_N=2000; CONC_N=4000; RSS_N=20000; RSS_STEP=2000; WRK_SECONDS=1
+else
+  ROUNDS="${BENCH_ROUNDS:-5}"; COLD_RUNS="${BENCH_COLD_RUNS:-20}"; RSS_RUNS="${BENCH_RSS_RUNS:-3}"
+  SEQ_N=10000; CONC_N=20000; RSS_N=100000; RSS_STEP=10000; WRK_SECONDS=3
+fi
+CALLERS=8
+WARMUP=1000          # untimed sends per caller before the timed ones (JIT, connection set-up, pool)
+CONC_WARMUP=200      # per caller, concurrency
+
+started=$SECONDS
+log() { printf '[bench %3ds] %s\n' $((SECONDS - started)) "$*"; }
+die() { echo "bench: $*" >&2; exit 1; }
+
+# ---------------------------------------------------------------------------------------------- tools
+need=()
+for tool in wrk hyperfine curl gcc python3 taskset; do command -v "$tool" >/dev/null || need+=("$tool"); done
+if [ ${#need[@]} -gt 0 ]; then
+  pkgs=()
+  for tool in "${need[@]}"; do
+    case "$tool" in taskset) pkgs+=(util-linux) ;; *) pkgs+=("$tool") ;; esac
+  done
+  log "installing ${pkgs[*]} (apt-get)"
+  sudo_cmd=(); [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${pkgs[@]}" >/dev/null
+fi
+command -v dotnet >/dev/null || die "the .NET 10 SDK is required (https://dot.net)"
+
+# ---------------------------------------------------------------------------------------------- build
+rm -rf "$out"
+mkdir -p "$out"/{bin,logs,results}
+chmod 700 "$out"
+bin="$out/bin"
+log "building the native library"
+if [ "${BENCH_NO_NATIVE_BUILD:-0}" = 1 ] && [ -f "$root/artifacts/native/linux-x64/libconnect_bridge.so" ]; then
+  libdir="$root/artifacts/native/linux-x64"   # reuse the published library (development runs)
+elif [ -x "$root/tests/native/build-native.sh" ]; then
+  "$root/tests/native/build-native.sh" >"$out/logs/build-native.log" 2>&1 || { cat "$out/logs/build-native.log"; die "native build failed"; }
+  libdir="$root/artifacts/native/linux-x64"
+else
+  dotnet publish "$root/src/Connect.Bridge.Native" -c Release -r linux-x64 -o "$bin/native" -nologo -v quiet \
+    >"$out/logs/build-native.log" 2>&1 || { cat "$out/logs/build-native.log"; die "native build failed"; }
+  libdir="$bin/native"
+fi
+[ -f "$libdir/libconnect_bridge.so" ] || die "libconnect_bridge.so not found in $libdir"
+
+log "building the CLI/emulator and the .NET benchmark programs"
+dotnet_build() { # project dir, output dir
+  dotnet build "$1" -c Release -o "$2" -nologo -v quiet -clp:NoSummary >"$out/logs/build-$(basename "$2").log" 2>&1 \
+    || { cat "$out/logs/build-$(basename "$2").log"; die "build of $1 failed"; }
+}
+dotnet_build "$root/src/Connect.Bridge.Cli" "$bin/cli"
+dotnet_build "$bench/Bench.ApiLoad" "$bin/api"
+dotnet_build "$bench/Bench.RawHttpClient" "$bin/raw"
+dotnet_build "$bench/Bench.ColdStart" "$bin/coldstart"
+[ "${BENCH_SKIP_BDN:-0}" = 1 ] || dotnet_build "$bench/Connect.Bridge.Benchmarks" "$bin/bdn"
+
+log "building the C programs"
+cflags=(-std=gnu11 -O2 -Wall -Wextra -Werror)
+gcc "${cflags[@]}" -pthread "$bench/responder/responder.c" -o "$bin/responder"
+for prog in cb_once cb_load; do
+  gcc "${cflags[@]}" -I "$root/native/include" "$bench/native/$prog.c" -L "$libdir" -lconnect_bridge \
+    -Wl,-rpath,"$libdir" -pthread -o "$bin/$prog"
+done
+
+# ---------------------------------------------------------------------------------------------- a quiet machine
+# Other processes skew every figure on a 2-core machine: wait (bounded) until the CPUs are mostly idle.
+cpu_busy() { # percent of CPU time not idle over 2 s
+  local a b
+  a=($(awk '/^cpu / {print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6}' /proc/stat)); sleep 2
+  b=($(awk '/^cpu / {print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6}' /proc/stat))
+  awk -v t=$((b[0] - a[0])) -v i=$((b[1] - a[1])) 'BEGIN {printf "%d", (t > 0 ? 100 * (t - i) / t : 0)}'
+}
+quiet_wait="${BENCH_WAIT_QUIET:-120}"
+busy=$(cpu_busy)
+waited=0
+while [ "$busy" -gt 15 ] && [ "$waited" -lt "$quiet_wait" ]; do
+  log "CPUs ${busy}% busy with other work; waiting for a quieter machine (at most ${quiet_wait} s in all)"
+  sleep 8; waited=$((waited + 10))
+  busy=$(cpu_busy)
+done
+[ "$busy" -le 15 ] || log "warning: CPUs still ${busy}% busy with other work; figures will be noisier"
+echo "$busy" >"$out/results/busy-start.txt"
+
+# ---------------------------------------------------------------------------------------------- the message
+export BENCH_LOGIN=bot
+BENCH_PASSWORD="bench-$(od -An -N8 -tx8 /dev/urandom | tr -d ' \n')"
+export BENCH_PASSWORD CONNECT_PASSWORD="$BENCH_PASSWORD"
+export BENCH_LINE=3f2b8c1e-6a4d-4e5f-9b7a-1c2d3e4f5a6b
+export BENCH_USER=9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d
+export BENCH_TEXT='Здравствуйте! Это сообщение бенчмарка.'
+export BENCH_KEYBOARD=$'Да|Нет|Не знаю\nПозвать оператора|Отмена'
+export BENCH_BODY="$out/message.json"
+# The exact bytes Connect.Bridge sends for that message (checked against every client below).
+printf '%s' '{"line_id":"'"$BENCH_LINE"'","user_id":"'"$BENCH_USER"'","text":"'"$BENCH_TEXT"'","keyboard":[[{"text":"Да"},{"text":"Нет"},{"text":"Не знаю"}],[{"text":"Позвать оператора"},{"text":"Отмена"}]]}' >"$BENCH_BODY"
+BENCH_AUTH="$(printf '%s' "$BENCH_LOGIN:$BENCH_PASSWORD" | base64 -w0)"
+export BENCH_AUTH
+
+# ---------------------------------------------------------------------------------------------- servers
+pids=()
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+wait_for_line() { # file, pattern, seconds -> prints the line
+  local i
+  for ((i = 0; i < $3 * 10; i++)); do
+    if grep -m1 -E "$2" "$1" 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  cat "$1" >&2
+  return 1
+}
+
+log "starting the responder and the emulator on 127.0.0.1"
+"$bin/responder" 0 1800 >"$out/logs/responder.log" 2>&1 &
+pids+=($!)
+responder_port=$(wait_for_line "$out/logs/responder.log" '^port [0-9]+' 10 | awk '{print $2}') || die "responder did not start"
+dotnet "$bin/cli/connect-bridge.dll" emulator --port 0 --quiet --login "$BENCH_LOGIN" --password "$BENCH_PASSWORD" \
+  >"$out/logs/emulator.log" 2>&1 &
+pids+=($!)
+emulator_url=$(wait_for_line "$out/logs/emulator.log" 'Listening on http' 30 | sed -E 's/.*(http[^ ]*).*/\1/') || die "emulator did not start"
+emulator_port=$(printf '%s' "$emulator_url" | sed -E 's#.*:([0-9]+)/?$#\1#')
+servers=(responder emulator)
+server_pids=("${pids[@]}")
+
+# CPU placement. On a small VM a request/response that crosses cores pays for two cross-CPU wake-ups (measured
+# here: wrk -c1 ~8k/s with client and server on different vCPUs, ~40k/s on the same one), and free placement
+# flips between the two from run to run. So one-connection measurements (cold start, sequential, memory) run
+# client and server on one CPU; the concurrency measurements use all CPUs. BENCH_PIN=0 leaves placement free.
+pin=()
+all_cpus="0-$(($(nproc) - 1))"
+set_placement() { # one | all
+  [ "${BENCH_PIN:-1}" = 1 ] && [ "$(nproc)" -gt 1 ] || return 0
+  local cpus="$all_cpus" p
+  if [ "$1" = one ]; then cpus=0; pin=(taskset -c 0); else pin=(); fi
+  for p in "${server_pids[@]}"; do taskset -a -p -c "$cpus" "$p" >/dev/null 2>&1 || true; done
+}
+declare -A port=([responder]=$responder_port [emulator]=$emulator_port)
+url_of() { echo "http://127.0.0.1:${port[$1]}"; }
+
+# Counter of accepted POSTs, and reset (both servers count only what they answered 200).
+server_count() {
+  if [ "$1" = responder ]; then curl -sf "$(url_of "$1")/stats" | sed -E 's/.*"requests":([0-9]+).*/\1/'
+  else curl -sf "$(url_of "$1")/emulator/stats" | sed -E 's/.*"accepted":([0-9]+).*/\1/'; fi
+}
+server_reset() {
+  if [ "$1" = responder ]; then curl -sf -X POST "$(url_of "$1")/reset" >/dev/null
+  else curl -sf -X POST "$(url_of "$1")/emulator/reset" >/dev/null; fi
+}
+
+# curl configs: one request (cold start) and 10 000 requests on one connection (sequential). They hold the
+# Authorization header, so they stay inside the 0700 work directory and are never printed.
+write_curl_config() { # server, count, file
+  {
+    echo 'silent'
+    echo "data-binary = \"@$BENCH_BODY\""
+    echo 'header = "Content-Type: application/json; charset=utf-8"'
+    echo 'header = "Accept: application/json"'
+    echo "header = \"Authorization: Basic $BENCH_AUTH\""
+    echo 'write-out = "%{http_code} %{num_connects}\n"'
+    local i u
+    u="$(url_of "$1")/v1/line/send/message/"
+    for ((i = 0; i < $2; i++)); do echo "url = \"$u\""; done
+  } >"$3"
+  chmod 600 "$3"
+}
+for s in "${servers[@]}"; do
+  write_curl_config "$s" 1 "$out/curl-once-$s.conf"
+  write_curl_config "$s" "$SEQ_N" "$out/curl-seq-$s.conf"
+done
+
+results="$out/results/throughput.tsv"   # section, server, client, round, msgs/s
+: >"$results"
+record() { printf '%s\t%s\t%s\t%s\t%s\n' "$@" >>"$results"; }
+
+result_field() { # log file, key -> value from the "result ..." line
+  grep -m1 '^result ' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+
+check_count() { # server, expected minimum, what
+  local got
+  got=$(server_count "$1")
+  [ "$got" -ge "$2" ] || die "$3 on $1: the server counted $got accepted POSTs, expected at least $2"
+}
+
+# ---------------------------------------------------------------------------------------------- identical POST
+log "checking that every client sends the identical POST (emulator record)"
+server_reset emulator
+export BENCH_URL; BENCH_URL="$(url_of emulator)"
+"$bin/cb_once" || die "cb_once failed against the emulator"
+dotnet "$bin/cli/connect-bridge.dll" send --base-url "$BENCH_URL" --login "$BENCH_LOGIN" --line "$BENCH_LINE" \
+  --user "$BENCH_USER" --text "$BENCH_TEXT" --keyboard "$BENCH_KEYBOARD" --keyboard-format rows --language en >/dev/null \
+  || die "connect-bridge send failed against the emulator"
+curl -K "$out/curl-once-emulator.conf" -o /dev/null >/dev/null || die "curl failed against the emulator"
+dotnet "$bin/coldstart/Bench.ColdStart.dll" || die "the cold-start console failed against the emulator"
+dotnet "$bin/api/Bench.ApiLoad.dll" seq 1 0 >/dev/null || die "Bench.ApiLoad failed against the emulator"
+dotnet "$bin/raw/Bench.RawHttpClient.dll" seq 1 0 >/dev/null || die "Bench.RawHttpClient failed against the emulator"
+curl -sf "$BENCH_URL/emulator/messages" >"$out/results/recorded.json"
+python3 - "$out/results/recorded.json" "$BENCH_BODY" <<'PY' || die "the clients do not send identical requests"
+import json, sys
+calls = json.load(open(sys.argv[1], encoding="utf-8"))
+body = open(sys.argv[2], encoding="utf-8").read()
+names = ["native (cb_once)", "connect-bridge send", "curl", "raw .NET console", ".NET API", "raw HttpClient loop"]
+assert len(calls) == len(names), f"expected {len(names)} recorded calls, got {len(calls)}"
+for name, call in zip(names, calls):
+    assert call["raw_body"] == body, f"{name} sent a different body: {call['raw_body']!r}"
+    assert call["content_type"].replace(" ", "").lower() == "application/json;charset=utf-8", f"{name}: {call['content_type']}"
+    assert call["authorization_scheme"] == "Basic", name
+print(f"identical body ({len(body.encode())} bytes) and Content-Type from all {len(calls)} clients")
+PY
+server_reset emulator
+
+# ---------------------------------------------------------------------------------------------- 1. cold start
+# hyperfine runs all runs of one command before the next, so a burst of other work would land on one command
+# only: the runs are split into blocks, the order of the commands alternates between blocks, and the report
+# takes the median of all runs of a command.
+set_placement one
+COLD_BLOCKS=4
+cold_per_block=$(((COLD_RUNS + COLD_BLOCKS - 1) / COLD_BLOCKS))
+for s in "${servers[@]}"; do
+  log "cold start against the $s: hyperfine, $COLD_BLOCKS blocks x (2 warm-up + $cold_per_block runs) per command"
+  export BENCH_URL; BENCH_URL="$(url_of "$s")"
+  names=("native: C + libconnect_bridge.so" "curl CLI" "connect-bridge send" ".NET console, raw HttpClient"
+    "(native: library load only, no send)")
+  cmds=("$bin/cb_once"
+    "curl -f -K $out/curl-once-$s.conf -o /dev/null"
+    "dotnet $bin/cli/connect-bridge.dll send --base-url $BENCH_URL --login $BENCH_LOGIN --line $BENCH_LINE --user $BENCH_USER --text '$BENCH_TEXT' --keyboard '$BENCH_KEYBOARD' --keyboard-format rows --language en"
+    "dotnet $bin/coldstart/Bench.ColdStart.dll"
+    "$bin/cb_once --load-only")
+  for ((blk = 1; blk <= COLD_BLOCKS; blk++)); do
+    args=()
+    for ((i = 0; i < ${#names[@]}; i++)); do
+      j=$i; [ $((blk % 2)) -eq 1 ] || j=$((${#names[@]} - 1 - i))
+      args+=(--command-name "${names[$j]}" "${cmds[$j]}")
+    done
+    "${pin[@]}" hyperfine -N --warmup 2 --runs "$cold_per_block" --style basic \
+      --export-json "$out/results/cold-$s-$blk.json" "${args[@]}" >"$out/logs/cold-$s-$blk.log" 2>&1 \
+      || { cat "$out/logs/cold-$s-$blk.log"; die "cold start benchmark failed on $s"; }
+  done
+  server_reset "$s"
+done
+
+# ---------------------------------------------------------------------------------------------- 2./3. throughput
+run_wrk() { # server, connections, threads, section, round
+  local logf="$out/logs/wrk-$4-$1-$5.log"
+  server_reset "$1"
+  "${pin[@]}" wrk -t"$3" -c"$2" -d"${WRK_SECONDS}s" -s "$bench/wrk/post.lua" "$(url_of "$1")/" >"$logf" 2>&1 || { cat "$logf"; die "wrk failed"; }
+  if grep -qE 'Non-2xx|Socket errors' "$logf"; then cat "$logf"; die "wrk saw errors against $1"; fi
+  local rps total
+  rps=$(awk '/^Requests\/sec:/ {print $2}' "$logf")
+  total=$(awk '/requests in/ {print $1}' "$logf")
+  check_count "$1" "$total" "wrk"
+  record "$4" "$1" "wrk -c$2 -t$3" "$5" "$rps"
+}
+run_prog() { # server, section, client name, round, expected count, command...
+  local s="$1" section="$2" name="$3" r="$4" expected="$5"; shift 5
+  local logf="$out/logs/$section-$s-${name//[^a-zA-Z0-9]/_}-$r.log"
+  server_reset "$s"
+  BENCH_URL="$(url_of "$s")" "${pin[@]}" "$@" >"$logf" 2>&1 || { tail -5 "$logf"; die "$name failed against $s"; }
+  [ "$(result_field "$logf" failed)" = 0 ] || die "$name: failed sends against $s"
+  check_count "$s" "$expected" "$name"
+  record "$section" "$s" "$name" "$r" "$(result_field "$logf" msgs_per_s)"
+}
+run_curl_seq() { # server, round
+  local s="$1" r="$2" logf="$out/logs/seq-$1-curl-$2.log"
+  server_reset "$s"
+  local t0 t1
+  t0=$(date +%s%N)
+  "${pin[@]}" curl -K "$out/curl-seq-$s.conf" -o /dev/null >"$logf" 2>&1 || { tail -5 "$logf"; die "curl failed against $s"; }
+  t1=$(date +%s%N)
+  local ok connects
+  ok=$(grep -c '^200 ' "$logf" || true)
+  connects=$(awk '{n += $2} END {print n}' "$logf")
+  [ "$ok" = "$SEQ_N" ] || die "curl: $ok of $SEQ_N requests answered 200 by $s"
+  [ "$connects" = 1 ] || die "curl: $connects connections instead of one against $s"
+  check_count "$s" "$SEQ_N" "curl"
+  record seq "$s" "curl (config, 1 connection)" "$r" "$(awk -v n="$SEQ_N" -v ns=$((t1 - t0)) 'BEGIN {printf "%.1f", n / (ns / 1e9)}')"
+}
+
+for ((r = 1; r <= ROUNDS; r++)); do
+  for s in "${servers[@]}"; do
+    log "round $r/$ROUNDS, $s: sequential ($SEQ_N messages, one connection)"
+    set_placement one
+    run_wrk "$s" 1 1 seq "$r"
+    run_prog "$s" seq "native (C)" "$r" $((SEQ_N + WARMUP)) "$bin/cb_load" seq "$SEQ_N" "$WARMUP"
+    run_prog "$s" seq ".NET API" "$r" $((SEQ_N + WARMUP)) dotnet "$bin/api/Bench.ApiLoad.dll" seq "$SEQ_N" "$WARMUP"
+    run_prog "$s" seq "raw HttpClient" "$r" $((SEQ_N + WARMUP)) dotnet "$bin/raw/Bench.RawHttpClient.dll" seq "$SEQ_N" "$WARMUP"
+    run_curl_seq "$s" "$r"
+    log "round $r/$ROUNDS, $s: $CALLERS callers ($CONC_N messages)"
+    set_placement all
+    run_wrk "$s" "$CALLERS" 2 conc "$r"
+    run_prog "$s" conc "native (C), 8 threads" "$r" $((CONC_N + CALLERS * CONC_WARMUP)) \
+      "$bin/cb_load" conc "$CALLERS" "$CONC_N" "$CONC_WARMUP"
+    run_prog "$s" conc ".NET API, 8 tasks" "$r" $((CONC_N + CALLERS * CONC_WARMUP)) \
+      dotnet "$bin/api/Bench.ApiLoad.dll" conc "$CALLERS" "$CONC_N" "$CONC_WARMUP"
+    run_prog "$s" conc "raw HttpClient, 8 tasks" "$r" $((CONC_N + CALLERS * CONC_WARMUP)) \
+      dotnet "$bin/raw/Bench.RawHttpClient.dll" conc "$CALLERS" "$CONC_N" "$CONC_WARMUP"
+  done
+done
+
+cut -d' ' -f1-3 /proc/loadavg >"$out/results/load-measure.txt"
+
+# ---------------------------------------------------------------------------------------------- 4. memory
+set_placement one
+for s in "${servers[@]}"; do
+  for ((r = 1; r <= RSS_RUNS; r++)); do
+    log "memory, $s, run $r/$RSS_RUNS: $RSS_N sends from one native-library process"
+    server_reset "$s"
+    BENCH_URL="$(url_of "$s")" "${pin[@]}" "$bin/cb_load" rss "$RSS_N" "$RSS_STEP" >"$out/results/rss-$s-$r.log" 2>&1 \
+      || { tail -5 "$out/results/rss-$s-$r.log"; die "rss run failed against $s"; }
+    check_count "$s" "$RSS_N" "rss run"
+    server_reset "$s"
+  done
+done
+
+cleanup
+pids=()
+
+if [ "${BENCH_SKIP_BDN:-0}" != 1 ]; then
+  log "managed allocations: BenchmarkDotNet with MemoryDiagnoser (in-process short job)"
+  (cd "$out" && dotnet "$bin/bdn/Connect.Bridge.Benchmarks.dll" --filter '*' --artifacts "$out/bdn" >"$out/logs/bdn.log" 2>&1) \
+    || { tail -30 "$out/logs/bdn.log"; die "BenchmarkDotNet failed"; }
+fi
+
+# ---------------------------------------------------------------------------------------------- 5. report
+log "writing the report"
+date -u '+%Y-%m-%d %H:%M UTC' >"$out/results/date.txt"
+docs_target="$root/docs/BENCHMARKS.md"
+if [ "$quick" = 1 ] && [ "${BENCH_WRITE_DOCS:-0}" != 1 ]; then docs_target="$out/BENCHMARKS.md"; fi
+python3 "$bench/report.py" --out "$out" --docs "$docs_target" --rounds "$ROUNDS" --cold-runs $((cold_per_block * COLD_BLOCKS)) \
+  --rss-runs "$RSS_RUNS" --seq-n "$SEQ_N" --conc-n "$CONC_N" --rss-n "$RSS_N" --callers "$CALLERS" \
+  --warmup "$WARMUP" --conc-warmup "$CONC_WARMUP" --wrk-seconds "$WRK_SECONDS" --lib "$libdir/libconnect_bridge.so" \
+  --elapsed $((SECONDS - started)) --quick "$quick" --pin "$([ "${BENCH_PIN:-1}" = 1 ] && [ "$(nproc)" -gt 1 ] && echo 1 || echo 0)"
+log "done in $((SECONDS - started)) s; report: ${docs_target#"$root"/}"

@@ -1,0 +1,64 @@
+using System.Diagnostics;
+
+namespace Connect.Bridge.Tests.Reliability;
+
+/// <summary>Retries and the overall timeout: the timeout bounds the call, and an answer already received is never reported as "no answer".</summary>
+public class RetryBoundTests
+{
+    private static LineMessage Message() => new(TestData.LineId, TestData.UserId, "Здравствуйте");
+
+    [Theory]
+    [InlineData(503, false)]
+    [InlineData(503, true)]
+    [InlineData(429, false)]
+    [InlineData(429, true)]
+    public async Task A_backoff_cut_by_the_timeout_reports_the_last_answer(int status, bool sync)
+    {
+        // The backoff (about an hour, from RetryDelay) cannot fit in the 1.5 s timeout. The server did answer, so
+        // the outcome is its status ("not delivered"), not -3 ("no answer, delivery unknown").
+        await using var server = new RawHttpServer(RawReply.Status(status));
+        var options = TestData.Options(server.BaseUrl, english: true);
+        options.Timeout = TimeSpan.FromMilliseconds(1500); // room for a cold first connection on a busy machine
+        options.RetryDelay = TimeSpan.FromHours(1);
+        using var client = new ConnectClient(options);
+        var watch = Stopwatch.StartNew();
+        var outcome = sync ? await Task.Factory.StartNew(() => client.TrySendMessage(Message()), TaskCreationOptions.LongRunning)
+                           : await client.TrySendMessageAsync(Message());
+        SecretWatch.Capture("retry bound", outcome);
+        Assert.Equal(status, outcome.Status);
+        Assert.Equal(status == 429 ? "HTTP 429: too many requests, try again later." : "HTTP 503: server error.", outcome.ErrorText);
+        Assert.Equal(1, outcome.Attempts);
+        Assert.Equal(1, server.Requests);
+        Assert.True(watch.Elapsed < options.Timeout + TimeSpan.FromSeconds(2), $"took {watch.ElapsedMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task Caller_cancellation_during_a_stalled_error_body_still_throws()
+    {
+        await using var server = new RawHttpServer(RawReply.HeadersThenStall(500));
+        var log = new ListLogger();
+        using var client = new ConnectClient(TestData.Options(server.BaseUrl, log));
+        using var cts = new CancellationTokenSource();
+        var send = client.TrySendMessageAsync(Message(), cts.Token);
+        // The attempt is logged when the status line has arrived: from then on the client is reading the stalled body.
+        for (int i = 0; i < 1000 && !log.Lines.Any(l => l.Contains("-> 500", StringComparison.Ordinal)); i++) await Task.Delay(10);
+        Assert.Contains(log.Lines, l => l.Contains("-> 500", StringComparison.Ordinal));
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => send);
+        Assert.Equal(1, server.Requests);
+    }
+
+    [Fact]
+    public async Task A_timeout_while_waiting_for_the_retry_answer_is_still_a_timeout()
+    {
+        // 503 first, then the retry is read and never answered: the last attempt got no answer, so -3.
+        await using var server = new RawHttpServer(n => n == 1 ? RawReply.Status(503) : new RawReply.Silence());
+        var options = TestData.Options(server.BaseUrl, english: true);
+        options.Timeout = TimeSpan.FromMilliseconds(1500);
+        using var client = new ConnectClient(options);
+        var outcome = await client.TrySendMessageAsync(Message());
+        Assert.Equal(BridgeStatus.Timeout, outcome.Status);
+        Assert.Equal(2, outcome.Attempts);
+        Assert.Equal(2, server.Requests);
+    }
+}

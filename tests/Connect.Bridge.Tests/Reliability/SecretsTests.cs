@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace Connect.Bridge.Tests.Reliability;
+
+/// <summary>
+/// xunit v2 runs collections marked <c>DisableParallelization</c> after all parallel collections have finished, so the
+/// scan in <see cref="SecretsFinalCheck"/> sees every text the suite recorded. Keep this the only such collection.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SecretsFinalCollection
+{
+    public const string Name = "Secrets final check (runs after the parallel tests)";
+}
+
+/// <summary>
+/// The password (a unique marker, <see cref="TestData.Password"/>) must appear in no log line, error text, server text,
+/// response body or CLI output. Runs the leak-prone paths itself, then scans everything the suite captured.
+/// </summary>
+[Collection(SecretsFinalCollection.Name)]
+public class SecretsFinalCheck
+{
+    private static LineMessage Message() => new(TestData.LineId, TestData.UserId, "Здравствуйте");
+
+    [Fact]
+    public async Task The_password_appears_in_nothing_the_suite_captured()
+    {
+        int before = SecretWatch.Count;
+        await LeakPronePathsAsync();
+        var all = SecretWatch.All.ToList();
+        var leaks = all.Where(c => SecretWatch.Leaks(c.Text) is not null).Select(c => c.Source).ToList();
+        WriteReport(all, before, leaks.Count);
+        Assert.True(leaks.Count == 0, "the password leaked into: " + string.Join(", ", leaks.Distinct()));
+        Assert.True(all.Count > before, "the leak-prone paths captured nothing");
+    }
+
+    /// <summary>The paths where a password could plausibly escape: echoed by the server, in a bad option, through a proxy, in the CLI.</summary>
+    private static async Task LeakPronePathsAsync()
+    {
+        string echo = $$"""{"error":"login bot password {{TestData.Password}} token {{SecretWatch.Markers[1]}}"}""";
+
+        // The server echoes the password and its Basic token in the error, for every status family.
+        foreach (int status in new[] { 400, 401, 403, 429, 500, 503 })
+        {
+            await using var server = new RawHttpServer(RawReply.Status(status, echo));
+            var log = new ListLogger();
+            using var client = new ConnectClient(TestData.Options(server.BaseUrl, log, english: status % 2 == 0));
+            SecretWatch.Capture($"echo {status} async", await client.TrySendMessageAsync(Message()));
+            SecretWatch.Capture($"echo {status} sync", client.TrySendMessage(Message()));
+            var thrown = await Assert.ThrowsAsync<ConnectBridgeException>(() => client.SendMessageAsync(Message()));
+            SecretWatch.Capture($"echo {status} exception", thrown.ToString());
+        }
+
+        // The password itself is the bad option (control characters, lone surrogate), on the sender the adapters wrap.
+        foreach (string bad in new[] { TestData.Password + "\r\nX-Evil: 1", TestData.Password + "\ud800", "\t" + TestData.Password })
+        {
+            using var sender = new BridgeSender();
+            sender.SetOption(SenderOption.BaseUrl, "http://127.0.0.1:9/");
+            sender.SetOption(SenderOption.Login, TestData.Login);
+            sender.SetOption(SenderOption.Password, bad);
+            SecretWatch.Capture("bad password option", sender.Send(TestData.LineId, TestData.UserId, "x"));
+            SecretWatch.Capture("bad password option, last outcome", sender.LastOutcome);
+        }
+
+        // The password as the proxy password too, through a "proxy" that always answers 407.
+        await using (var proxy = new RawHttpServer(RawReply.Status(407, echo, "Proxy-Authenticate: Basic realm=\"p\"")))
+        {
+            var options = TestData.Options("http://127.0.0.1:9/", new ListLogger());
+            options.ProxyUrl = proxy.BaseUrl;
+            options.ProxyLogin = "proxy-user";
+            options.ProxyPassword = TestData.Password;
+            using var client = new ConnectClient(options);
+            SecretWatch.Capture("proxy 407", await client.TrySendMessageAsync(Message()));
+        }
+
+        // The CLI, given the password on the command line, against a server that echoes it.
+        await using (var server = new RawHttpServer(RawReply.Status(401, echo)))
+        {
+            var (exit, stdout, stderr) = RunCli("send", "--line", TestData.LineId, "--user", TestData.UserId, "--text", "x",
+                "--base-url", server.BaseUrl, "--login", TestData.Login, "--password", TestData.Password, "--language", "en");
+            Assert.Equal(1, exit);
+            SecretWatch.Capture("CLI stdout", stdout);
+            SecretWatch.Capture("CLI stderr", stderr);
+            Assert.StartsWith("401 HTTP 401", stderr);
+        }
+    }
+
+    private static (int Exit, string Out, string Err) RunCli(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "connect-bridge.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment.Remove("CONNECT_LOGIN");
+        psi.Environment.Remove("CONNECT_PASSWORD");
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(60_000)) { p.Kill(true); throw new TimeoutException("connect-bridge did not exit"); }
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    private static void WriteReport(List<(string Source, string Text)> all, int beforeOwnPaths, int leaks)
+    {
+        static string Kind(string source) =>
+            source.StartsWith("corpus", StringComparison.Ordinal) ? "corpus outcomes"
+            : source.StartsWith("fault matrix", StringComparison.Ordinal) ? "fault-matrix outcomes"
+            : source is "client log" or "emulator log" ? source + " lines (all tests using ListLogger / TestData emulators)"
+            : "other captured texts";
+        var sb = new StringBuilder();
+        sb.AppendLine("<!-- generated by SecretsFinalCheck (the full suite: dotnet test tests/Connect.Bridge.Tests -c Release) -->");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"- texts captured by the suite before the final check: {beforeOwnPaths}; after its own leak-prone paths: {all.Count}");
+        foreach (var group in all.GroupBy(c => Kind(c.Source)).OrderBy(g => g.Key, StringComparer.Ordinal))
+            sb.AppendLine(CultureInfo.InvariantCulture, $"  - {group.Key}: {group.Count()}");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"- texts containing the password or its Basic token: {leaks}");
+        File.WriteAllText(Path.Combine(RepoPaths.Reports, "secrets.md"), sb.ToString());
+    }
+}
