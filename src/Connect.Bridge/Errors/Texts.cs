@@ -65,6 +65,9 @@ internal static class Texts
         T(l, "Неверный аргумент: размер буфера отрицателен.", "Invalid argument: the buffer size is negative.");
 
     // ---- options ----------------------------------------------------------------------------
+    public static string MissingOption(string field, ErrorLanguage l) =>
+        T(l, $"Неверный параметр: не задано значение {field}.", $"Invalid option: {field} is not set.");
+
     public static string LoginMissing(ErrorLanguage l) =>
         T(l, "Неверный параметр: не задан логин (Login).", "Invalid option: the login is not set.");
 
@@ -126,6 +129,7 @@ internal static class Texts
             KeyboardErrorKind.UnknownProperty => T(l, $"неизвестное поле кнопки «{e.Detail}» (допустимы text и id)", $"unknown button field \"{e.Detail}\" (text and id are allowed)"),
             KeyboardErrorKind.EmptyButtonText => T(l, "пустой текст кнопки", "empty button text"),
             KeyboardErrorKind.InvalidUnicode => T(l, "недопустимый символ Юникода (одиночный суррогат)", "invalid Unicode character (a lone surrogate)"),
+            KeyboardErrorKind.NulCharacter => T(l, "текст кнопки содержит нулевой символ (NUL)", "the button text contains a NUL character"),
             KeyboardErrorKind.TooManyRows => T(l, $"больше {N(Limits.MaxKeyboardRows)} строк", $"more than {N(Limits.MaxKeyboardRows)} rows"),
             KeyboardErrorKind.TooManyButtons => T(l, $"больше {N(Limits.MaxButtonsPerRow)} кнопок в строке", $"more than {N(Limits.MaxButtonsPerRow)} buttons in a row"),
             KeyboardErrorKind.ButtonTextTooLong => T(l, $"текст кнопки длиннее {N(Limits.MaxButtonTextLength)} символов", $"button text longer than {N(Limits.MaxButtonTextLength)} characters"),

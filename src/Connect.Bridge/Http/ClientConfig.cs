@@ -49,7 +49,7 @@ internal sealed class ClientConfig
     private static string? CheckBaseUrl(string? value, bool allowInsecure, ErrorLanguage l, out Uri? baseUri)
     {
         baseUri = null;
-        if (string.IsNullOrWhiteSpace(value)) return Texts.Missing("BaseUrl", l);
+        if (string.IsNullOrWhiteSpace(value)) return Texts.MissingOption("BaseUrl", l);
         if (!Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri) || TextRules.HasControlChars(value))
             return Texts.BadUrl("BaseUrl", value, l);
         if (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp) return Texts.BadScheme("BaseUrl", uri.Scheme, l);
@@ -64,8 +64,8 @@ internal sealed class ClientConfig
     private static string? CheckCredentials(string? login, string? password, ErrorLanguage l)
     {
         if (string.IsNullOrEmpty(login)) return Texts.LoginMissing(l);
-        if (login.Contains(':')) return Texts.LoginHasColon(l);
         if (TextRules.HasControlChars(login)) return Texts.ControlChars("Login", l);
+        if (login.Contains(':')) return Texts.LoginHasColon(l);
         if (!TextRules.IsWellFormed(login)) return Texts.TextInvalidUnicode("Login", l);
         if (password is not null && TextRules.HasControlChars(password)) return Texts.ControlChars("Password", l);
         if (password is not null && !TextRules.IsWellFormed(password)) return Texts.TextInvalidUnicode("Password", l);

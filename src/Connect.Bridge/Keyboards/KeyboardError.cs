@@ -14,6 +14,7 @@ internal enum KeyboardErrorKind
     UnknownProperty,
     EmptyButtonText,
     InvalidUnicode,
+    NulCharacter,
     TooManyRows,
     TooManyButtons,
     ButtonTextTooLong,

@@ -81,8 +81,7 @@ internal static class KeyboardParser
         if (nonEmpty == 0) return new KeyboardError(KeyboardErrorKind.SeparatorsOnly, line);
         foreach (var (caption, no) in pending)
         {
-            if (caption.Length == 0) return new KeyboardError(KeyboardErrorKind.EmptyButtonText, line, no);
-            if (!TextRules.IsWellFormed(caption)) return new KeyboardError(KeyboardErrorKind.InvalidUnicode, line, no);
+            if (CheckCaption(caption, line, no) is { } bad) return bad;
             buttons.Add(new KeyboardButton(caption));
         }
         return null;
@@ -200,6 +199,7 @@ internal static class KeyboardParser
     {
         if (string.IsNullOrWhiteSpace(text)) return new KeyboardError(KeyboardErrorKind.EmptyButtonText, row, button);
         if (!TextRules.IsWellFormed(text)) return new KeyboardError(KeyboardErrorKind.InvalidUnicode, row, button);
+        if (text.Contains('\0')) return new KeyboardError(KeyboardErrorKind.NulCharacter, row, button);
         return null;
     }
 
