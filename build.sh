@@ -3,6 +3,8 @@
 #   ./build.sh demo     run the emulator and three sends against it
 #   ./build.sh test     the whole test suite: .NET tests, native C/Pascal harnesses, COM under Wine
 #   ./build.sh native   publish libconnect_bridge.so + header into artifacts/native/linux-x64/
+#   ./build.sh soak     8 threads x 10 000 sends through the .NET API and the native library (--short: 8 x 500)
+#   ./build.sh bench    benchmarks against curl, a raw HttpClient and wrk; writes docs/BENCHMARKS.md
 #   ./build.sh build    build the solution (Release)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -38,12 +40,21 @@ case "$cmd" in
     need_dotnet
     tests/native/build-native.sh
     ;;
+  soak)
+    need_dotnet
+    tests/soak/run.sh "$@"
+    ;;
+  bench)
+    need_dotnet
+    bench/run.sh "$@"
+    ;;
   test)
     need_dotnet
     results=(); passed=0; failed=0
     run_suite ".NET tests (xunit)" dotnet test tests/Connect.Bridge.Tests -c Release -nologo --logger "console;verbosity=minimal"
     run_suite "native C + Free Pascal harnesses (tests/native/run.sh)" tests/native/run.sh
     run_suite "COM under Wine (tests/com/run.sh)" tests/com/run.sh
+    run_suite "soak, shortened (tests/soak/run.sh --short)" tests/soak/run.sh --short
     echo
     echo "=== Summary ==="
     printf '%s\n' "${results[@]}"
@@ -51,7 +62,7 @@ case "$cmd" in
     [ "$failed" -eq 0 ]
     ;;
   *)
-    sed -n '2,7p' "$0"
+    sed -n '2,9p' "$0"
     exit 2
     ;;
 esac
