@@ -1,23 +1,9 @@
-using System.Diagnostics;
-
 namespace Connect.Bridge.Tests.Cli;
 
 /// <summary>The connect-bridge CLI as a real process: output and exit codes.</summary>
 public class CliTests
 {
-    private static (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "connect-bridge.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment.Remove("CONNECT_LOGIN");
-        psi.Environment.Remove("CONNECT_PASSWORD");
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(60_000)) { p.Kill(true); throw new TimeoutException("connect-bridge did not exit"); }
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
+    private static (int Exit, string Out, string Err) Run(params string[] args) => CliProcess.Run(args);
 
     [Fact]
     public void Demo_shows_the_three_outcomes()

@@ -10,12 +10,10 @@ public class ClientWireTests
 
     private static void NoSecret(SendOutcome outcome, ListLogger? log = null)
     {
-        Assert.DoesNotContain(TestData.Password, outcome.ErrorText);
-        Assert.DoesNotContain(TestData.Password, outcome.ResponseBody ?? "");
-        if (log is null) return;
-        foreach (var line in log.Lines)
+        SecretWatch.Capture("client wire outcome", outcome);
+        foreach (var line in log?.Lines ?? Enumerable.Empty<string>())
         {
-            Assert.DoesNotContain(TestData.Password, line);
+            SecretWatch.Capture("client wire log", line);
             Assert.DoesNotContain("Basic ", line);
         }
     }
@@ -73,6 +71,7 @@ public class ClientWireTests
         options.Password = "wrong";
         using var client = new ConnectClient(options);
         var outcome = await client.TrySendMessageAsync(Message());
+        NoSecret(outcome);
         Assert.Equal(401, outcome.Status);
         Assert.StartsWith("HTTP 401: the user is not authorised", outcome.ErrorText);
         Assert.Equal(1, emulator.RequestCount);
@@ -96,6 +95,7 @@ public class ClientWireTests
         await using var server = new RawHttpServer(RawReply.Status(400, """{"error":"text is too long"}"""));
         using var client = new ConnectClient(TestData.Options(server.BaseUrl, english: true));
         var outcome = client.TrySendMessage(Message());
+        NoSecret(outcome);
         Assert.Equal(400, outcome.Status);
         Assert.Equal("HTTP 400: the request contains an error. Server says: \"text is too long\".", outcome.ErrorText);
     }
@@ -106,6 +106,7 @@ public class ClientWireTests
         await using var server = new RawHttpServer(RawReply.Status(403));
         using var client = new ConnectClient(TestData.Options(server.BaseUrl));
         var outcome = client.TrySendMessage(Message());
+        NoSecret(outcome);
         Assert.Equal("HTTP 403: недостаточно прав.", outcome.ErrorText);
     }
 
@@ -116,6 +117,7 @@ public class ClientWireTests
         await using (var probe = new RawHttpServer(RawReply.Status(200))) port = probe.Port; // a port that is now closed
         using var client = new ConnectClient(TestData.Options($"http://127.0.0.1:{port}/", english: true));
         var outcome = await client.TrySendMessageAsync(Message());
+        NoSecret(outcome);
         Assert.Equal(BridgeStatus.ConnectionFailed, outcome.Status);
         Assert.Equal(3, outcome.Attempts); // 1 + MaxRetries (2)
         Assert.Equal($"Could not connect to 127.0.0.1:{port}: connection refused. The message was not delivered.", outcome.ErrorText);
@@ -129,6 +131,7 @@ public class ClientWireTests
         options.Timeout = TimeSpan.FromMilliseconds(500);
         using var client = new ConnectClient(options);
         var outcome = await client.TrySendMessageAsync(Message());
+        NoSecret(outcome);
         Assert.Equal(BridgeStatus.Timeout, outcome.Status);
         Assert.Equal("No answer from the server within 0.5 s (timeout). Delivery is unknown.", outcome.ErrorText);
         Assert.Equal(1, server.Requests);
@@ -140,6 +143,7 @@ public class ClientWireTests
         await using var server = new RawHttpServer(new RawReply.Reset());
         using var client = new ConnectClient(TestData.Options(server.BaseUrl, english: true));
         var outcome = client.TrySendMessage(Message());
+        NoSecret(outcome);
         Assert.Equal(BridgeStatus.ConnectionFailed, outcome.Status);
         Assert.Contains("Delivery is unknown", outcome.ErrorText);
         Assert.Equal(1, server.Requests);
@@ -153,6 +157,7 @@ public class ClientWireTests
         await using var server = new RawHttpServer(RawReply.Status(status));
         using var client = new ConnectClient(TestData.Options(server.BaseUrl));
         var outcome = await client.TrySendMessageAsync(Message());
+        NoSecret(outcome);
         Assert.Equal(status, outcome.Status);
         Assert.Equal(3, server.Requests);
         Assert.Equal(3, outcome.Attempts);
@@ -164,6 +169,7 @@ public class ClientWireTests
         await using var server = new RawHttpServer(n => n == 1 ? RawReply.Status(503, null, "Retry-After: 0") : RawReply.Status(200));
         using var client = new ConnectClient(TestData.Options(server.BaseUrl));
         var outcome = client.TrySendMessage(Message());
+        NoSecret(outcome);
         Assert.Equal(200, outcome.Status);
         Assert.Equal(2, server.Requests);
     }
@@ -174,6 +180,7 @@ public class ClientWireTests
         await using var server = new RawHttpServer(RawReply.Status(429, null, "Retry-After: 3600"));
         using var client = new ConnectClient(TestData.Options(server.BaseUrl));
         var outcome = await client.TrySendMessageAsync(Message());
+        NoSecret(outcome);
         Assert.Equal(429, outcome.Status);
         Assert.Equal(1, server.Requests);
     }
@@ -211,6 +218,7 @@ public class ClientWireTests
         await using var server = new RawHttpServer(RawReply.Status(status, null, "Location: https://elsewhere.example/v1/line/send/message/"));
         using var client = new ConnectClient(TestData.Options(server.BaseUrl, english: true));
         var outcome = client.TrySendMessage(Message());
+        NoSecret(outcome);
         Assert.Equal(status, outcome.Status);
         Assert.Contains("https://elsewhere.example/v1/line/send/message/", outcome.ErrorText);
         Assert.Contains("redirects are not followed", outcome.ErrorText);
@@ -261,6 +269,7 @@ public class ClientWireTests
         var log = new ListLogger();
         using var client = new ConnectClient(TestData.Options(server.BaseUrl, log));
         var outcome = client.TrySendMessage(Message());
+        NoSecret(outcome);
         Assert.Equal(400, outcome.Status);
         Assert.Contains("***", outcome.ErrorText);
         NoSecret(outcome, log);
@@ -274,6 +283,7 @@ public class ClientWireTests
         await using var server = new RawHttpServer(RawReply.Status(500, body));
         using var client = new ConnectClient(TestData.Options(server.BaseUrl));
         var outcome = client.TrySendMessage(Message());
+        NoSecret(outcome);
         Assert.Equal(500, outcome.Status);
         Assert.True(outcome.ResponseBody!.Length <= Limits.MaxErrorBodyBytes);
         Assert.True(outcome.ErrorText.Length < 400);
@@ -285,6 +295,7 @@ public class ClientWireTests
         await using var server = new RawHttpServer(new RawReply.Bytes(Encoding.ASCII.GetBytes("SSH-2.0-OpenSSH\r\n\r\n"), Close: true));
         using var client = new ConnectClient(TestData.Options(server.BaseUrl, english: true));
         var outcome = client.TrySendMessage(Message());
+        NoSecret(outcome);
         Assert.Equal(BridgeStatus.ConnectionFailed, outcome.Status);
         Assert.Contains("not HTTP", outcome.ErrorText);
     }
@@ -324,6 +335,7 @@ public class ClientWireTests
         await using var server = new RawHttpServer(_ => RawReply.Status(200), cert);
         using var client = new ConnectClient(TestData.Options($"https://127.0.0.1:{server.Port}/", english: true));
         var outcome = client.TrySendMessage(Message());
+        NoSecret(outcome);
         Assert.Equal(BridgeStatus.TlsFailure, outcome.Status);
         Assert.StartsWith($"TLS/certificate failure connecting to 127.0.0.1:{server.Port}", outcome.ErrorText);
         Assert.Contains(detail, outcome.ErrorText);

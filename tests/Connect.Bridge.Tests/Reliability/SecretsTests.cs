@@ -77,27 +77,13 @@ public class SecretsFinalCheck
         // The CLI, given the password on the command line, against a server that echoes it.
         await using (var server = new RawHttpServer(RawReply.Status(401, echo)))
         {
-            var (exit, stdout, stderr) = RunCli("send", "--line", TestData.LineId, "--user", TestData.UserId, "--text", "x",
+            var (exit, stdout, stderr) = CliProcess.Run("send", "--line", TestData.LineId, "--user", TestData.UserId, "--text", "x",
                 "--base-url", server.BaseUrl, "--login", TestData.Login, "--password", TestData.Password, "--language", "en");
             Assert.Equal(1, exit);
             SecretWatch.Capture("CLI stdout", stdout);
             SecretWatch.Capture("CLI stderr", stderr);
             Assert.StartsWith("401 HTTP 401", stderr);
         }
-    }
-
-    private static (int Exit, string Out, string Err) RunCli(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "connect-bridge.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment.Remove("CONNECT_LOGIN");
-        psi.Environment.Remove("CONNECT_PASSWORD");
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(60_000)) { p.Kill(true); throw new TimeoutException("connect-bridge did not exit"); }
-        return (p.ExitCode, stdout.Result, stderr.Result);
     }
 
     private static void WriteReport(List<(string Source, string Text)> all, int beforeOwnPaths, int leaks)
