@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Native library tests: the C harness (gcc) and the Free Pascal harness (fpc -Mdelphi) load the published
-# libconnect_bridge.so and run against the emulator, started here as a separate process from the CLI.
+# libconnect_bridge.so and run against the emulator, started here as a separate process from the CLI; then the
+# bad-input corpus (tests/corpus) runs through the library with tests/native/corpus_runner.c (the JSON is
+# flattened first by tests/native/corpus_flatten.py, so python3 is needed).
 # Self-contained for CI (root, clean clone, no stdin): installs gcc / fpc with apt-get when missing, builds
-# the library and the CLI, starts the emulator on a free loopback port, runs both harnesses, stops it.
-# Exit code 0 only when both harnesses pass.
+# the library and the CLI, starts the emulator on a free loopback port, runs the harnesses and the corpus, stops it.
+# Exit code 0 only when both harnesses and the corpus pass.
 set -uo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
@@ -20,6 +22,7 @@ fail() { echo "native: $*" >&2; exit 1; }
 missing=()
 command -v gcc >/dev/null || missing+=(gcc libc6-dev)
 command -v fpc >/dev/null || missing+=(fp-compiler fp-units-rtl)
+command -v python3 >/dev/null || missing+=(python3)
 if ((${#missing[@]})); then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "native: installing ${missing[*]}"
@@ -38,6 +41,10 @@ dotnet build src/Connect.Bridge.Cli -c Release -o "$root/artifacts/cli" -nologo 
 
 gcc -std=c11 -O1 -Wall -Wextra -Werror -I "$lib" tests/native/harness.c -L "$lib" -lconnect_bridge \
   -Wl,-rpath,"$lib" -lpthread -lm -o "$work/harness-c" || fail "compiling harness.c failed"
+gcc -std=c11 -O1 -Wall -Wextra -Werror -I "$lib" tests/native/corpus_runner.c -L "$lib" -lconnect_bridge \
+  -Wl,-rpath,"$lib" -o "$work/corpus-runner" || fail "compiling corpus_runner.c failed"
+command -v python3 >/dev/null || fail "python3 is required to flatten tests/corpus/*.json for the corpus runner"
+python3 tests/native/corpus_flatten.py "$work/corpus.flat" tests/corpus || fail "flattening tests/corpus failed"
 mkdir -p "$work/fpc-units"
 fpc -Mdelphi -O1 -vew -Fu"$root/native/delphi" -Fl"$lib" -k-rpath="$lib" -FU"$work/fpc-units" \
   -o"$work/harness-pas" tests/native/harness.pas >"$work/fpc.log" 2>&1 || { cat "$work/fpc.log"; fail "compiling harness.pas failed"; }
@@ -51,8 +58,9 @@ fpc -Mdelphi -vew -Fu"$root/native/delphi" -Fl"$lib" -k-rpath="$lib" -FU"$work/f
 login="native-bot"
 password="pw-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"   # never printed
 line="$(cat /proc/sys/kernel/random/uuid)"
+corpus_line="5f0ddfd1-6d9c-4e25-9bca-c7ff0fd83c44"   # the line every corpus case writes to
 emulog="$work/emulator.log"
-dotnet "$cli" emulator --port 0 --login "$login" --password "$password" --lines "$line" >"$emulog" 2>&1 </dev/null &
+dotnet "$cli" emulator --port 0 --login "$login" --password "$password" --lines "$line,$corpus_line" >"$emulog" 2>&1 </dev/null &
 emu=$!
 trap 'kill "$emu" 2>/dev/null; wait "$emu" 2>/dev/null' EXIT
 
@@ -79,7 +87,25 @@ run_harness() { # name, binary
 run_harness "c-harness" "$work/harness-c"
 run_harness "pascal-harness" "$work/harness-pas"
 
-if grep -qF -- "$password" "$work/c-harness.log" "$work/pascal-harness.log" "$emulog"; then
+# ---- 5. corpus ---------------------------------------------------------------------------------------------------
+# Every case that lists `native`, in Russian and English (plus cb_send for the cases it can express), against the
+# same emulator; the runner checks status, step, exact text and the emulator's request count per case.
+echo
+echo "--- corpus (tests/corpus through libconnect_bridge.so) ---"
+corpus_start=$(date +%s.%N)
+timeout 900 "$work/corpus-runner" "$work/corpus.flat" "$work/corpus-current.txt" </dev/null 2>&1 | tee "$work/corpus.log"
+rc=${PIPESTATUS[0]}
+echo "native: corpus step took $(echo "$(date +%s.%N) $corpus_start" | awk '{printf "%.1f", $1 - $2}') s"
+if [ "$rc" -ne 0 ]; then
+  status=1
+  if [ "$rc" -ge 124 ]; then   # 124: timeout(1); >= 128: killed by a signal (a crash in the library)
+    echo "native: corpus runner ended abnormally (exit $rc) during: $(cat "$work/corpus-current.txt" 2>/dev/null)"
+  else
+    echo "native: corpus runner exited with $rc"
+  fi
+fi
+
+if grep -qF -- "$password" "$work/c-harness.log" "$work/pascal-harness.log" "$work/corpus.log" "$emulog"; then
   echo "native: FAIL the emulator password appears in an output"
   status=1
 else
