@@ -15,6 +15,9 @@ namespace Connect.Bridge;
 /// Client for the 1C-Connect line API. Thread-safe; all instances share one connection pool per proxy setting.
 /// The <c>Try…</c> methods return a <see cref="SendOutcome"/>; the others throw <see cref="ConnectBridgeException"/>
 /// for any non-2xx outcome. Cancelling <c>cancellationToken</c> throws <see cref="OperationCanceledException"/>.
+/// The synchronous methods run the same asynchronous path and block the calling thread on a per-thread wait
+/// handle (measured: HttpClient's synchronous path made a NativeAOT host's memory grow with every send); call the
+/// <c>…Async</c> methods from thread-pool code.
 /// </summary>
 public sealed class ConnectClient : ILineClient, IDisposable
 {
@@ -84,37 +87,37 @@ public sealed class ConnectClient : ILineClient, IDisposable
 
     /// <inheritdoc/>
     public Task<SendOutcome> TrySendMessageAsync(LineMessage message, CancellationToken cancellationToken = default) =>
-        SendMessageCoreAsync(message, async: true, cancellationToken).AsTask();
+        SendMessageCoreAsync(message, cancellationToken).AsTask();
 
     /// <inheritdoc/>
     public SendOutcome TrySendMessage(LineMessage message, CancellationToken cancellationToken = default) =>
-        SendMessageCoreAsync(message, async: false, cancellationToken).GetAwaiter().GetResult();
+        SyncWait.Result(SendMessageCoreAsync(message, cancellationToken).AsTask());
 
     /// <inheritdoc/>
     public Task<SendOutcome> TryDropKeyboardAsync(string lineId, string userId, CancellationToken cancellationToken = default) =>
-        DropKeyboardCoreAsync(lineId, userId, async: true, cancellationToken).AsTask();
+        DropKeyboardCoreAsync(lineId, userId, cancellationToken).AsTask();
 
     /// <inheritdoc/>
     public SendOutcome TryDropKeyboard(string lineId, string userId, CancellationToken cancellationToken = default) =>
-        DropKeyboardCoreAsync(lineId, userId, async: false, cancellationToken).GetAwaiter().GetResult();
+        SyncWait.Result(DropKeyboardCoreAsync(lineId, userId, cancellationToken).AsTask());
 
-    private ValueTask<SendOutcome> SendMessageCoreAsync(LineMessage message, bool async, CancellationToken ct)
+    private ValueTask<SendOutcome> SendMessageCoreAsync(LineMessage message, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
         WireMessage? wire = null;
         string? error = _config.Error ?? MessageValidator.Validate(message, _options.Language, out wire);
         if (error is not null) return ValueTask.FromResult(Reject(error));
         byte[] body = JsonSerializer.SerializeToUtf8Bytes(wire!, WireJson.Context.WireMessage);
-        return PostAsync(_config.SendMessageUri, body, async, ct);
+        return PostAsync(_config.SendMessageUri, body, ct);
     }
 
-    private ValueTask<SendOutcome> DropKeyboardCoreAsync(string lineId, string userId, bool async, CancellationToken ct)
+    private ValueTask<SendOutcome> DropKeyboardCoreAsync(string lineId, string userId, CancellationToken ct)
     {
         WireDropKeyboard? wire = null;
         string? error = _config.Error ?? MessageValidator.ValidateDrop(lineId, userId, _options.Language, out wire);
         if (error is not null) return ValueTask.FromResult(Reject(error));
         byte[] body = JsonSerializer.SerializeToUtf8Bytes(wire!, WireJson.Context.WireDropKeyboard);
-        return PostAsync(_config.DropKeyboardUri, body, async, ct);
+        return PostAsync(_config.DropKeyboardUri, body, ct);
     }
 
     /// <summary>The request body this client would send for a message, or null when the message is invalid (for tests and tools).</summary>
@@ -130,32 +133,29 @@ public sealed class ConnectClient : ILineClient, IDisposable
     // ---- the wire ---------------------------------------------------------------------------
 
     /// <summary>Per-call state shared by the attempts and the retry rules.</summary>
-    private sealed class Call(ConnectClient client, Uri uri, byte[] body, bool async, long deadline)
+    private sealed class Call(ConnectClient client, Uri uri, byte[] body, long deadline)
     {
         public ConnectClient Client { get; } = client;
         public Uri Uri { get; } = uri;
         public byte[] Body { get; } = body;
-        public bool Async { get; } = async;
         public long Deadline { get; } = deadline;
         public int Attempts { get; set; }
         /// <summary>The status of the last attempt's answer, 0 while an attempt waits for one (a retry backoff cut by the timeout reports it).</summary>
         public int LastAnswer { get; set; }
     }
 
-    private async ValueTask<SendOutcome> PostAsync(Uri uri, byte[] body, bool async, CancellationToken ct)
+    private async ValueTask<SendOutcome> PostAsync(Uri uri, byte[] body, CancellationToken ct)
     {
         var l = _options.Language;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(_options.Timeout);
-        var call = new Call(this, uri, body, async, Stopwatch.GetTimestamp() + (long)(_options.Timeout.TotalSeconds * Stopwatch.Frequency));
+        var call = new Call(this, uri, body, Stopwatch.GetTimestamp() + (long)(_options.Timeout.TotalSeconds * Stopwatch.Frequency));
         var context = ResilienceContextPool.Shared.Get(timeout.Token);
         context.Properties.Set(CallKey, call);
         SendOutcome outcome;
         try
         {
-            using var response = async
-                ? await _pipeline.ExecuteAsync(static (ctx, c) => c.Client.AttemptAsync(c, ctx.CancellationToken), context, call).ConfigureAwait(false)
-                : _pipeline.Execute(static (ctx, c) => c.Client.AttemptAsync(c, ctx.CancellationToken).GetAwaiter().GetResult(), context, call);
+            using var response = await _pipeline.ExecuteAsync(static (ctx, c) => c.Client.AttemptAsync(c, ctx.CancellationToken), context, call).ConfigureAwait(false);
             outcome = await ReadOutcomeAsync(response, call, timeout.Token, ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -202,9 +202,7 @@ public sealed class ConnectClient : ILineClient, IDisposable
         long started = Stopwatch.GetTimestamp();
         try
         {
-            var response = call.Async
-                ? await _http!.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false)
-                : _http!.Send(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            var response = await _http!.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
             call.LastAnswer = (int)response.StatusCode;
             if (_options.Logger is { } logger)
                 Log.Attempt(logger, call.Uri.AbsolutePath, (int)response.StatusCode, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, attempt);
@@ -232,8 +230,6 @@ public sealed class ConnectClient : ILineClient, IDisposable
     /// <summary>
     /// Reads at most <see cref="Limits.MaxErrorBodyBytes"/> of an error body: a huge body must not cost memory or time.
     /// The status line is the server's answer, so a body that stalls until the timeout or breaks off keeps what arrived.
-    /// The read is always the cancellable async one, also for the synchronous API: a synchronous Read takes no token,
-    /// and a stalled body would block it past the timeout.
     /// </summary>
     private static async ValueTask<string> ReadBoundedAsync(HttpResponseMessage response, CancellationToken ct, CancellationToken callerToken)
     {
