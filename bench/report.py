@@ -208,8 +208,10 @@ def main():
         path = os.path.join(out, "results", name)
         return open(path, encoding="utf-8").read().strip() if os.path.exists(path) else fallback
 
-    busy_path = os.path.join(out, "results", "busy-start.txt")
-    busy_start = (open(busy_path).read().strip() + " %") if os.path.exists(busy_path) else "–"
+    busy_path = os.path.join(out, "results", "busy.txt")
+    busy = [int(x) for x in open(busy_path).read().split()] if os.path.exists(busy_path) else []
+    busy_text = (f"{busy[0]} % before measuring, then {', '.join(str(b) for b in busy[1:])} % before the later "
+                 "phases" if len(busy) > 1 else (f"{busy[0]} % before measuring" if busy else "–"))
     machine = [
         ("CPU", f"{cpu}, {cores} logical cores" + (f" ({virt} guest)" if virt else "")),
         ("Memory", f"{mem_kb / 1024 / 1024:.1f} GiB"),
@@ -218,7 +220,8 @@ def main():
         ("Native library", f"NativeAOT libconnect_bridge.so, {os.path.getsize(a.lib) / 1024 / 1024:.1f} MiB"),
         ("Tools", "; ".join(filter(None, [sh("gcc --version | head -1"), sh("curl --version | head -1 | cut -d' ' -f1-2"),
                                            sh("wrk --version 2>&1 | head -1 | cut -d' ' -f1-2"), sh("hyperfine --version")]))),
-        ("Other work on the machine", f"CPUs {busy_start} busy just before measuring; load average "
+        ("Other work on the machine", f"CPUs busy with other work: {busy_text} (the script waits, bounded, for "
+                                      "at most 15 %); load average "
                                       f"{result_text('load-measure.txt', '–')} (1, 5, 15 min) right after the "
                                       "throughput rounds, the benchmark's own client and server threads included"),
         ("Date", result_text("date.txt", datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))),
@@ -243,7 +246,7 @@ def main():
     w(f"## 1. Cold start (whole process: load, send one message, exit)")
     w("")
     one_cpu = " Client and server run on one CPU (see *Placement*)." if a.pin else ""
-    w(f"hyperfine, {a.cold_runs} measured runs per command in 4 blocks (2 warm-up runs each; the order of the "
+    w(f"hyperfine, {a.cold_runs} measured runs per command in 10 blocks (1 warm-up run each; the order of the "
       f"commands alternates between blocks); median wall time over all runs.{one_cpu} Ratio = median / median of "
       "the curl CLI in the same run.")
     w("")

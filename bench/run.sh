@@ -17,13 +17,14 @@
 #
 # Environment (all optional):
 #   BENCH_ROUNDS=5       rounds of the throughput and concurrency measurements (median over them)
-#   BENCH_COLD_RUNS=20   hyperfine runs per cold-start command (in 4 blocks, each after 2 warm-up runs)
+#   BENCH_COLD_RUNS=20   hyperfine runs per cold-start command (in 10 blocks, each after 1 warm-up run)
 #   BENCH_RSS_RUNS=3     runs of the 100 000-send memory measurement per server
 #   BENCH_QUICK=1        a smoke run: 1 round, fewer messages and runs, short BenchmarkDotNet job (figures not
 #                        written to docs/ unless BENCH_WRITE_DOCS=1)
 #   BENCH_SKIP_BDN=1     skip BenchmarkDotNet
 #   BENCH_PIN=0          do not pin one-connection measurements (client and server) to one CPU
 #   BENCH_WAIT_QUIET=120 seconds to wait at most for other work to leave the CPUs idle before measuring
+#   BENCH_WAIT_QUIET_ROUND=30  the same before each further cold-start block, throughput round and the memory runs
 #   BENCH_NO_NATIVE_BUILD=1  reuse artifacts/native/linux-x64/libconnect_bridge.so when it exists
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -79,6 +80,11 @@ else
   libdir="$bin/native"
 fi
 [ -f "$libdir/libconnect_bridge.so" ] || die "libconnect_bridge.so not found in $libdir"
+# A private copy: the programs below load it at every start, and a rebuild of artifacts/native during the run
+# must not change what is measured.
+mkdir -p "$bin/lib"
+cp "$libdir/libconnect_bridge.so" "$bin/lib/"
+libdir="$bin/lib"
 
 log "building the CLI/emulator and the .NET benchmark programs"
 dotnet_build() { # project dir, output dir
@@ -107,16 +113,18 @@ cpu_busy() { # percent of CPU time not idle over 2 s
   b=($(awk '/^cpu / {print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6}' /proc/stat))
   awk -v t=$((b[0] - a[0])) -v i=$((b[1] - a[1])) 'BEGIN {printf "%d", (t > 0 ? 100 * (t - i) / t : 0)}'
 }
-quiet_wait="${BENCH_WAIT_QUIET:-120}"
-busy=$(cpu_busy)
-waited=0
-while [ "$busy" -gt 15 ] && [ "$waited" -lt "$quiet_wait" ]; do
-  log "CPUs ${busy}% busy with other work; waiting for a quieter machine (at most ${quiet_wait} s in all)"
-  sleep 8; waited=$((waited + 10))
+wait_quiet() { # at most N seconds; appends the CPU busy share found to results/busy.txt
+  local limit="$1" waited=0 busy
   busy=$(cpu_busy)
-done
-[ "$busy" -le 15 ] || log "warning: CPUs still ${busy}% busy with other work; figures will be noisier"
-echo "$busy" >"$out/results/busy-start.txt"
+  while [ "$busy" -gt 15 ] && [ "$waited" -lt "$limit" ]; do
+    log "CPUs ${busy}% busy with other work; waiting for a quieter machine (at most ${limit} s)"
+    sleep 3; waited=$((waited + 5))
+    busy=$(cpu_busy)
+  done
+  [ "$busy" -le 15 ] || log "warning: CPUs still ${busy}% busy with other work; figures will be noisier"
+  echo "$busy" >>"$out/results/busy.txt"
+}
+wait_quiet "${BENCH_WAIT_QUIET:-120}"
 
 # ---------------------------------------------------------------------------------------------- the message
 export BENCH_LOGIN=bot
@@ -255,10 +263,11 @@ server_reset emulator
 # only: the runs are split into blocks, the order of the commands alternates between blocks, and the report
 # takes the median of all runs of a command.
 set_placement one
-COLD_BLOCKS=4
+COLD_BLOCKS=10
 cold_per_block=$(((COLD_RUNS + COLD_BLOCKS - 1) / COLD_BLOCKS))
 for s in "${servers[@]}"; do
-  log "cold start against the $s: hyperfine, $COLD_BLOCKS blocks x (2 warm-up + $cold_per_block runs) per command"
+  [ "$s" = "${servers[0]}" ] || wait_quiet "${BENCH_WAIT_QUIET_ROUND:-30}"
+  log "cold start against the $s: hyperfine, $COLD_BLOCKS blocks x (1 warm-up + $cold_per_block runs) per command"
   export BENCH_URL; BENCH_URL="$(url_of "$s")"
   names=("native: C + libconnect_bridge.so" "curl CLI" "connect-bridge send" ".NET console, raw HttpClient"
     "(native: library load only, no send)")
@@ -273,7 +282,7 @@ for s in "${servers[@]}"; do
       j=$i; [ $((blk % 2)) -eq 1 ] || j=$((${#names[@]} - 1 - i))
       args+=(--command-name "${names[$j]}" "${cmds[$j]}")
     done
-    "${pin[@]}" hyperfine -N --warmup 2 --runs "$cold_per_block" --style basic \
+    "${pin[@]}" hyperfine -N --warmup 1 --runs "$cold_per_block" --style basic \
       --export-json "$out/results/cold-$s-$blk.json" "${args[@]}" >"$out/logs/cold-$s-$blk.log" 2>&1 \
       || { cat "$out/logs/cold-$s-$blk.log"; die "cold start benchmark failed on $s"; }
   done
@@ -318,6 +327,7 @@ run_curl_seq() { # server, round
 }
 
 for ((r = 1; r <= ROUNDS; r++)); do
+  [ "$r" -eq 1 ] || wait_quiet "${BENCH_WAIT_QUIET_ROUND:-30}"
   for s in "${servers[@]}"; do
     log "round $r/$ROUNDS, $s: sequential ($SEQ_N messages, one connection)"
     set_placement one
@@ -342,6 +352,7 @@ cut -d' ' -f1-3 /proc/loadavg >"$out/results/load-measure.txt"
 
 # ---------------------------------------------------------------------------------------------- 4. memory
 set_placement one
+wait_quiet "${BENCH_WAIT_QUIET_ROUND:-30}"
 for s in "${servers[@]}"; do
   for ((r = 1; r <= RSS_RUNS; r++)); do
     log "memory, $s, run $r/$RSS_RUNS: $RSS_N sends from one native-library process"
