@@ -50,7 +50,7 @@ internal static class MessageValidator
             if (error is not null) return error;
             authorId = canonical;
         }
-        if (message.Keyboard is not null && KeyboardParser.Check(message.Keyboard) is { } keyboardError)
+        if (message.Keyboard?.Validity is { } keyboardError)
             return Texts.Keyboard(keyboardError, l);
         wire = new WireMessage
         {
@@ -59,7 +59,7 @@ internal static class MessageValidator
             AuthorId = authorId,
             GeneralSettings = message.GeneralSettings,
             Text = message.Text,
-            Keyboard = message.Keyboard is null ? null : WireKeyboard.From(message.Keyboard),
+            Keyboard = message.Keyboard,
         };
         return null;
     }

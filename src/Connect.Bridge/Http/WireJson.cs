@@ -12,7 +12,17 @@ internal sealed class WireMessage
     [JsonPropertyName("author_id")] public string? AuthorId { get; init; }
     [JsonPropertyName("general_settings")] public bool? GeneralSettings { get; init; }
     [JsonPropertyName("text")] public required string Text { get; init; }
-    [JsonPropertyName("keyboard")] public List<List<WireButton>>? Keyboard { get; init; }
+    [JsonPropertyName("keyboard"), JsonConverter(typeof(KeyboardWireConverter))] public Keyboard? Keyboard { get; init; }
+}
+
+/// <summary>Writes a keyboard's cached wire JSON into the message body.</summary>
+internal sealed class KeyboardWireConverter : JsonConverter<Keyboard>
+{
+    public override Keyboard Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        throw new NotSupportedException();
+
+    public override void Write(Utf8JsonWriter writer, Keyboard value, JsonSerializerOptions options) =>
+        writer.WriteRawValue(value.WireUtf8, skipInputValidation: true);
 }
 
 internal sealed class WireDropKeyboard

@@ -5,8 +5,8 @@ namespace Connect.Bridge;
 /// <summary>Writes a keyboard back to its text forms (the COM surface reads keyboards back).</summary>
 internal static class KeyboardFormatter
 {
-    public static string ToJson(Keyboard keyboard) =>
-        System.Text.Json.JsonSerializer.Serialize(WireKeyboard.From(keyboard), WireJson.Context.ListListWireButton);
+    public static byte[] ToWireUtf8(Keyboard keyboard) =>
+        System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(WireKeyboard.From(keyboard), WireJson.Context.ListListWireButton);
 
     public static string ToRows(Keyboard keyboard)
     {

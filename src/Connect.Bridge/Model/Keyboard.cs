@@ -29,7 +29,36 @@ public sealed class Keyboard : IEquatable<Keyboard>
         Rows = list.AsReadOnly();
     }
 
-    internal Keyboard(List<IReadOnlyList<KeyboardButton>> rows) => Rows = rows.AsReadOnly();
+    internal Keyboard(List<IReadOnlyList<KeyboardButton>> rows)
+    {
+        // Wrap the parser's arrays so that no caller can cast and change them: the caches below rely on it.
+        for (int i = 0; i < rows.Count; i++)
+            if (rows[i] is KeyboardButton[] array) rows[i] = Array.AsReadOnly(array);
+        Rows = rows.AsReadOnly();
+    }
+
+    // A keyboard is parsed once and sent with many messages: its check and its wire JSON are computed once.
+    // (Benign races: both are pure functions of the immutable rows.)
+    private byte[]? _wireUtf8;
+    private KeyboardError? _error;
+    private bool _checked;
+
+    /// <summary>The result of checking this keyboard by the parsers' rules (null when valid).</summary>
+    internal KeyboardError? Validity
+    {
+        get
+        {
+            if (!_checked)
+            {
+                _error = KeyboardParser.Check(this);
+                _checked = true;
+            }
+            return _error;
+        }
+    }
+
+    /// <summary>The wire form as UTF-8 JSON.</summary>
+    internal byte[] WireUtf8 => _wireUtf8 ??= KeyboardFormatter.ToWireUtf8(this);
 
     /// <summary>The rows, top to bottom.</summary>
     public IReadOnlyList<IReadOnlyList<KeyboardButton>> Rows { get; }
@@ -53,7 +82,7 @@ public sealed class Keyboard : IEquatable<Keyboard>
     }
 
     /// <summary>The wire JSON form, <c>[[{"text":"A","id":"a"}]]</c>.</summary>
-    public string ToJson() => KeyboardFormatter.ToJson(this);
+    public string ToJson() => System.Text.Encoding.UTF8.GetString(WireUtf8);
 
     /// <summary>The rows form. Button ids are not part of that form and are left out.</summary>
     public string ToRows() => KeyboardFormatter.ToRows(this);
