@@ -12,7 +12,10 @@
 #      GetIDsOfNames + Invoke by name for every member, every status path, wrong VARIANT types, ThrowOnError;
 #   7. runs tests/com/send.js through `wine cscript` and checks what the emulator recorded;
 #   8. runs the bad-input corpus (tests/corpus, every case listing `com`, in ru and en) through real COM:
-#      tests/com/corpus_flatten.py flattens the JSON, tests/com/corpus_client.c runs it against a second emulator.
+#      tests/com/corpus_flatten.py flattens the JSON, tests/com/corpus_client.c runs it against a second emulator;
+#   9. runs the fault matrix (docs/RELIABILITY.md section 1: the rows FaultMatrixTests runs through the .NET API) through
+#      real COM: tests/faultserver serves every fault on loopback and writes the expected outcomes, and
+#      tests/com/fault_client.c sends through the object for each fault in ru and en.
 # Output: one line per check ("PASS ..." / "FAIL ..."), lines starting with "#" are information, and the
 # last line is "N passed, N failed". Exit status 0 only when nothing failed. If Wine cannot run, it FAILS.
 #
@@ -40,6 +43,7 @@ WORK=""
 PIDS=()
 cleanup() {
     local pid
+    exec 7>&- 2>/dev/null # the fault server's stdin: it stops when this closes
     for pid in "${PIDS[@]}"; do
         kill "$pid" 2>/dev/null
     done
@@ -134,6 +138,21 @@ if x86_64-w64-mingw32-gcc -municode -std=gnu11 -O1 -Wall -Wextra -Wno-unused-par
 else
     sed 's/^/# /' "$WORK/logs/corpus-client-build.log"
     fatal "corpus_client.c built with x86_64-w64-mingw32-gcc"
+fi
+if x86_64-w64-mingw32-gcc -municode -std=gnu11 -O1 -Wall -Wextra -Wno-unused-parameter -o "$WORK/fault_client.exe" \
+    "$HERE/fault_client.c" -lole32 -loleaut32 -luuid -lws2_32 >"$WORK/logs/fault-client-build.log" 2>&1; then
+    pass "fault_client.c built with x86_64-w64-mingw32-gcc"
+else
+    sed 's/^/# /' "$WORK/logs/fault-client-build.log"
+    fatal "fault_client.c built with x86_64-w64-mingw32-gcc"
+fi
+# The fault server (Linux .NET, outside Wine): the fault list and raw server of the .NET tests, linked in.
+if timeout 600 dotnet build "$ROOT/tests/faultserver/faultserver.csproj" -c Release -o "$WORK/faultserver" \
+    </dev/null >"$WORK/logs/faultserver-build.log" 2>&1 && [[ -f "$WORK/faultserver/faultserver.dll" ]]; then
+    pass "fault server built (tests/faultserver)"
+else
+    tail -n 20 "$WORK/logs/faultserver-build.log" | sed 's/^/# /'
+    fatal "fault server built (tests/faultserver)"
 fi
 # The corpus as lines the C client reads; the converter fails loudly on a case COM cannot run.
 if CORPUS_CASES=$(python3 "$HERE/corpus_flatten.py" "$ROOT/tests/corpus" "$WORK/corpus.txt" 2>"$WORK/logs/corpus-flatten.log") &&
@@ -303,9 +322,55 @@ else
     fail "corpus_client.exe ran every case to the end (exit $CHECK_RC, last line: ${CHECK_LAST:0:120})"
 fi
 
-# ---- 9. no secret in any output ----------------------------------------------------------------
-leaks=$(grep -l -F -- "$PASSWORD" "$WORK"/logs/*.out "$WORK"/logs/*.log "$WORK"/logs/*.err 2>/dev/null | xargs -r -n1 basename | tr '\n' ' ')
-check "the password appears in no output (client, corpus client, cscript, emulators, builds)" test -z "$leaks"
+# ---- 9. the fault matrix through real COM -----------------------------------------------------------
+# tests/faultserver: one loopback listener per fault and language, the manifest of expected outcomes (the .NET
+# matrix's own list and texts), request counts on a control listener; it serves until its stdin (a FIFO held open on
+# fd 7) closes. fault_client.exe prints PASS/FAIL per fault and language (counted here as checks), N/A lines for what
+# COM cannot observe, and "N passed, N failed" over the faults.
+fault_start=$SECONDS
+FAULT_MANIFEST="$WORK/faults.manifest"
+mkfifo "$WORK/faultserver.in"
+timeout 1200 dotnet "$WORK/faultserver/faultserver.dll" --manifest "$FAULT_MANIFEST" --lifetime 1200 \
+    <"$WORK/faultserver.in" >"$WORK/logs/faultserver.log" 2>"$WORK/logs/faultserver.err" &
+PIDS+=($!)
+exec 7<>"$WORK/faultserver.in" # read-write: never blocks; the server sees end of file once it closes
+for ((i = 0; i < 300; i++)); do # bounded: 30 s
+    [[ -s "$FAULT_MANIFEST" ]] && break
+    kill -0 "${PIDS[-1]}" 2>/dev/null || break
+    sleep 0.1
+done
+if [[ -s "$FAULT_MANIFEST" ]]; then
+    pass "fault server started on 127.0.0.1 ($(head -n1 "$WORK/logs/faultserver.log" | cut -d, -f1 | cut -c14-))"
+    cp "$WORK/fault_client.exe" "$FAULT_MANIFEST" "$WINEPREFIX/drive_c/connect-bridge/"
+    # Default runtime settings, as for client.exe: the fault client makes few late-bound calls and little garbage,
+    # so it does not reach the Wine + W^X crash the corpus step works around.
+    run_checker "$WORK/logs/faults.out" timeout 900 wine 'C:\connect-bridge\fault_client.exe' \
+        'C:\connect-bridge\faults.manifest' 'C:\connect-bridge\fault-matrix-com.md'
+    tr -d '\r' <"$WORK/logs/faults.out" | grep -E '^N/A ' || true
+    cp "$WINEPREFIX/drive_c/connect-bridge/fault-matrix-com.md" "$WORK/logs/" 2>/dev/null
+    mkdir -p "$ROOT/artifacts/reliability" && cp "$WORK/logs/fault-matrix-com.md" "$ROOT/artifacts/reliability/" 2>/dev/null
+    if [[ "$CHECK_LAST" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+        info "fault matrix through COM under Wine: ${BASH_REMATCH[1]} passed, ${BASH_REMATCH[2]} failed (faults, ru and en; $((SECONDS - fault_start)) s)"
+        if [[ $CHECK_RC -eq 0 && ${BASH_REMATCH[2]} -eq 0 ]] || [[ $CHECK_RC -ne 0 && $CHECK_FAIL -gt 0 ]]; then
+            pass "fault_client.exe ran every fault to the end"
+        else
+            fail "fault_client.exe ran every fault to the end (exit $CHECK_RC, $CHECK_FAIL FAIL lines)"
+        fi
+    else
+        grep -v '^running ' "$WORK/logs/faults.out.err" | sed 's/^/# stderr: /' | tail -n 10
+        info "the last run started: $(grep '^running ' "$WORK/logs/faults.out.err" | tail -n 1 | cut -c9-)"
+        fail "fault_client.exe ran every fault to the end (exit $CHECK_RC, last line: ${CHECK_LAST:0:120})"
+    fi
+else
+    sed 's/^/# /' "$WORK/logs/faultserver.log" "$WORK/logs/faultserver.err" | tail -n 10
+    fail "fault server started on 127.0.0.1 (no manifest within 30 s)"
+fi
+exec 7>&- # the fault server stops
+info "fault matrix step took $((SECONDS - fault_start)) s"
+
+# ---- 10. no secret in any output ----------------------------------------------------------------
+leaks=$(grep -l -F -- "$PASSWORD" "$WORK"/logs/*.out "$WORK"/logs/*.log "$WORK"/logs/*.err "$WORK"/logs/*.md 2>/dev/null | xargs -r -n1 basename | tr '\n' ' ')
+check "the password appears in no output (client, corpus client, fault client, cscript, emulators, fault server, builds)" test -z "$leaks"
 [[ -n "$leaks" ]] && info "password found in: $leaks"
 
 finish

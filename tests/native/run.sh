@@ -2,10 +2,13 @@
 # Native library tests: the C harness (gcc) and the Free Pascal harness (fpc -Mdelphi) load the published
 # libconnect_bridge.so and run against the emulator, started here as a separate process from the CLI; then the
 # bad-input corpus (tests/corpus) runs through the library with tests/native/corpus_runner.c (the JSON is
-# flattened first by tests/native/corpus_flatten.py, so python3 is needed).
+# flattened first by tests/native/corpus_flatten.py, so python3 is needed); then the fault matrix
+# (docs/RELIABILITY.md section 1) runs through the library with tests/native/fault_runner.c against
+# tests/faultserver, which serves the rows FaultMatrixTests runs through the .NET API.
 # Self-contained for CI (root, clean clone, no stdin): installs gcc / fpc with apt-get when missing, builds
-# the library and the CLI, starts the emulator on a free loopback port, runs the harnesses and the corpus, stops it.
-# Exit code 0 only when both harnesses and the corpus pass.
+# the library, the CLI and the fault server, starts the emulator and the fault server on free loopback ports, runs
+# the harnesses, the corpus and the fault matrix, stops them.
+# Exit code 0 only when both harnesses, the corpus and the fault matrix pass.
 set -uo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
@@ -45,6 +48,10 @@ gcc -std=c11 -O1 -Wall -Wextra -Werror -I "$lib" tests/native/corpus_runner.c -L
   -Wl,-rpath,"$lib" -o "$work/corpus-runner" || fail "compiling corpus_runner.c failed"
 command -v python3 >/dev/null || fail "python3 is required to flatten tests/corpus/*.json for the corpus runner"
 python3 tests/native/corpus_flatten.py "$work/corpus.flat" tests/corpus || fail "flattening tests/corpus failed"
+gcc -std=c11 -O1 -Wall -Wextra -Werror -I "$lib" tests/native/fault_runner.c -L "$lib" -lconnect_bridge \
+  -Wl,-rpath,"$lib" -o "$work/fault-runner" || fail "compiling fault_runner.c failed"
+dotnet build tests/faultserver/faultserver.csproj -c Release -o "$root/artifacts/faultserver" -nologo -v quiet -clp:NoSummary \
+  >"$work/faultserver-build.log" 2>&1 || { cat "$work/faultserver-build.log"; fail "building tests/faultserver failed"; }
 mkdir -p "$work/fpc-units"
 fpc -Mdelphi -O1 -vew -Fu"$root/native/delphi" -Fl"$lib" -k-rpath="$lib" -FU"$work/fpc-units" \
   -o"$work/harness-pas" tests/native/harness.pas >"$work/fpc.log" 2>&1 || { cat "$work/fpc.log"; fail "compiling harness.pas failed"; }
@@ -62,7 +69,14 @@ corpus_line="5f0ddfd1-6d9c-4e25-9bca-c7ff0fd83c44"   # the line every corpus cas
 emulog="$work/emulator.log"
 dotnet "$cli" emulator --port 0 --login "$login" --password "$password" --lines "$line,$corpus_line" >"$emulog" 2>&1 </dev/null &
 emu=$!
-trap 'kill "$emu" 2>/dev/null; wait "$emu" 2>/dev/null' EXIT
+pids=("$emu")
+cleanup() { # the processes this script started, by PID; the fault server's stdin (fd 7) closes with the script
+  exec 7>&- 2>/dev/null
+  local pid
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
+}
+trap cleanup EXIT
 
 base=""
 for _ in $(seq 1 300); do   # up to 30 s
@@ -105,7 +119,46 @@ if [ "$rc" -ne 0 ]; then
   fi
 fi
 
-if grep -qF -- "$password" "$work/c-harness.log" "$work/pascal-harness.log" "$work/corpus.log" "$emulog"; then
+# ---- 6. fault matrix ------------------------------------------------------------------------------------------------
+# tests/faultserver starts one loopback listener per fault and language and writes the manifest (rows, expected
+# status, request count and texts: the .NET matrix's own list); it serves until its stdin (a FIFO held open on fd 7)
+# closes. The runner sends through a fresh sender per row and language and checks status, text, the server's request
+# count and the timeout bound; it ends with "N passed, N failed" (faults).
+echo
+echo "--- fault matrix (tests/faultserver through libconnect_bridge.so) ---"
+fault_start=$(date +%s.%N)
+manifest="$work/faults.manifest"
+rm -f "$manifest" "$work/faultserver.in"
+mkfifo "$work/faultserver.in"
+timeout 1200 dotnet "$root/artifacts/faultserver/faultserver.dll" --manifest "$manifest" --lifetime 1200 \
+  <"$work/faultserver.in" >"$work/faultserver.log" 2>&1 &
+pids+=("$!")
+exec 7<>"$work/faultserver.in"   # read-write: never blocks, and the server sees end of file once it closes
+for _ in $(seq 1 300); do   # up to 30 s
+  [ -s "$manifest" ] && break
+  kill -0 "${pids[-1]}" 2>/dev/null || break
+  sleep 0.1
+done
+if [ -s "$manifest" ]; then
+  export CB_TEST_LOGIN="$login" CB_TEST_PASSWORD="$password"
+  mkdir -p "$root/artifacts/reliability"   # the observed table, next to the .NET matrix's fault-matrix.md
+  timeout 600 "$work/fault-runner" "$manifest" "$root/artifacts/reliability/fault-matrix-native.md" </dev/null 2>&1 | tee "$work/faults.log"
+  rc=${PIPESTATUS[0]}
+  last="$(tail -n 1 "$work/faults.log")"
+  if [ "$rc" -ne 0 ] || ! [[ "$last" =~ ^[0-9]+\ passed,\ 0\ failed$ ]]; then
+    echo "native: fault runner exited with $rc (last line: $last)"
+    status=1
+  fi
+else
+  cat "$work/faultserver.log"
+  echo "native: the fault server did not write its manifest"
+  status=1
+fi
+exec 7>&-   # the fault server stops when its stdin closes
+echo "native: fault matrix step took $(echo "$(date +%s.%N) $fault_start" | awk '{printf "%.1f", $1 - $2}') s"
+
+if grep -qF -- "$password" "$work/c-harness.log" "$work/pascal-harness.log" "$work/corpus.log" "$work/faults.log" \
+  "$root/artifacts/reliability/fault-matrix-native.md" "$work/faultserver.log" "$emulog" 2>/dev/null; then
   echo "native: FAIL the emulator password appears in an output"
   status=1
 else

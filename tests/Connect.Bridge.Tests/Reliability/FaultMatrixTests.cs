@@ -2,30 +2,9 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace Connect.Bridge.Tests.Reliability;
-
-/// <summary>One network fault and what the client must make of it.</summary>
-/// <param name="Name">How the fault reads in docs/RELIABILITY.md.</param>
-/// <param name="Status">The expected status code.</param>
-/// <param name="Attempts">The expected number of HTTP attempts (1 + retries).</param>
-/// <param name="Requests">How many complete requests the fault server must have read (0 when none can arrive).</param>
-/// <param name="Ru">The exact Russian text; <c>{host}</c> stands for 127.0.0.1:port, <c>{detail}</c> for the platform's TLS detail.</param>
-/// <param name="En">The exact English text, same placeholders.</param>
-public sealed record Fault(string Name, int Status, int Attempts, int Requests, string Ru, string En)
-{
-    /// <summary>Starts the server for one run; null means "a port where nothing listens".</summary>
-    public required Func<RawHttpServer?> Server { get; init; }
-    public int TimeoutMs { get; init; } = FaultMatrixTests.DefaultTimeoutMs;
-    /// <summary>A word the TLS detail must contain (the chain or name error), when the text has <c>{detail}</c>.</summary>
-    public string? DetailMustContain { get; init; }
-    /// <summary>Extra checks on the outcome (e.g. the bounded body prefix).</summary>
-    public Action<SendOutcome>? Check { get; init; }
-    public bool Https { get; init; }
-}
 
 /// <summary>Collects what the matrix observed and writes artifacts/reliability/fault-matrix.md when the class is done.</summary>
 public sealed class FaultMatrixReport : IDisposable
@@ -75,105 +54,11 @@ public sealed class FaultMatrixReport : IDisposable
 /// </summary>
 public class FaultMatrixTests(FaultMatrixReport report) : IClassFixture<FaultMatrixReport>
 {
-    /// <summary>
-    /// The timeout of rows where the timeout is what ends the call (no answer, stalled body): short, so the matrix is fast.
-    /// </summary>
-    public const int ShortTimeoutMs = 1000;
-
-    /// <summary>
-    /// The timeout of every other row, where the server answers at once: long enough that a loaded CI machine cannot
-    /// turn a fast answer into -3. It is still asserted as the upper bound.
-    /// </summary>
-    public const int DefaultTimeoutMs = 3000;
-
     /// <summary>Margin on top of the timeout for "the call returned in time". A bound, not a benchmark.</summary>
-    private static readonly TimeSpan Margin = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan Margin = TimeSpan.FromMilliseconds(FaultCatalog.MarginMs);
 
-    private const string Refused = "Не удалось подключиться к {host}: соединение отклонено. Сообщение не доставлено.";
-    private const string RefusedEn = "Could not connect to {host}: connection refused. The message was not delivered.";
-    private const string ResetRu = "Соединение с {host} прервано до получения ответа: соединение сброшено сервером. Доставка неизвестна.";
-    private const string ResetEn = "The connection to {host} broke before an answer: connection reset by the server. Delivery is unknown.";
-    private const string NotHttpRu = "Соединение с {host} прервано до получения ответа: ответ сервера не является HTTP. Доставка неизвестна.";
-    private const string NotHttpEn = "The connection to {host} broke before an answer: the server's answer is not HTTP. Delivery is unknown.";
-    private const string TlsRu = "Ошибка TLS/сертификата при подключении к {host}: сертификат сервера не прошёл проверку ({detail}). Сообщение не доставлено.";
-    private const string TlsEn = "TLS/certificate failure connecting to {host}: the server certificate failed validation ({detail}). The message was not delivered.";
-    private const string Location = "https://elsewhere.example/v1/line/send/message/";
-
-    private static string Server5xx(int status) => $"HTTP {status}: ошибка на стороне сервера.";
-    private static string Server5xxEn(int status) => $"HTTP {status}: server error.";
-    private const string TooManyRu = "HTTP 429: слишком много запросов, повторите позже.";
-    private const string TooManyEn = "HTTP 429: too many requests, try again later.";
-
-    private static Func<RawHttpServer?> Raw(RawReply reply) => () => new RawHttpServer(reply);
-
-    private static Func<RawHttpServer?> Tls(string host, int fromDays, int toDays) => () =>
-        new RawHttpServer(_ => RawReply.Status(200), TestCertificates.Create(host, DateTimeOffset.UtcNow.AddDays(fromDays), DateTimeOffset.UtcNow.AddDays(toDays)));
-
-    private static string HttpDate(TimeSpan fromNow) => (DateTimeOffset.UtcNow + fromNow).ToString("r", CultureInfo.InvariantCulture);
-
-    /// <summary>The matrix. Order is the order of the table in docs/RELIABILITY.md.</summary>
-    public static readonly Fault[] Faults =
-    [
-        new("control: 200 OK", 200, 1, 1, "", "") { Server = Raw(RawReply.Status(200)) },
-        new("connection refused (nothing listens)", BridgeStatus.ConnectionFailed, 3, 0, Refused, RefusedEn) { Server = () => null },
-        new("accepted, request read, never answered", BridgeStatus.Timeout, 1, 1,
-            "Нет ответа сервера за 1 с (тайм-аут). Доставка неизвестна.", "No answer from the server within 1 s (timeout). Delivery is unknown.")
-            { Server = Raw(new RawReply.Silence()), TimeoutMs = ShortTimeoutMs },
-        new("headers of a 500 sent, body stalls", 500, 1, 1, Server5xx(500), Server5xxEn(500)) { Server = Raw(RawReply.HeadersThenStall(500)), TimeoutMs = ShortTimeoutMs },
-        new("headers of a 503 sent, body stalls (every attempt)", 503, 3, 3, "HTTP 503: ошибка на стороне сервера.", "HTTP 503: server error.")
-            { Server = Raw(RawReply.HeadersThenStall(503)), TimeoutMs = ShortTimeoutMs },
-        new("headers of a 200 sent, body stalls", 200, 1, 1, "", "") { Server = Raw(RawReply.HeadersThenStall(200)), TimeoutMs = ShortTimeoutMs },
-        new("reset (RST) after reading the request, no answer", BridgeStatus.ConnectionFailed, 1, 1, ResetRu, ResetEn) { Server = Raw(new RawReply.Reset()) },
-        new("reset mid-headers", BridgeStatus.ConnectionFailed, 1, 1, ResetRu, ResetEn)
-            { Server = Raw(new RawReply.ResetAfter(Encoding.ASCII.GetBytes("HTTP/1.1 500 X\r\nContent-Le"))) },
-        new("reset mid-body of a 500", 500, 1, 1, Server5xx(500), Server5xxEn(500))
-            { Server = Raw(new RawReply.ResetAfter(Encoding.ASCII.GetBytes("HTTP/1.1 500 X\r\nContent-Length: 1000\r\n\r\n{\"error\":\"abc"))) },
-        new("500 with a JSON error", 500, 1, 1,
-            "HTTP 500: ошибка на стороне сервера. Ответ сервера: «internal failure».", "HTTP 500: server error. Server says: \"internal failure\".")
-            { Server = Raw(RawReply.Status(500, """{"error":"internal failure"}""")) },
-        new("502 with an HTML body", 502, 1, 1, Server5xx(502), Server5xxEn(502))
-            { Server = Raw(RawReply.Status(502, "<html><body>Bad Gateway</body></html>")) },
-        new("503", 503, 3, 3, Server5xx(503), Server5xxEn(503)) { Server = Raw(RawReply.Status(503)) },
-        new("504", 504, 1, 1, Server5xx(504), Server5xxEn(504)) { Server = Raw(RawReply.Status(504)) },
-        new("429 without Retry-After", 429, 3, 3, TooManyRu, TooManyEn) { Server = Raw(RawReply.Status(429)) },
-        new("429, Retry-After: 0", 429, 3, 3, TooManyRu, TooManyEn) { Server = Raw(RawReply.Status(429, null, "Retry-After: 0")) },
-        new("429, Retry-After: 1 (fits in the 3.5 s timeout: waited and retried)", 429, 3, 3, TooManyRu, TooManyEn)
-            { Server = Raw(RawReply.Status(429, null, "Retry-After: 1")), TimeoutMs = 3500 },
-        new("429, Retry-After: 3600 (beyond the timeout: reported at once)", 429, 1, 1, TooManyRu, TooManyEn)
-            { Server = Raw(RawReply.Status(429, null, "Retry-After: 3600")) },
-        new("429, Retry-After: HTTP-date in the past", 429, 3, 3, TooManyRu, TooManyEn)
-            { Server = () => new RawHttpServer(RawReply.Status(429, null, "Retry-After: " + HttpDate(TimeSpan.FromHours(-1)))) },
-        new("429, Retry-After: HTTP-date one hour ahead", 429, 1, 1, TooManyRu, TooManyEn)
-            { Server = () => new RawHttpServer(RawReply.Status(429, null, "Retry-After: " + HttpDate(TimeSpan.FromHours(1)))) },
-        new("503, Retry-After: 3600", 503, 1, 1, Server5xx(503), Server5xxEn(503)) { Server = Raw(RawReply.Status(503, null, "Retry-After: 3600")) },
-        new("301 with Location", 301, 1, 1,
-            $"HTTP 301: сервер перенаправляет запрос на «{Location}»; перенаправления не выполняются — проверьте BaseUrl.",
-            $"HTTP 301: the server redirects to \"{Location}\"; redirects are not followed, check BaseUrl.")
-            { Server = Raw(RawReply.Status(301, null, "Location: " + Location)) },
-        new("302 with Location", 302, 1, 1,
-            $"HTTP 302: сервер перенаправляет запрос на «{Location}»; перенаправления не выполняются — проверьте BaseUrl.",
-            $"HTTP 302: the server redirects to \"{Location}\"; redirects are not followed, check BaseUrl.")
-            { Server = Raw(RawReply.Status(302, null, "Location: " + Location)) },
-        new("307 with Location", 307, 1, 1,
-            $"HTTP 307: сервер перенаправляет запрос на «{Location}»; перенаправления не выполняются — проверьте BaseUrl.",
-            $"HTTP 307: the server redirects to \"{Location}\"; redirects are not followed, check BaseUrl.")
-            { Server = Raw(RawReply.Status(307, null, "Location: " + Location)) },
-        new("not HTTP (an SSH banner), then close", BridgeStatus.ConnectionFailed, 1, 1, NotHttpRu, NotHttpEn)
-            { Server = Raw(new RawReply.Bytes(Encoding.ASCII.GetBytes("SSH-2.0-OpenSSH_9.6\r\n\r\n"), Close: true)) },
-        new("not HTTP (binary bytes), connection kept", BridgeStatus.ConnectionFailed, 1, 1, NotHttpRu, NotHttpEn)
-            { Server = Raw(new RawReply.Bytes([0x16, 0x03, 0x01, 0x00, 0x05, 0xff, 0x00, 0x0d, 0x0a, 0x0d, 0x0a])) },
-        new("10 MB error body (only a 16 KiB prefix is read)", 500, 1, 1, Server5xx(500), Server5xxEn(500))
-        {
-            Server = Raw(RawReply.HugeBody(500, 10 * 1024 * 1024)),
-            Check = o => Assert.Equal(Limits.MaxErrorBodyBytes, o.ResponseBody!.Length),
-        },
-        new("TLS: untrusted (self-signed) certificate", BridgeStatus.TlsFailure, 1, 0, TlsRu, TlsEn)
-            { Server = Tls("127.0.0.1", -1, 30), Https = true, DetailMustContain = "UntrustedRoot" },
-        new("TLS: expired certificate", BridgeStatus.TlsFailure, 1, 0, TlsRu, TlsEn)
-            { Server = Tls("127.0.0.1", -30, -1), Https = true, DetailMustContain = "NotTimeValid" },
-        new("TLS: certificate for another host", BridgeStatus.TlsFailure, 1, 0, TlsRu, TlsEn)
-            { Server = Tls("other.example", -1, 30), Https = true, DetailMustContain = "RemoteCertificateNameMismatch" },
-    ];
+    /// <summary>The matrix (shared with tests/faultserver, which serves it to the native and COM runners).</summary>
+    public static Fault[] Faults => FaultCatalog.Faults;
 
     public static TheoryData<string> Names => new(Faults.Select(f => f.Name));
 
@@ -198,7 +83,8 @@ public class FaultMatrixTests(FaultMatrixReport report) : IClassFixture<FaultMat
             if (fault.Https) Assert.True(run.Connections == 1, $"{where}: {run.Connections} TLS connections, expected 1 (a certificate failure is not retried)");
             var bound = TimeSpan.FromMilliseconds(fault.TimeoutMs) + Margin;
             Assert.True(run.Elapsed < bound, $"{where}: took {run.Elapsed.TotalMilliseconds:0} ms, more than the timeout {fault.TimeoutMs} ms + {Margin.TotalSeconds} s");
-            fault.Check?.Invoke(run.Outcome);
+            if (fault.ResponseBodyLength is { } bodyLength)
+                Assert.True(bodyLength == run.Outcome.ResponseBody?.Length, $"{where}: kept {run.Outcome.ResponseBody?.Length} body characters, expected {bodyLength}");
         }
         var ru = runs.Where(r => r.Language == ErrorLanguage.Russian).ToArray();
         var en = runs.Where(r => r.Language == ErrorLanguage.English).ToArray();
@@ -210,7 +96,7 @@ public class FaultMatrixTests(FaultMatrixReport report) : IClassFixture<FaultMat
     private static async Task<Run> RunAsync(Fault fault, ErrorLanguage language, bool sync)
     {
         await using var server = fault.Server();
-        using var reserved = server is null ? BoundNotListening() : null;
+        using var reserved = server is null ? FaultCatalog.BoundNotListening() : null;
         int port = server?.Port ?? ((IPEndPoint)reserved!.LocalEndPoint!).Port;
         string host = $"127.0.0.1:{port}";
         var log = new ListLogger();
@@ -219,7 +105,7 @@ public class FaultMatrixTests(FaultMatrixReport report) : IClassFixture<FaultMat
         options.MaxRetries = 2;
         options.RetryDelay = TimeSpan.FromMilliseconds(10);
         using var client = new ConnectClient(options);
-        var message = new LineMessage(TestData.LineId, TestData.UserId, "Здравствуйте");
+        var message = new LineMessage(FaultCatalog.LineId, FaultCatalog.UserId, FaultCatalog.Text);
         var watch = Stopwatch.StartNew();
         // The synchronous API runs on its own thread, as in a native or COM host, not on a thread-pool thread.
         var outcome = sync ? await OnThread(() => client.TrySendMessage(message)) : await client.TrySendMessageAsync(message);
@@ -237,17 +123,6 @@ public class FaultMatrixTests(FaultMatrixReport report) : IClassFixture<FaultMat
         }) { IsBackground = true };
         thread.Start();
         return done.Task;
-    }
-
-    /// <summary>
-    /// A socket bound to a loopback port but not listening: connecting to it is refused, and because the port stays
-    /// bound for the run, no other test's server can take it meanwhile.
-    /// </summary>
-    private static Socket BoundNotListening()
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return socket;
     }
 
     private static void AssertText(string template, string host, string? detailMustContain, string actual, string where)
