@@ -142,6 +142,16 @@ public sealed class ConnectClient : ILineClient, IDisposable
         public int Attempts { get; set; }
         /// <summary>The status of the last attempt's answer, 0 while an attempt waits for one (a retry backoff cut by the timeout reports it).</summary>
         public int LastAnswer { get; set; }
+        /// <summary>The first attempt's result, handed to the retry pipeline as its first outcome (see PostAsync).</summary>
+        public (HttpResponseMessage? Response, HttpRequestException? Error)? First { get; set; }
+
+        /// <summary>The pipeline's callback: the first attempt's result once, then real attempts.</summary>
+        public ValueTask<HttpResponseMessage> NextAsync(CancellationToken ct)
+        {
+            if (First is not { } first) return Client.AttemptAsync(this, ct);
+            First = null;
+            return first.Error is null ? ValueTask.FromResult(first.Response!) : ValueTask.FromException<HttpResponseMessage>(first.Error);
+        }
     }
 
     private async ValueTask<SendOutcome> PostAsync(Uri uri, byte[] body, CancellationToken ct)
@@ -150,12 +160,10 @@ public sealed class ConnectClient : ILineClient, IDisposable
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(_options.Timeout);
         var call = new Call(this, uri, body, Stopwatch.GetTimestamp() + (long)(_options.Timeout.TotalSeconds * Stopwatch.Frequency));
-        var context = ResilienceContextPool.Shared.Get(timeout.Token);
-        context.Properties.Set(CallKey, call);
         SendOutcome outcome;
         try
         {
-            using var response = await _pipeline.ExecuteAsync(static (ctx, c) => c.Client.AttemptAsync(c, ctx.CancellationToken), context, call).ConfigureAwait(false);
+            using var response = await SendWithRetriesAsync(call, timeout.Token).ConfigureAwait(false);
             outcome = await ReadOutcomeAsync(response, call, timeout.Token, ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -179,12 +187,43 @@ public sealed class ConnectClient : ILineClient, IDisposable
         {
             outcome = new SendOutcome(BridgeStatus.InternalError, Texts.Internal(ex.GetType().Name, l), attempts: call.Attempts);
         }
+        // The Basic token is the password in reversible form: a server that echoes the Authorization header leaks it too.
+        return outcome.WithoutSecret(_options.Password).WithoutSecret(_options.ProxyPassword).WithoutSecret(_config.Authorization.Parameter);
+    }
+
+    /// <summary>
+    /// The first attempt runs outside the retry pipeline (measured: entering Polly on every call cost several µs per
+    /// message); only a retryable first outcome enters it, as the pipeline's first outcome, so the retry rules and
+    /// backoff are Polly's either way.
+    /// </summary>
+    private async ValueTask<HttpResponseMessage> SendWithRetriesAsync(Call call, CancellationToken ct)
+    {
+        HttpResponseMessage? response = null;
+        HttpRequestException? error = null;
+        try
+        {
+            response = await AttemptAsync(call, ct).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            error = ex;
+        }
+        if (_options.MaxRetries <= 0 || !ShouldRetry(response, error, call, ct))
+        {
+            if (error is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+            return response!;
+        }
+        call.First = (response, error);
+        var context = ResilienceContextPool.Shared.Get(ct);
+        context.Properties.Set(CallKey, call);
+        try
+        {
+            return await _pipeline.ExecuteAsync(static (ctx, c) => c.NextAsync(ctx.CancellationToken), context, call).ConfigureAwait(false);
+        }
         finally
         {
             ResilienceContextPool.Shared.Return(context);
         }
-        // The Basic token is the password in reversible form: a server that echoes the Authorization header leaks it too.
-        return outcome.WithoutSecret(_options.Password).WithoutSecret(_options.ProxyPassword).WithoutSecret(_config.Authorization.Parameter);
     }
 
     private async ValueTask<HttpResponseMessage> AttemptAsync(Call call, CancellationToken ct)
@@ -320,20 +359,21 @@ public sealed class ConnectClient : ILineClient, IDisposable
                 Delay = options.RetryDelay < TimeSpan.Zero ? TimeSpan.Zero : options.RetryDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
-                ShouldHandle = static args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context)),
+                ShouldHandle = static args => ValueTask.FromResult(args.Context.Properties.TryGetValue(CallKey, out var call)
+                    && ShouldRetry(args.Outcome.Result, args.Outcome.Exception, call, args.Context.CancellationToken)),
                 DelayGenerator = static args => ValueTask.FromResult(RetryAfter(args.Outcome.Result)),
             })
             .Build();
     }
 
-    private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context)
+    private static bool ShouldRetry(HttpResponseMessage? result, Exception? exception, Call call, CancellationToken ct)
     {
-        if (context.CancellationToken.IsCancellationRequested) return false;
-        if (outcome.Exception is HttpRequestException ex)
+        if (ct.IsCancellationRequested) return false;
+        if (exception is HttpRequestException ex)
             return ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.ProxyTunnelError;
-        if (outcome.Result is not { StatusCode: HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable } response) return false;
+        if (result is not { StatusCode: HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable } response) return false;
         // A Retry-After we cannot honour within the overall timeout ends the retries: report the 429/503 now.
-        if (RetryAfter(response) is { } wait && context.Properties.TryGetValue(CallKey, out var call))
+        if (RetryAfter(response) is { } wait)
             return Stopwatch.GetTimestamp() + (long)(wait.TotalSeconds * Stopwatch.Frequency) < call.Deadline;
         return true;
     }
