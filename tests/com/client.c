@@ -14,14 +14,7 @@
  * Output: one line per check, "PASS <name>" or "FAIL <name>: <detail>" (UTF-8). Exit code 0 when every
  * check passed, 1 otherwise, 2 when the object could not be created at all.
  */
-#define COBJMACROS
-#include <windows.h>
-#include <ole2.h>
-#include <oleauto.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <string.h>
-#include <wchar.h>
+#include "com_util.h"
 
 /* {F7F0E9EF-BE89-4828-A961-7E5BC01435CA}: the fixed CLSID of Connect.Bridge.Sender */
 static const CLSID CLSID_Sender = {0xf7f0e9ef, 0xbe89, 0x4828, {0xa9, 0x61, 0x7e, 0x5b, 0xc0, 0x14, 0x35, 0xca}};
@@ -42,12 +35,7 @@ static const wchar_t *g_password;
 static void out_utf8(const wchar_t *s)
 {
     if (!s) s = L"(null)";
-    int n = WideCharToMultiByte(CP_UTF8, 0, s, -1, NULL, 0, NULL, NULL);
-    char *buf = (char *)malloc(n > 0 ? n : 1);
-    if (!buf) return;
-    WideCharToMultiByte(CP_UTF8, 0, s, -1, buf, n, NULL, NULL);
-    fputs(buf, stdout);
-    free(buf);
+    out_utf8_n(stdout, s, wcslen(s));
 }
 
 /* Records one check. The detail is printed only on failure and never contains the password. */
@@ -74,46 +62,7 @@ static void check(int ok, const wchar_t *name, const wchar_t *fmt, ...)
 
 static IDispatch *S; /* the object under test */
 
-typedef struct { HRESULT hr; VARIANT v; EXCEPINFO ei; } Result;
-
-static void clear_result(Result *r)
-{
-    VariantClear(&r->v);
-    SysFreeString(r->ei.bstrDescription);
-    SysFreeString(r->ei.bstrSource);
-    SysFreeString(r->ei.bstrHelpFile);
-    memset(&r->ei, 0, sizeof r->ei);
-}
-
-static HRESULT dispid_of(IDispatch *d, const wchar_t *name, DISPID *id)
-{
-    LPOLESTR n = (LPOLESTR)name;
-    return IDispatch_GetIDsOfNames(d, &IID_NULL, &n, 1, LOCALE_USER_DEFAULT, id);
-}
-
-/* args[] in natural (left-to-right) order; IDispatch wants them reversed. */
-static Result invoke(IDispatch *d, const wchar_t *name, WORD flags, int argc, const VARIANT *args)
-{
-    Result r;
-    memset(&r, 0, sizeof r);
-    VariantInit(&r.v);
-    DISPID id;
-    r.hr = dispid_of(d, name, &id);
-    if (FAILED(r.hr)) return r;
-    VARIANT rev[8];
-    for (int i = 0; i < argc; i++) rev[i] = args[argc - 1 - i];
-    DISPID put = DISPID_PROPERTYPUT;
-    DISPPARAMS dp = {argc ? rev : NULL, NULL, (UINT)argc, 0};
-    if (flags & DISPATCH_PROPERTYPUT) { dp.rgdispidNamedArgs = &put; dp.cNamedArgs = 1; }
-    UINT argErr = 0;
-    r.hr = IDispatch_Invoke(d, id, &IID_NULL, LOCALE_USER_DEFAULT, flags, &dp,
-                            (flags & DISPATCH_PROPERTYPUT) ? NULL : &r.v, &r.ei, &argErr);
-    if (r.hr == DISP_E_EXCEPTION && r.ei.pfnDeferredFillIn) r.ei.pfnDeferredFillIn(&r.ei);
-    return r;
-}
-
 static VARIANT vstr(const wchar_t *s) { VARIANT v; VariantInit(&v); v.vt = VT_BSTR; v.bstrVal = SysAllocString(s); return v; }
-static VARIANT vint(int i) { VARIANT v; VariantInit(&v); v.vt = VT_I4; v.lVal = i; return v; }
 static VARIANT vdbl(double d) { VARIANT v; VariantInit(&v); v.vt = VT_R8; v.dblVal = d; return v; }
 static VARIANT vbool(int b) { VARIANT v; VariantInit(&v); v.vt = VT_BOOL; v.boolVal = b ? VARIANT_TRUE : VARIANT_FALSE; return v; }
 static VARIANT vempty(void) { VARIANT v; VariantInit(&v); return v; }
@@ -228,15 +177,6 @@ static int expect_status(const wchar_t *name, Result r, int expected)
     free(err);
     clear_result(&r);
     return ok;
-}
-
-static wchar_t *getenv_w(const wchar_t *name)
-{
-    static wchar_t buf[2][512];
-    static int k;
-    wchar_t *b = buf[k++ & 1];
-    DWORD n = GetEnvironmentVariableW(name, b, 512);
-    return (n > 0 && n < 512) ? b : NULL;
 }
 
 int wmain(int argc, wchar_t **argv)

@@ -24,18 +24,7 @@
  * Exit code 0 when every case passed, 1 when one failed, 2 when the run could not start, 3 when a case
  * did not finish within the watchdog bound (CASE_LIMIT_MS) - the process then exits so the suite never hangs.
  */
-#define COBJMACROS
-#include <winsock2.h>
-#include <ws2tcpip.h>
-#include <windows.h>
-#include <ole2.h>
-#include <oleauto.h>
-#include <limits.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <wchar.h>
+#include "com_util.h"
 
 #ifndef CASE_LIMIT_MS
 #define CASE_LIMIT_MS 120000 /* far above the sender's own 30 s timeout: only a real hang reaches it */
@@ -45,17 +34,6 @@ static const wchar_t *g_password;
 static unsigned short g_port;
 
 /* ---- output -------------------------------------------------------------------------------------- */
-
-static void out_utf8_n(FILE *f, const wchar_t *s, size_t n)
-{
-    if (!n) return;
-    int len = WideCharToMultiByte(CP_UTF8, 0, s, (int)n, NULL, 0, NULL, NULL);
-    char *buf = (char *)malloc(len > 0 ? len : 1);
-    if (!buf) return;
-    WideCharToMultiByte(CP_UTF8, 0, s, (int)n, buf, len, NULL, NULL);
-    fwrite(buf, 1, len, f);
-    free(buf);
-}
 
 /* Appends to a growable wide buffer. */
 typedef struct { wchar_t *p; size_t n, cap; } WBuf;
@@ -98,20 +76,6 @@ static void wb_quote(WBuf *b, const wchar_t *s, size_t n)
 
 /* ---- the flattened corpus ------------------------------------------------------------------------- */
 
-static char *read_file(const wchar_t *path, size_t *size)
-{
-    FILE *f = _wfopen(path, L"rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = (char *)malloc(n + 1);
-    if (buf && fread(buf, 1, n, f) != (size_t)n) { free(buf); buf = NULL; }
-    fclose(f);
-    if (buf) { buf[n] = 0; *size = (size_t)n; }
-    return buf;
-}
-
 /* Splits the next line off *cursor (in place); NULL at the end. */
 static char *next_line(char **cursor)
 {
@@ -130,14 +94,6 @@ static int fields(char *line, char **f, int max)
     int n = 0;
     for (char *t = strtok(line, " "); t && n < max; t = strtok(NULL, " ")) f[n++] = t;
     return n;
-}
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
 }
 
 /* A value ("." or COUNT*UNITS,...) as a BSTR of exactly those code units (U+0000 and lone surrogates kept). */
@@ -227,25 +183,10 @@ typedef struct {
 /* Returns the "requests" count, or -1 (with *why set) when the emulator could not be read. Bounded: 10 s timeouts. */
 static long long emulator_requests(const wchar_t **why)
 {
-    SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    if (s == INVALID_SOCKET) { *why = L"socket()"; return -1; }
-    DWORD ms = 10000;
-    setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, (const char *)&ms, sizeof ms);
-    setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, (const char *)&ms, sizeof ms);
-    struct sockaddr_in a;
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_port = htons(g_port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(s, (struct sockaddr *)&a, sizeof a) != 0) { closesocket(s); *why = L"connect to 127.0.0.1"; return -1; }
     char req[160];
     int rn = snprintf(req, sizeof req, "GET /emulator/stats HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nConnection: close\r\n\r\n", g_port);
-    if (send(s, req, rn, 0) != rn) { closesocket(s); *why = L"send"; return -1; }
     char buf[8192];
-    int got = 0, r;
-    while (got < (int)sizeof buf - 1 && (r = recv(s, buf + got, (int)sizeof buf - 1 - got, 0)) > 0) got += r;
-    closesocket(s);
-    buf[got] = 0;
+    if (loopback_get(g_port, req, rn, buf, (int)sizeof buf, why) < 0) return -1;
     if (strncmp(buf, "HTTP/1.1 200", 12) != 0 && strncmp(buf, "HTTP/1.0 200", 12) != 0) { *why = L"no 200 answer"; return -1; }
     char *body = strstr(buf, "\r\n\r\n");
     char *k = body ? strstr(body, "\"requests\"") : NULL;
@@ -258,73 +199,8 @@ static long long emulator_requests(const wchar_t **why)
 
 /* ---- IDispatch by name ------------------------------------------------------------------------- */
 
-typedef struct { HRESULT hr; VARIANT v; EXCEPINFO ei; } Result;
-
-static void clear_result(Result *r)
-{
-    VariantClear(&r->v);
-    SysFreeString(r->ei.bstrDescription);
-    SysFreeString(r->ei.bstrSource);
-    SysFreeString(r->ei.bstrHelpFile);
-    memset(&r->ei, 0, sizeof r->ei);
-}
-
-/* args[] in natural (left-to-right) order; IDispatch wants them reversed. Does not free the args. */
-static Result invoke(IDispatch *d, const wchar_t *name, WORD flags, int argc, const VARIANT *args)
-{
-    Result r;
-    memset(&r, 0, sizeof r);
-    VariantInit(&r.v);
-    DISPID id;
-    LPOLESTR n = (LPOLESTR)name;
-    r.hr = IDispatch_GetIDsOfNames(d, &IID_NULL, &n, 1, LOCALE_USER_DEFAULT, &id);
-    if (FAILED(r.hr)) return r;
-    VARIANT rev[4];
-    for (int i = 0; i < argc; i++) rev[i] = args[argc - 1 - i];
-    DISPID put = DISPID_PROPERTYPUT;
-    DISPPARAMS dp = {argc ? rev : NULL, NULL, (UINT)argc, 0};
-    if (flags & DISPATCH_PROPERTYPUT) { dp.rgdispidNamedArgs = &put; dp.cNamedArgs = 1; }
-    UINT argErr = 0;
-    r.hr = IDispatch_Invoke(d, id, &IID_NULL, LOCALE_USER_DEFAULT, flags, &dp,
-                            (flags & DISPATCH_PROPERTYPUT) ? NULL : &r.v, &r.ei, &argErr);
-    if (r.hr == DISP_E_EXCEPTION && r.ei.pfnDeferredFillIn) r.ei.pfnDeferredFillIn(&r.ei);
-    return r;
-}
-
-static VARIANT vbstr(BSTR b) { VARIANT v; VariantInit(&v); v.vt = VT_BSTR; v.bstrVal = b; return v; }
-
 /* Puts a string property (takes ownership of b); returns the HRESULT. */
-static HRESULT put_str(IDispatch *d, const wchar_t *name, BSTR b)
-{
-    VARIANT v = vbstr(b);
-    Result r = invoke(d, name, DISPATCH_PROPERTYPUT, 1, &v);
-    VariantClear(&v);
-    HRESULT hr = r.hr;
-    clear_result(&r);
-    return hr;
-}
-
-/* LastStatusCode, or INT_MIN when it cannot be read as VT_I4. */
-static int last_status(IDispatch *d)
-{
-    Result r = invoke(d, L"LastStatusCode", DISPATCH_PROPERTYGET, 0, NULL);
-    int v = (SUCCEEDED(r.hr) && r.v.vt == VT_I4) ? r.v.lVal : INT_MIN;
-    clear_result(&r);
-    return v;
-}
-
-/* LastErrorText as a BSTR (its full length, NULs included), or NULL when it cannot be read as VT_BSTR. */
-static BSTR last_error(IDispatch *d)
-{
-    Result r = invoke(d, L"LastErrorText", DISPATCH_PROPERTYGET, 0, NULL);
-    BSTR b = NULL;
-    if (SUCCEEDED(r.hr) && r.v.vt == VT_BSTR) {
-        b = r.v.bstrVal ? r.v.bstrVal : SysAllocStringLen(L"", 0);
-        r.v.vt = VT_EMPTY; /* keep the BSTR */
-    }
-    clear_result(&r);
-    return b;
-}
+static HRESULT put_str(IDispatch *d, const wchar_t *name, BSTR b) { return put_prop(d, name, vbstr(b)); }
 
 /* ---- the watchdog ------------------------------------------------------------------------------ */
 
@@ -347,14 +223,7 @@ static DWORD WINAPI watchdog(LPVOID unused)
 
 /* ---- one case in one language ------------------------------------------------------------------ */
 
-static int contains_password(const wchar_t *s, size_t n)
-{
-    size_t pn = g_password ? wcslen(g_password) : 0;
-    if (!pn || n < pn) return 0;
-    for (size_t i = 0; i + pn <= n; i++)
-        if (memcmp(s + i, g_password, pn * sizeof(wchar_t)) == 0) return 1;
-    return 0;
-}
+static int contains_password(const wchar_t *s, size_t n) { return w_contains(s, n, g_password); }
 
 /* Runs the case; returns 1 when it matched, else 0 with the reason in *detail. */
 static int run_case(const Case *c, const wchar_t *lang, const wchar_t *baseUrl, const wchar_t *login, WBuf *detail)
@@ -372,7 +241,7 @@ static int run_case(const Case *c, const wchar_t *lang, const wchar_t *baseUrl, 
     const wchar_t *values[4] = {baseUrl, login, g_password, lang};
     for (int i = 0; i < 4; i++) {
         hr = put_str(d, names[i], SysAllocString(values[i]));
-        int st = last_status(d);
+        int st = last_status_of(d);
         if (hr != S_OK || st != 0) { wb_fmt(detail, L"preset %ls: hr=%08lx LastStatusCode=%d", names[i], hr, st); goto done; }
     }
 
@@ -399,7 +268,7 @@ static int run_case(const Case *c, const wchar_t *lang, const wchar_t *baseUrl, 
         Result r = invoke(d, s->kind == 'P' ? s->prop : s->kind == 'S' ? L"Send" : L"DropKeyboard",
                           s->kind == 'P' ? DISPATCH_PROPERTYPUT : DISPATCH_METHOD, argc, args);
         for (int k = 0; k < argc; k++) VariantClear(&args[k]);
-        status = last_status(d);
+        status = last_status_of(d);
         if (r.hr != S_OK) {
             wb_fmt(detail, L"step %d (%ls): Invoke hr=%08lx (ThrowOnError is off: nothing may raise), LastStatusCode=%d", i,
                    s->kind == 'P' ? s->prop : s->kind == 'S' ? L"Send" : L"DropKeyboard", r.hr, status);
@@ -421,7 +290,7 @@ static int run_case(const Case *c, const wchar_t *lang, const wchar_t *baseUrl, 
         int succeeded = s->kind == 'P' ? status == 0 : (status >= 200 && status < 300);
         if (!succeeded) break;
     }
-    text = last_error(d);
+    text = last_error_of(d);
 
     const wchar_t *why2 = L"";
     long long after = emulator_requests(&why2);
@@ -448,15 +317,6 @@ done:
 }
 
 /* ---- main -------------------------------------------------------------------------------------- */
-
-static wchar_t *getenv_w(const wchar_t *name)
-{
-    static wchar_t buf[2][512];
-    static int k;
-    wchar_t *b = buf[k++ & 1];
-    DWORD n = GetEnvironmentVariableW(name, b, 512);
-    return (n > 0 && n < 512) ? b : NULL;
-}
 
 static int load(char *data, Case **out, int *count)
 {

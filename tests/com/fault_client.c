@@ -28,18 +28,7 @@
  * the last line is "N passed, N failed" (rows: a row passes when both languages pass). Exit code 0 when everything
  * passed, 1 on a failure, 2 when the run could not start, 3 when a Send did not return within its watchdog bound.
  */
-#define COBJMACROS
-#include <winsock2.h>
-#include <ws2tcpip.h>
-#include <windows.h>
-#include <ole2.h>
-#include <oleauto.h>
-#include <limits.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <wchar.h>
+#include "com_util.h"
 
 #define MAX_RUNS 8
 #define WATCHDOG_EXTRA_MS 60000 /* on top of the row's timeout: only a real hang reaches it */
@@ -63,32 +52,6 @@ static char g_line[64], g_user[64], *g_text;
 
 /* ---- text helpers ---------------------------------------------------------------------------------- */
 
-static wchar_t *utf8_to_w(const char *s, size_t *len)
-{
-    int n = MultiByteToWideChar(CP_UTF8, 0, s, -1, NULL, 0);
-    wchar_t *w = (wchar_t *)malloc((n > 0 ? n : 1) * sizeof(wchar_t));
-    if (n > 0) MultiByteToWideChar(CP_UTF8, 0, s, -1, w, n); else w[0] = 0;
-    if (len) *len = wcslen(w);
-    return w;
-}
-
-static char *w_to_utf8(const wchar_t *s, size_t n)
-{
-    int len = n ? WideCharToMultiByte(CP_UTF8, 0, s, (int)n, NULL, 0, NULL, NULL) : 0;
-    char *out = (char *)malloc(len + 1);
-    if (len) WideCharToMultiByte(CP_UTF8, 0, s, (int)n, out, len, NULL, NULL);
-    out[len] = 0;
-    return out;
-}
-
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 /* "." -> "", "-" -> NULL, else hex of UTF-8 bytes -> a malloc'd string; *ok = 0 on bad syntax. */
 static char *unhex(const char *s, int *ok)
 {
@@ -106,14 +69,7 @@ static char *unhex(const char *s, int *ok)
     return out;
 }
 
-static int contains_password(const wchar_t *s, size_t n)
-{
-    size_t pn = g_password ? wcslen(g_password) : 0;
-    if (!pn || n < pn) return 0;
-    for (size_t i = 0; i + pn <= n; i++)
-        if (memcmp(s + i, g_password, pn * sizeof(wchar_t)) == 0) return 1;
-    return 0;
-}
+static int contains_password(const wchar_t *s, size_t n) { return w_contains(s, n, g_password); }
 
 /* Accumulates the problems of one run into a line (UTF-8). */
 typedef struct { char buf[8192]; size_t len; int problems; } Report;
@@ -183,24 +139,9 @@ static int text_matches(const char *expected, const char *detail_word, const wch
 
 static int fetch_counts(int row, int run, long long *requests, long long *connections)
 {
-    SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    if (s == INVALID_SOCKET) return -1;
-    DWORD ms = 10000;
-    setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, (const char *)&ms, sizeof ms);
-    setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, (const char *)&ms, sizeof ms);
-    struct sockaddr_in a;
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_port = htons(g_control_port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(s, (struct sockaddr *)&a, sizeof a) != 0) { closesocket(s); return -1; }
     static const char req[] = "GET /counts HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-    if (send(s, req, (int)sizeof req - 1, 0) != (int)sizeof req - 1) { closesocket(s); return -1; }
     static char buf[65536];
-    int got = 0, r;
-    while (got < (int)sizeof buf - 1 && (r = recv(s, buf + got, (int)sizeof buf - 1 - got, 0)) > 0) got += r;
-    closesocket(s);
-    buf[got] = 0;
+    if (loopback_get(g_control_port, req, (int)sizeof req - 1, buf, (int)sizeof buf, NULL) < 0) return -1;
     if (strncmp(buf, "HTTP/1.1 200", 12) != 0) return -1;
     char *p = strstr(buf, "\r\n\r\n");
     if (!p) return -1;
@@ -221,49 +162,6 @@ static int fetch_counts(int row, int run, long long *requests, long long *connec
 
 /* ---- IDispatch by name ----------------------------------------------------------------------------- */
 
-typedef struct { HRESULT hr; VARIANT v; EXCEPINFO ei; } Result;
-
-static void clear_result(Result *r)
-{
-    VariantClear(&r->v);
-    SysFreeString(r->ei.bstrDescription);
-    SysFreeString(r->ei.bstrSource);
-    SysFreeString(r->ei.bstrHelpFile);
-    memset(&r->ei, 0, sizeof r->ei);
-}
-
-/* args[] in natural (left-to-right) order; IDispatch wants them reversed. Does not free the args. */
-static Result invoke(IDispatch *d, const wchar_t *name, WORD flags, int argc, const VARIANT *args)
-{
-    Result r;
-    memset(&r, 0, sizeof r);
-    VariantInit(&r.v);
-    DISPID id;
-    LPOLESTR n = (LPOLESTR)name;
-    r.hr = IDispatch_GetIDsOfNames(d, &IID_NULL, &n, 1, LOCALE_USER_DEFAULT, &id);
-    if (FAILED(r.hr)) return r;
-    VARIANT rev[4];
-    for (int i = 0; i < argc; i++) rev[i] = args[argc - 1 - i];
-    DISPID put = DISPID_PROPERTYPUT;
-    DISPPARAMS dp = {argc ? rev : NULL, NULL, (UINT)argc, 0};
-    if (flags & DISPATCH_PROPERTYPUT) { dp.rgdispidNamedArgs = &put; dp.cNamedArgs = 1; }
-    UINT argErr = 0;
-    r.hr = IDispatch_Invoke(d, id, &IID_NULL, LOCALE_USER_DEFAULT, flags, &dp,
-                            (flags & DISPATCH_PROPERTYPUT) ? NULL : &r.v, &r.ei, &argErr);
-    if (r.hr == DISP_E_EXCEPTION && r.ei.pfnDeferredFillIn) r.ei.pfnDeferredFillIn(&r.ei);
-    return r;
-}
-
-/* Puts a property (the VARIANT is freed); returns the HRESULT. */
-static HRESULT put(IDispatch *d, const wchar_t *name, VARIANT v)
-{
-    Result r = invoke(d, name, DISPATCH_PROPERTYPUT, 1, &v);
-    VariantClear(&v);
-    HRESULT hr = r.hr;
-    clear_result(&r);
-    return hr;
-}
-
 static VARIANT vstr(const char *utf8)
 {
     VARIANT v;
@@ -276,28 +174,7 @@ static VARIANT vstr(const char *utf8)
 }
 
 static VARIANT vstrw(const wchar_t *s) { VARIANT v; VariantInit(&v); v.vt = VT_BSTR; v.bstrVal = SysAllocString(s); return v; }
-static VARIANT vint(int i) { VARIANT v; VariantInit(&v); v.vt = VT_I4; v.lVal = i; return v; }
 static VARIANT vdouble(double x) { VARIANT v; VariantInit(&v); v.vt = VT_R8; v.dblVal = x; return v; }
-
-static int last_status(IDispatch *d)
-{
-    Result r = invoke(d, L"LastStatusCode", DISPATCH_PROPERTYGET, 0, NULL);
-    int v = (SUCCEEDED(r.hr) && r.v.vt == VT_I4) ? r.v.lVal : INT_MIN;
-    clear_result(&r);
-    return v;
-}
-
-static BSTR last_error(IDispatch *d)
-{
-    Result r = invoke(d, L"LastErrorText", DISPATCH_PROPERTYGET, 0, NULL);
-    BSTR b = NULL;
-    if (SUCCEEDED(r.hr) && r.v.vt == VT_BSTR) {
-        b = r.v.bstrVal ? r.v.bstrVal : SysAllocStringLen(L"", 0);
-        r.v.vt = VT_EMPTY; /* keep the BSTR */
-    }
-    clear_result(&r);
-    return b;
-}
 
 static IDispatch *create(HRESULT *hr)
 {
@@ -358,8 +235,8 @@ static int run_one(Run *r, const wchar_t *login)
         {L"MaxRetries", vint(2)},
     };
     for (int i = 0; i < 6; i++) {
-        hr = put(d, presets[i].name, presets[i].v);
-        int st = last_status(d);
+        hr = put_prop(d, presets[i].name, presets[i].v);
+        int st = last_status_of(d);
         if (hr != S_OK || st != 0) problem(&rep, "preset %ls: hr=%08lx LastStatusCode=%d", presets[i].name, hr, st);
     }
     long long req0 = 0, con0 = 0, req1 = 0, con1 = 0;
@@ -377,9 +254,9 @@ static int run_one(Run *r, const wchar_t *login)
     if (fetch_counts(r->row, r->run, &req1, &con1) != 0) problem(&rep, "GET /counts failed after the send");
     r->got_requests = req1 - req0;
     r->got_connections = con1 - con0;
-    int status = last_status(d);
+    int status = last_status_of(d);
     r->got_status = status;
-    BSTR text = last_error(d);
+    BSTR text = last_error_of(d);
     size_t text_len = text ? SysStringLen(text) : 0;
 
     if (hr != S_OK) problem(&rep, "Invoke(Send) hr=%08lx (ThrowOnError is off: nothing may raise)", hr);
@@ -431,29 +308,6 @@ static void cell(FILE *f, const char *text)
 
 /* ---- main ------------------------------------------------------------------------------------------ */
 
-static wchar_t *getenv_w(const wchar_t *name)
-{
-    static wchar_t buf[2][512];
-    static int k;
-    wchar_t *b = buf[k++ & 1];
-    DWORD n = GetEnvironmentVariableW(name, b, 512);
-    return (n > 0 && n < 512) ? b : NULL;
-}
-
-static char *read_all(const wchar_t *path)
-{
-    FILE *f = _wfopen(path, L"rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = (char *)malloc(n + 1);
-    if (buf && fread(buf, 1, n, f) != (size_t)n) { free(buf); buf = NULL; }
-    fclose(f);
-    if (buf) buf[n] = 0;
-    return buf;
-}
-
 int wmain(int argc, wchar_t **argv)
 {
     if (argc < 2 || argc > 3) { fputs("usage: fault_client.exe MANIFEST [REPORT.md]\n", stderr); return 2; }
@@ -461,7 +315,7 @@ int wmain(int argc, wchar_t **argv)
     if (!login || !password) { fputs("CB_LOGIN and CB_PASSWORD must be set\n", stderr); return 2; }
     g_password = password;
 
-    char *data = read_all(argv[1]);
+    char *data = read_file(argv[1], NULL);
     if (!data) { fputs("the manifest could not be read\n", stderr); return 2; }
     int rows = 0, runs = 0, count = 0, ended = 0, ok = 1;
     Run *all = NULL;
@@ -538,9 +392,9 @@ int wmain(int argc, wchar_t **argv)
     {
         IDispatch *d = create(&hr);
         if (!d) { fprintf(stderr, "the object could not be created: hr=%08lx\n", hr); return 2; }
-        put(d, L"BaseUrl", vstr(control));
-        put(d, L"Login", vstrw(login));
-        put(d, L"Password", vstrw(g_password));
+        put_prop(d, L"BaseUrl", vstr(control));
+        put_prop(d, L"Login", vstrw(login));
+        put_prop(d, L"Password", vstrw(g_password));
         snprintf(g_running, sizeof g_running, "(warm-up)");
         g_deadline = (LONG64)(GetTickCount64() + 120000);
         int st = send_message(d, &hr);

@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "connect_bridge.h"
+#include "test_util.h"
 
 #define CASE_ALARM_SECONDS 120 /* a case that has not finished by then is a hang: reported, exit 3 */
 #define MAX_STEPS 16
@@ -73,26 +74,9 @@ static void *xmalloc(size_t n)
 /* GET /emulator/stats with Connection: close; returns "requests", or -1 when the emulator cannot be read. */
 static long emulator_requests(void)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) return -1;
-    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)g_emulator_port) };
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    struct timeval tv = { .tv_sec = 10 };
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) { close(fd); return -1; }
     static const char req[] = "GET /emulator/stats HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-    if (write(fd, req, sizeof req - 1) != (ssize_t)(sizeof req - 1)) { close(fd); return -1; }
     char resp[4096];
-    size_t len = 0;
-    for (;;) {
-        ssize_t r = read(fd, resp + len, sizeof resp - 1 - len);
-        if (r <= 0) break;
-        len += (size_t)r;
-        if (len == sizeof resp - 1) break;
-    }
-    close(fd);
-    resp[len] = 0;
+    if (loopback_request(g_emulator_port, req, resp, sizeof resp) < 0) return -1;
     if (strncmp(resp, "HTTP/1.1 200", 12) != 0) return -1;
     const char *p = strstr(resp, "\"requests\"");
     if (!p || !(p = strchr(p, ':'))) return -1;
@@ -108,14 +92,6 @@ struct value {
     void *data;   /* unsigned char[len + 1] or uint16_t[len + 1] */
 };
 
-static int hexdigit(int c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 /* Parses one part "HEX" or "HEX*COUNT" (ending at ',' or the token's end) into units; returns 0 on bad syntax. */
 static int parse_part(const char *p, const char *end, int wide, uint16_t **units, size_t *n, size_t *count)
 {
@@ -128,7 +104,7 @@ static int parse_part(const char *p, const char *end, int wide, uint16_t **units
     for (size_t i = 0; i < *n; i++) {
         unsigned u = 0;
         for (size_t k = 0; k < per; k++) {
-            int d = hexdigit(p[i * per + k]);
+            int d = hexval(p[i * per + k]);
             if (d < 0) { free(*units); return 0; }
             u = u << 4 | (unsigned)d;
         }
@@ -197,19 +173,8 @@ static const uint16_t *wide(const struct value *v) { return v->is_null ? NULL : 
 static uint16_t *to_utf16(const char *s, size_t *len)
 {
     size_t n = strlen(s);
-    uint16_t *out = xmalloc((n + 1) * sizeof *out), *w = out;
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        unsigned cp;
-        if (*p < 0x80) cp = *p++;
-        else if (*p < 0xE0) { cp = (unsigned)(*p & 0x1F) << 6 | (p[1] & 0x3F); p += 2; }
-        else if (*p < 0xF0) { cp = (unsigned)(*p & 0x0F) << 12 | (unsigned)(p[1] & 0x3F) << 6 | (p[2] & 0x3F); p += 3; }
-        else { cp = (unsigned)(*p & 0x07) << 18 | (unsigned)(p[1] & 0x3F) << 12 | (unsigned)(p[2] & 0x3F) << 6 | (p[3] & 0x3F); p += 4; }
-        if (cp >= 0x10000) { cp -= 0x10000; *w++ = (uint16_t)(0xD800 + (cp >> 10)); *w++ = (uint16_t)(0xDC00 + (cp & 0x3FF)); }
-        else *w++ = (uint16_t)cp;
-    }
-    *w = 0;
-    *len = (size_t)(w - out);
+    uint16_t *out = xmalloc((n + 1) * sizeof *out);
+    *len = utf8_to_utf16(s, out);
     return out;
 }
 
@@ -303,13 +268,7 @@ static long g_texts_seen, g_texts_with_password;
 static void on_alarm(int sig)
 {
     (void)sig;
-    static const char a[] = "FAIL HANG: no answer within the per-case limit; case ";
-    ssize_t ignored = write(STDOUT_FILENO, a, sizeof a - 1);
-    const char *id = (const char *)g_current;
-    ignored = write(STDOUT_FILENO, id, strlen(id));
-    ignored = write(STDOUT_FILENO, "\n", 1);
-    (void)ignored;
-    _exit(3);
+    hang_exit("FAIL HANG: no answer within the per-case limit; case ", (const char *)g_current);
 }
 
 static void set_current(const char *what)
@@ -333,23 +292,6 @@ static int run_step(cb_sender *s, const struct step *st)
     case 'D': return st->wide ? cb_drop_keyboard_w(s, wide(&a[0]), wide(&a[1])) : cb_drop_keyboard(s, narrow(&a[0]), narrow(&a[1]));
     }
     return -1000;
-}
-
-/* Accumulates the problems of one run into a line. */
-struct report { char buf[4096]; size_t len; int problems; };
-
-static void problem(struct report *r, const char *fmt, ...)
-{
-    if (r->len < sizeof r->buf - 2) {
-        if (r->problems) r->len += (size_t)snprintf(r->buf + r->len, sizeof r->buf - r->len, "; ");
-        va_list ap;
-        va_start(ap, fmt);
-        int n = vsnprintf(r->buf + r->len, sizeof r->buf - r->len, fmt, ap);
-        va_end(ap);
-        if (n > 0) r->len += (size_t)n;
-        if (r->len >= sizeof r->buf) r->len = sizeof r->buf - 1;
-    }
-    r->problems++;
 }
 
 static void saw_text(struct report *r, const char *text)

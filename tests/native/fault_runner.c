@@ -41,6 +41,8 @@
 #include <unistd.h>
 
 #include "connect_bridge.h"
+#define TEST_REPORT_SIZE 8192
+#include "test_util.h"
 
 #define MAX_RUNS 8
 #define ALARM_EXTRA_SECONDS 30 /* on top of the row's timeout: only a real hang reaches it */
@@ -76,21 +78,7 @@ static void die(const char *fmt, ...)
 static void on_alarm(int sig)
 {
     (void)sig;
-    static const char a[] = "FAIL HANG: a send did not return within its timeout + 30 s; row ";
-    ssize_t ignored = write(STDOUT_FILENO, a, sizeof a - 1);
-    const char *id = (const char *)g_current;
-    ignored = write(STDOUT_FILENO, id, strlen(id));
-    ignored = write(STDOUT_FILENO, "\n", 1);
-    (void)ignored;
-    _exit(3);
-}
-
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
+    hang_exit("FAIL HANG: a send did not return within its timeout + 30 s; row ", (const char *)g_current);
 }
 
 /* "." -> "", "-" -> NULL, else hex of UTF-8 bytes -> a malloc'd string; *ok = 0 on bad syntax. */
@@ -114,26 +102,9 @@ static char *unhex(const char *s, int *ok)
 /* GET /counts from the fault server; the requests and connections of one listener. Returns 0, or -1. */
 static int fetch_counts(int row, int run, long *requests, long *connections)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) return -1;
-    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)g_control_port) };
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    struct timeval tv = { .tv_sec = 10 };
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) { close(fd); return -1; }
     static const char req[] = "GET /counts HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-    if (write(fd, req, sizeof req - 1) != (ssize_t)(sizeof req - 1)) { close(fd); return -1; }
     static char resp[65536];
-    size_t len = 0;
-    for (;;) {
-        ssize_t r = read(fd, resp + len, sizeof resp - 1 - len);
-        if (r <= 0) break;
-        len += (size_t)r;
-        if (len == sizeof resp - 1) break;
-    }
-    close(fd);
-    resp[len] = 0;
+    if (loopback_request(g_control_port, req, resp, sizeof resp) < 0) return -1;
     if (strncmp(resp, "HTTP/1.1 200", 12) != 0) return -1;
     char *p = strstr(resp, "\r\n\r\n");
     if (!p) return -1;
@@ -168,23 +139,6 @@ static size_t utf16_length(const char *s)
         if (*p >= 0xF0) n++;
     }
     return n;
-}
-
-/* Accumulates the problems of one run into a line. */
-struct report { char buf[8192]; size_t len; int problems; };
-
-static void problem(struct report *r, const char *fmt, ...)
-{
-    if (r->len < sizeof r->buf - 2) {
-        if (r->problems) r->len += (size_t)snprintf(r->buf + r->len, sizeof r->buf - r->len, "; ");
-        va_list ap;
-        va_start(ap, fmt);
-        int n = vsnprintf(r->buf + r->len, sizeof r->buf - r->len, fmt, ap);
-        va_end(ap);
-        if (n > 0) r->len += (size_t)n;
-        if (r->len >= sizeof r->buf) r->len = sizeof r->buf - 1;
-    }
-    r->problems++;
 }
 
 /* The expected text with {detail}: the words around it exactly, the detail naming the failure. */

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "connect_bridge.h"
+#include "test_util.h"
 
 /* ---------------------------------------------------------------- checks */
 
@@ -78,26 +79,12 @@ static void check_fail(int status, int expected, const cb_sender *s, const char 
 
 static int g_emulator_port;
 
-static int connect_loopback(int port)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    struct timeval tv = { .tv_sec = 10 };
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) { close(fd); return -1; }
-    return fd;
-}
-
 /* One request to the emulator with Connection: close; returns the malloc'd body or NULL. */
 static char *emulator_request(const char *method, const char *path)
 {
-    int fd = connect_loopback(g_emulator_port);
+    int fd = connect_loopback(g_emulator_port, 10);
     if (fd < 0) return NULL;
-    char req[512];
-    int n = snprintf(req, sizeof req, "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-                     method, path);
-    if (write(fd, req, (size_t)n) != n) { close(fd); return NULL; }
+    if (write_request(fd, method, path) != 0) { close(fd); return NULL; }
     size_t cap = 1 << 16, len = 0;
     char *resp = malloc(cap);
     for (;;) {
@@ -135,10 +122,7 @@ static long emulator_number(const char *field)
     char *body = emulator_request("GET", "/emulator/stats");
     long v = -1;
     if (body) {
-        char key[64];
-        snprintf(key, sizeof key, "\"%s\"", field);
-        char *p = strstr(body, key);
-        if (p && (p = strchr(p + strlen(key), ':'))) v = strtol(p + 1, NULL, 10);
+        v = json_number(body, field);
         free(body);
     }
     return v;
@@ -312,18 +296,8 @@ static const uint16_t *u16(const char *s)
 {
     static uint16_t ring[8][1024];
     static int next;
-    uint16_t *out = ring[next++ % 8], *w = out;
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        unsigned cp;
-        if (*p < 0x80) cp = *p++;
-        else if (*p < 0xE0) { cp = (unsigned)(*p & 0x1F) << 6 | (p[1] & 0x3F); p += 2; }
-        else if (*p < 0xF0) { cp = (unsigned)(*p & 0x0F) << 12 | (unsigned)(p[1] & 0x3F) << 6 | (p[2] & 0x3F); p += 3; }
-        else { cp = (unsigned)(*p & 0x07) << 18 | (unsigned)(p[1] & 0x3F) << 12 | (unsigned)(p[2] & 0x3F) << 6 | (p[3] & 0x3F); p += 4; }
-        if (cp >= 0x10000) { cp -= 0x10000; *w++ = (uint16_t)(0xD800 + (cp >> 10)); *w++ = (uint16_t)(0xDC00 + (cp & 0x3FF)); }
-        else *w++ = (uint16_t)cp;
-    }
-    *w = 0;
+    uint16_t *out = ring[next++ % 8];
+    utf8_to_utf16(s, out);
     return out;
 }
 

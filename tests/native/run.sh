@@ -20,6 +20,7 @@ cli="$root/artifacts/cli/connect-bridge.dll"
 mkdir -p "$work"
 
 fail() { echo "native: $*" >&2; exit 1; }
+. "$root/tests/native/emulator.sh"   # wait_for_emulator
 
 # ---- 1. tools ------------------------------------------------------------------------------------------
 missing=()
@@ -78,13 +79,7 @@ cleanup() { # the processes this script started, by PID; the fault server's stdi
 }
 trap cleanup EXIT
 
-base=""
-for _ in $(seq 1 300); do   # up to 30 s
-  first="$(head -n 1 "$emulog" 2>/dev/null)"
-  if [[ "$first" =~ ^Listening\ on\ (http://127\.0\.0\.1:[0-9]+)/?$ ]]; then base="${BASH_REMATCH[1]}"; break; fi
-  kill -0 "$emu" 2>/dev/null || break
-  sleep 0.1
-done
+base="$(wait_for_emulator "$emu" "$emulog")"
 [ -n "$base" ] || { cat "$emulog"; fail "the emulator did not start"; }
 echo "native: emulator at $base (line $line)"
 

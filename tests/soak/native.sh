@@ -19,6 +19,7 @@ cli="$root/artifacts/cli/connect-bridge.dll"
 work="$root/artifacts/soak/native"
 mkdir -p "$work"
 fail() { echo "soak (native): $*" >&2; exit 2; }
+. "$root/tests/native/emulator.sh"   # wait_for_emulator
 
 command -v gcc >/dev/null || fail "gcc is required (Debian: apt-get install gcc libc6-dev); tests/native/run.sh installs it"
 command -v dotnet >/dev/null || fail "the .NET 10 SDK is required (it builds the library and runs the emulator)"
@@ -37,13 +38,7 @@ emulog="$work/emulator.log"
 dotnet "$cli" emulator --port 0 --login "$login" --password "$password" --quiet >"$emulog" 2>&1 </dev/null &
 emu=$!
 trap 'kill "$emu" 2>/dev/null; wait "$emu" 2>/dev/null' EXIT
-base=""
-for _ in $(seq 1 300); do   # up to 30 s
-  first="$(head -n 1 "$emulog" 2>/dev/null)"
-  if [[ "$first" =~ ^Listening\ on\ (http://127\.0\.0\.1:[0-9]+)/?$ ]]; then base="${BASH_REMATCH[1]}"; break; fi
-  kill -0 "$emu" 2>/dev/null || break
-  sleep 0.1
-done
+base="$(wait_for_emulator "$emu" "$emulog")"
 [ -n "$base" ] || { cat "$emulog"; fail "the emulator did not start"; }
 
 # ---- the run ----------------------------------------------------------------------------------------------------------

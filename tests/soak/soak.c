@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "connect_bridge.h"
+#include "../native/test_util.h"
 
 static const char *LINE_ID = "5f0ddfd1-6d9c-4e25-9bca-c7ff0fd83c44";
 static const char *USER_ID = "df4cca69-ce40-472e-9083-af9b279c72cc";
@@ -76,18 +77,9 @@ static long rss_kb(void)
 static char *http(const char *method, const char *path, int *status, size_t *body_len)
 {
     *status = 0;
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int fd = connect_loopback(g_port, 60);   /* per read: bounded even if the emulator stalls */
     if (fd < 0) return NULL;
-    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)g_port) };
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    struct timeval tv = { .tv_sec = 60 };   /* per read: bounded even if the emulator stalls */
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) { close(fd); return NULL; }
-    char req[256];
-    int n = snprintf(req, sizeof req, "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-                     method, path);
-    if (write(fd, req, (size_t)n) != n) { close(fd); return NULL; }
+    if (write_request(fd, method, path) != 0) { close(fd); return NULL; }
     size_t cap = 1 << 20, len = 0;
     char *resp = malloc(cap);
     int ok = 1;
@@ -136,15 +128,6 @@ static char *http(const char *method, const char *path, int *status, size_t *bod
     }
     free(resp);
     return out;
-}
-
-static long stats_number(const char *body, const char *field)
-{
-    char key[64];
-    snprintf(key, sizeof key, "\"%s\"", field);
-    const char *p = strstr(body, key);
-    if (!p || !(p = strchr(p + strlen(key), ':'))) return -1;
-    return strtol(p + 1, NULL, 10);
 }
 
 /* ------------------------------------------------------- a minimal JSON walk over /emulator/messages */
@@ -465,7 +448,7 @@ int main(int argc, char **argv)
     /* the emulator's records */
     char *stats = http("GET", "/emulator/stats", &st, &blen);
     if (!stats || st != 200) return setup_error("GET /emulator/stats failed (%d)", st);
-    long requests = stats_number(stats, "requests"), accepted = stats_number(stats, "accepted");
+    long requests = json_number(stats, "requests"), accepted = json_number(stats, "accepted");
     free(stats);
     char *messages = http("GET", "/emulator/messages", &st, &blen);
     if (!messages || st != 200) return setup_error("GET /emulator/messages failed (%d)", st);
