@@ -4,11 +4,9 @@
 //   Bench.RawHttpClient seq N WARMUP          one caller
 //   Bench.RawHttpClient conc C N WARMUP       C tasks sharing one HttpClient, N sends in all
 // Prints "result ..." for bench/run.sh; exit code 1 if any send was not 2xx.
-using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Connect.Bridge.Bench;
 
@@ -28,34 +26,8 @@ var uri = new Uri(env.Url.TrimEnd('/') + "/v1/line/send/message/");
 var contentType = MediaTypeHeaderValue.Parse("application/json; charset=utf-8");
 // The keyboard as the caller's own data: rows of captions.
 string[][] rows = env.Keyboard.Split('\n').Select(r => r.Split('|').Select(b => b.Trim()).ToArray()).ToArray();
-var writerOptions = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-byte[] Body()
-{
-    var buffer = new ArrayBufferWriter<byte>(512);
-    using (var w = new Utf8JsonWriter(buffer, writerOptions))
-    {
-        w.WriteStartObject();
-        w.WriteString("line_id", env.Line);
-        w.WriteString("user_id", env.User);
-        w.WriteString("text", env.Text);
-        w.WriteStartArray("keyboard");
-        foreach (var row in rows)
-        {
-            w.WriteStartArray();
-            foreach (var caption in row)
-            {
-                w.WriteStartObject();
-                w.WriteString("text", caption);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-        }
-        w.WriteEndArray();
-        w.WriteEndObject();
-    }
-    return buffer.WrittenSpan.ToArray();
-}
+byte[] Body() => RawBody.Write(env.Line, env.User, env.Text, rows);
 
 var (failed, seconds) = await BenchEnv.RunAsync(callers, n, warmup, async () =>
 {

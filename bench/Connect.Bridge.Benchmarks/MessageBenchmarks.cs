@@ -1,8 +1,6 @@
-using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Reflection;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 
@@ -33,7 +31,6 @@ public class MessageBenchmarks
     private HttpClient _raw = null!;
     private Uri _rawUri = null!;
     private readonly MediaTypeHeaderValue _json = MediaTypeHeaderValue.Parse("application/json; charset=utf-8");
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     [GlobalSetup]
     public void Setup()
@@ -90,32 +87,7 @@ public class MessageBenchmarks
         return (int)response.StatusCode;
     }
 
-    private static byte[] RawBody()
-    {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            w.WriteStartObject();
-            w.WriteString("line_id", Line);
-            w.WriteString("user_id", User);
-            w.WriteString("text", Text);
-            w.WriteStartArray("keyboard");
-            foreach (var row in Captions)
-            {
-                w.WriteStartArray();
-                foreach (var caption in row)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("text", caption);
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
-            }
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-        return buffer.WrittenSpan.ToArray();
-    }
+    private static byte[] RawBody() => Connect.Bridge.Bench.RawBody.Write(Line, User, Text, Captions);
 
     /// <summary>Answers 200 with no body, like the API on success, without touching the network.</summary>
     private sealed class OkHandler : HttpMessageHandler
