@@ -59,7 +59,7 @@ static void saw_text(const char *text)
     if (g_password[0] && strstr(text, g_password)) g_texts_with_password++;
 }
 
-static char *last_error(const cb_sender *s)
+static char *last_error(cb_sender *s)
 {
     static char buf[4096];
     int needed = cb_last_error(s, buf, (int)sizeof buf);
@@ -69,7 +69,7 @@ static char *last_error(const cb_sender *s)
 }
 
 /* Status, and the error text is non-empty: the check for a failure. */
-static void check_fail(int status, int expected, const cb_sender *s, const char *what)
+static void check_fail(int status, int expected, cb_sender *s, const char *what)
 {
     const char *text = last_error(s);
     check(status == expected && text[0] != 0, "%s -> %d (expected %d), text: %s", what, status, expected, text);
