@@ -13,7 +13,7 @@
   - TCbSender is an optional object wrapper that raises ECbError (Status, Text) instead of returning codes.
   - A sender (PCbSender) is used by one thread at a time; different senders run concurrently.
   - The library cannot be unloaded (do not FreeLibrary it); after fork() use it only in the parent (in a
-    child, exec first); its first call ignores SIGPIPE process-wide. See FORK, UNLOADING, SIGNALS in the header.
+    child, exec first); its first call ignores SIGPIPE process-wide. See THREADING, UNLOADING, SIGNALS in the header.
   - The functions work with Delphi's / Free Pascal's default floating-point exception mask:
     there is no need to call SetExceptionMask around them.
 

@@ -72,26 +72,27 @@
 ** cb_version, cb_version_number, cb_status_text and cb_send may be called
 ** from any thread at any time.
 **
-** FORK.  Use the library only in the process that loaded it.  Its runtime
-** runs threads of its own (thread pool, socket engine, garbage collector),
-** and fork() copies none of them, so a call in a forked child would wait for
-** them forever.  Every function therefore first compares the process id with
-** the one recorded at the first call into the library (one getpid(); no lock,
-** no allocation), and in a forked child of a process that already used the
-** library it returns at once: sends, drops and setters return
-** CB_E_INVALID_ARGUMENT and send nothing, cb_last_status returns
-** CB_E_INVALID_ARGUMENT, cb_last_error copies the text "use the library only
-** in the process that loaded it; in a child, exec first" (in the sender's
-** language), cb_send and cb_status_text copy it (in Russian) and return
-** CB_E_INVALID_ARGUMENT, cb_sender_create returns NULL and cb_sender_destroy
-** does nothing; cb_version and cb_version_number still answer.  A child that
-** needs the library must exec() a program that loads it afresh; a child of a
-** process that had loaded the library but never called it may use it.
+** Threads and fork().  Use the library only in the process that loaded it.
+** Its runtime runs threads of its own (thread pool, socket engine, garbage
+** collector), and fork() copies none of them, so a call in a forked child
+** would wait for them forever.  Every function therefore first compares the
+** process id with the one recorded at the first call into the library (one
+** getpid(); no lock, no allocation), and in a forked child of a process that
+** already used the library it returns at once: sends, drops and setters
+** return CB_E_INVALID_ARGUMENT and send nothing, cb_last_status returns
+** CB_E_INVALID_ARGUMENT, cb_last_error copies a text saying to use the
+** library only in the process that loaded it and, in a child, to exec first
+** (in the sender's language), cb_send and cb_status_text copy that text (in
+** Russian) and return CB_E_INVALID_ARGUMENT, cb_sender_create returns NULL
+** and cb_sender_destroy does nothing; cb_version and cb_version_number still
+** answer.  A child that needs the library must exec() a program that loads
+** it afresh; a child of a process that had loaded the library but never
+** called it may use it.
 ** What cannot be guaranteed: the entry into the library itself goes through
 ** the runtime, so a fork() taken while another thread of the parent was
-** inside the runtime holding one of its locks (a garbage collection, a thread
-** starting) may still hang the child at its first call, before the check can
-** run.  Fork only from a single-threaded state, or exec at once.
+** inside the runtime holding one of its locks (a garbage collection, a
+** thread starting) may still hang the child at its first call, before the
+** check can run.  Fork only from a single-threaded state, or exec at once.
 **
 ** UNLOADING.  The library cannot be unloaded: its runtime threads keep
 ** running code of the image.  It is linked with -z nodelete, so dlclose() is
@@ -118,9 +119,8 @@
 ** version only fixes.  Check cb_version_number() >= the CB_VERSION_NUMBER you
 ** need before calling functions added after the first release of a major
 ** version.  A new major version is the only place where anything may be
-** removed or changed incompatibly (and the library file name would change
-** with it).  Error texts are for people and may be reworded in any version;
-** test the status, never the text.
+** removed or changed incompatibly.  Error texts are for people and may be
+** reworded in any version: test the status, never the text.
 **
 ** ROBUSTNESS.  No function lets an exception or a crash escape.  NULL
 ** handles, NULL or badly encoded strings, unknown option ids and negative
@@ -290,7 +290,7 @@ CB_API int CB_CALL cb_status_text_w(int status, const uint16_t* language,
 **
 ** Returns a handle owned by the caller, to be released with
 ** cb_sender_destroy.  Returns NULL only when memory is exhausted, or in a
-** forked child (see FORK).
+** forked child (see THREADING).
 */
 CB_API cb_sender* CB_CALL cb_sender_create(void);
 
