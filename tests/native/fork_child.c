@@ -1,7 +1,8 @@
 /*
 ** fork_child.c -- a forked child of a process that used libconnect_bridge.so gets a clear error at once.
 **
-** The parent sends one message (200), forks, and the child calls cb_send_message with a 3 s timeout on the same
+** First a fork before any call into the library: that child may use it (the header promises so) and sends (200).
+** Then the parent sends one message (200), forks, and the child calls cb_send_message with a 3 s timeout on the same
 ** sender, then the other entry points. Every call in the child must return CB_E_INVALID_ARGUMENT with the
 ** fork text (asserted exactly, Russian and English) and send nothing; the parent must still work afterwards.
 ** alarm() bounds the child: a regression (a hang in the runtime) ends in SIGALRM and fails, instead of hanging.
@@ -77,6 +78,26 @@ static int child(cb_sender *ru, cb_sender *en, const char *line)
     CHILD_CHECK(st == CB_E_INVALID_ARGUMENT, "child: cb_set_option returns -1", st);
     st = cb_set_keyboard(ru, "A|B", CB_KEYBOARD_ROWS);
     CHILD_CHECK(st == CB_E_INVALID_ARGUMENT, "child: cb_set_keyboard returns -1", st);
+    uint16_t wline[64], wuser[64], wtext[64], wlogin[64];
+    utf8_to_utf16(line, wline);
+    utf8_to_utf16(USER, wuser);
+    utf8_to_utf16("x", wtext);
+    utf8_to_utf16("bot", wlogin);
+    st = cb_send_message_w(en, wline, wuser, wtext);
+    CHILD_CHECK(st == CB_E_INVALID_ARGUMENT, "child: cb_send_message_w returns -1", st);
+    st = cb_drop_keyboard_w(en, wline, wuser);
+    CHILD_CHECK(st == CB_E_INVALID_ARGUMENT, "child: cb_drop_keyboard_w returns -1", st);
+    st = cb_set_option_w(en, CB_OPT_LOGIN, wlogin);
+    CHILD_CHECK(st == CB_E_INVALID_ARGUMENT, "child: cb_set_option_w returns -1", st);
+    st = cb_set_keyboard_w(en, wtext, CB_KEYBOARD_ROWS);
+    CHILD_CHECK(st == CB_E_INVALID_ARGUMENT, "child: cb_set_keyboard_w returns -1", st);
+    st = cb_send_w(NULL, wlogin, wlogin, wline, wuser, wtext, NULL, 0, wbuf, 512);
+    units = utf8_to_utf16(FORK_RU, expected_w);
+    CHILD_CHECK(st == CB_E_INVALID_ARGUMENT && memcmp(wbuf, expected_w, (units + 1) * 2) == 0,
+                "child: cb_send_w returns -1 with the fork text", st);
+    st = cb_status_text_w(200, NULL, wbuf, 512);
+    CHILD_CHECK(st == CB_E_INVALID_ARGUMENT && memcmp(wbuf, expected_w, (units + 1) * 2) == 0,
+                "child: cb_status_text_w returns -1 with the fork text", st);
     CHILD_CHECK(cb_sender_create() == NULL, "child: cb_sender_create returns NULL", 0);
     buf[0] = 'x';
     st = cb_send("http://127.0.0.1:1", "a", "b", line, USER, "x", NULL, 0, buf, (int)sizeof buf);
@@ -102,6 +123,21 @@ int main(void)
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
     int port = atoi(strrchr(base, ':') + 1);
+
+    /* A fork before this process ever called the library: the child is a process of its own and may use it. */
+    pid_t early = fork();
+    if (early < 0) { perror("fork"); return 1; }
+    if (early == 0) {
+        alarm(20);
+        char err[512];
+        int st0 = cb_send(base, login, password, line, USER, "дочерний процесс до первого вызова", NULL, 0, err, (int)sizeof err);
+        _exit(st0 == 200 && err[0] == 0 ? 0 : 1);
+    }
+    int early_status = 0;
+    waitpid(early, &early_status, 0);
+    check(WIFEXITED(early_status) && WEXITSTATUS(early_status) == 0,
+          "a child forked before the parent's first call uses the library (cb_send -> 200)",
+          WIFEXITED(early_status) ? WEXITSTATUS(early_status) : -WTERMSIG(early_status));
 
     cb_sender *ru = cb_sender_create(), *en = cb_sender_create();
     cb_sender *senders[] = { ru, en };
