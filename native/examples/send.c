@@ -27,7 +27,7 @@ int main(int argc, char **argv)
     cb_set_keyboard(s, "Да|Нет\nПозвать оператора", CB_KEYBOARD_ROWS);   /* optional */
 
     int status = cb_send_message(s, line_id, user_id, "Здравствуйте! Чем можем помочь?");
-    if (status >= 200 && status <= 299) {
+    if (CB_SUCCEEDED(status)) {
         printf("sent: HTTP %d\n", status);
     } else {
         char error[512];
@@ -35,5 +35,5 @@ int main(int argc, char **argv)
         fprintf(stderr, "not sent: %d: %s\n", status, error);
     }
     cb_sender_destroy(s);
-    return status >= 200 && status <= 299 ? 0 : 1;
+    return CB_SUCCEEDED(status) ? 0 : 1;
 }

@@ -20,7 +20,7 @@
 **     cb_set_option(s, CB_OPT_LOGIN, "bot-login");
 **     cb_set_option(s, CB_OPT_PASSWORD, "bot-password");
 **     int status = cb_send_message(s, line_id, user_id, "Здравствуйте!");
-**     if (status < 200 || status > 299) {
+**     if (!CB_SUCCEEDED(status)) {
 **         char err[512];
 **         cb_last_error(s, err, sizeof err);
 **         fprintf(stderr, "%d: %s\n", status, err);
@@ -38,13 +38,17 @@
 ** STATUS CODES.  cb_send_message, cb_drop_keyboard and cb_send return the
 ** HTTP status when the server answered (200..299 is success; 400, 401, 403
 ** and others are the server's refusals), or one of the negative CB_E_* codes
-** when it did not.  The error text of every failure is one line a person can
+** when it did not.  The setters return CB_OK (0) or CB_E_INVALID_ARGUMENT.
+** CB_SUCCEEDED(status) is true for CB_OK and for 2xx, so setters and sends
+** are tested alike.  The error text of every failure is one line a person can
 ** act on, in Russian by default (see CB_OPT_LANGUAGE).  It never contains the
-** password.
+** password.  cb_status_text gives the generic meaning of any code, with no
+** sender.
 **
-** ERROR TEXT BUFFERS.  cb_last_error, cb_last_error_w and cb_send/cb_send_w
-** copy an error text into a buffer supplied by the caller, by these rules:
-**   - the return value (for cb_last_error*) is the size needed to hold the
+** ERROR TEXT BUFFERS.  cb_last_error, cb_status_text, cb_send and their _w
+** twins copy a text into a buffer supplied by the caller, by these rules:
+**   - the return value (for cb_last_error* and cb_status_text*) is the size
+**     needed to hold the
 **     whole text including its terminating NUL: in bytes for UTF-8, in
 **     UTF-16 code units for the _w twins.  After a success the text is empty
 **     and the size needed is 1;
@@ -65,7 +69,58 @@
 ** threads.  Different senders may be used on different threads at the same
 ** time.  All senders share one process-wide HTTP connection pool, so
 ** keep-alive connections are reused across calls and across senders.
-** cb_version and cb_send may be called from any thread at any time.
+** cb_version, cb_version_number, cb_status_text and cb_send may be called
+** from any thread at any time.
+**
+** Threads and fork().  Use the library only in the process that loaded it.
+** Its runtime runs threads of its own (thread pool, socket engine, garbage
+** collector), and fork() copies none of them, so a call in a forked child
+** would wait for them forever.  Every function therefore first compares the
+** process id with the one recorded at the first call into the library (one
+** getpid(); no lock, no allocation), and in a forked child of a process that
+** already used the library it returns at once: sends, drops and setters
+** return CB_E_INVALID_ARGUMENT and send nothing, cb_last_status returns
+** CB_E_INVALID_ARGUMENT, cb_last_error copies a text saying to use the
+** library only in the process that loaded it and, in a child, to exec first
+** (in the sender's language), cb_send and cb_status_text copy that text (in
+** Russian) and return CB_E_INVALID_ARGUMENT, cb_sender_create returns NULL
+** and cb_sender_destroy does nothing; cb_version and cb_version_number still
+** answer.  A child that needs the library must exec() a program that loads
+** it afresh; a child of a process that had loaded the library but never
+** called it may use it.
+** What cannot be guaranteed: the entry into the library itself goes through
+** the runtime, so a fork() taken while another thread of the parent was
+** inside the runtime holding one of its locks (a garbage collection, a
+** thread starting) may still hang the child at its first call, before the
+** check can run.  Fork only from a single-threaded state, or exec at once.
+**
+** UNLOADING.  The library cannot be unloaded: its runtime threads keep
+** running code of the image.  It is linked with -z nodelete, so dlclose() is
+** harmless (the library stays mapped and keeps its state) and a later
+** dlopen() returns the same instance.  On Windows, do not call FreeLibrary on
+** it; it stays loaded until the process ends.
+**
+** SIGNALS.  The first call into the library starts its runtime, which
+** changes process-wide signal state (measured on Linux x64): SIGPIPE is set
+** to SIG_IGN, replacing whatever the host had installed (a write to a closed
+** socket then fails with EPIPE instead of killing the process); handlers are
+** installed for SIGSEGV and SIGFPE (faults in the library's own code become
+** errors; other faults are passed on to the handler that was installed
+** before) and for SIGRTMIN (the runtime uses it to interrupt its threads).
+** SIGINT, SIGTERM, SIGCHLD and the signal mask are left alone.  A host that
+** needs its own SIGPIPE handler installs it again after the first call.
+**
+** ABI POLICY.  Within one major version (CB_VERSION_MAJOR) the interface
+** only grows: functions, option ids (CB_OPT_*), status codes (CB_E_*) and
+** keyboard formats are only ever added, never renumbered, removed or given
+** another meaning, and existing signatures and calling conventions stay as
+** they are, so a program built against an older header of the same major
+** version runs with a newer library.  A new minor version adds; a new patch
+** version only fixes.  Check cb_version_number() >= the CB_VERSION_NUMBER you
+** need before calling functions added after the first release of a major
+** version.  A new major version is the only place where anything may be
+** removed or changed incompatibly.  Error texts are for people and may be
+** reworded in any version: test the status, never the text.
 **
 ** ROBUSTNESS.  No function lets an exception or a crash escape.  NULL
 ** handles, NULL or badly encoded strings, unknown option ids and negative
@@ -123,11 +178,30 @@ extern "C" {
 #endif
 
 /*
+** The version of this header, from the project's one version
+** (Directory.Build.props; a test checks that they agree).  CB_VERSION_NUMBER
+** is encoded as SQLite does: major * 1000000 + minor * 1000 + patch.
+** cb_version() and cb_version_number() give the library's at run time.
+*/
+#define CB_VERSION_MAJOR  1
+#define CB_VERSION_MINOR  0
+#define CB_VERSION_PATCH  0
+#define CB_VERSION_NUMBER 1000000
+
+/*
+** CB_OK: a setter accepted its value.  CB_SUCCEEDED(status): true for CB_OK
+** and for any 2xx HTTP status, so one test covers setters and sends.
+*/
+#define CB_OK 0
+#define CB_SUCCEEDED(status) ((status) == CB_OK || ((status) >= 200 && (status) <= 299))
+
+/*
 ** Negative status codes.  Anything >= 0 returned by a send is an HTTP status.
 */
 #define CB_E_INVALID_ARGUMENT  (-1) /* refused before sending: bad id, empty
                                        text, bad keyboard, bad option, NULL
-                                       handle, bad encoding... Nothing sent. */
+                                       handle, bad encoding, a call in a
+                                       forked child... Nothing sent. */
 #define CB_E_CONNECTION_FAILED (-2) /* no connection: DNS, refused, unreachable,
                                        proxy.  Not delivered. */
 #define CB_E_TIMEOUT           (-3) /* no answer in time.  Delivery unknown. */
@@ -183,10 +257,40 @@ typedef struct cb_sender cb_sender;
 CB_API const char* CB_CALL cb_version(void);
 
 /*
+** cb_version_number -- the library version as CB_VERSION_NUMBER encodes it
+** (1.2.3 is 1002003).  Any thread.
+*/
+CB_API int CB_CALL cb_version_number(void);
+
+/*
+** cb_status_text, cb_status_text_w -- the generic meaning of a status code,
+** with no sender (like sqlite3_errstr / curl_easy_strerror): CB_OK, the
+** CB_E_* codes, 2xx, the HTTP statuses the library words (400, 401, 403,
+** 404, 413, 429, 5xx); any other code gets the generic HTTP wording ("the
+** server rejected the request"), a negative code the library does not know
+** says so.  The text of a particular failure, with its details, is the
+** sender's cb_last_error.
+**
+** language: NULL, "" or "ru" Russian, "en" English (case and surrounding
+** blanks ignored, as CB_OPT_LANGUAGE); the _w twin takes it and the buffer
+** as UTF-16.  The text is copied by the rules of ERROR TEXT BUFFERS.
+**
+** Returns the size needed including the terminating NUL (>= 1), or
+** CB_E_INVALID_ARGUMENT for any other language (or a badly encoded one), a
+** negative size or a NULL buffer with a size greater than 0; then nothing
+** is copied.  Any thread.
+*/
+CB_API int CB_CALL cb_status_text  (int status, const char* language,
+                                    char* buffer, int buffer_size);
+CB_API int CB_CALL cb_status_text_w(int status, const uint16_t* language,
+                                    uint16_t* buffer, int buffer_chars);
+
+/*
 ** cb_sender_create -- a new sender with default options.
 **
 ** Returns a handle owned by the caller, to be released with
-** cb_sender_destroy.  Returns NULL only when memory is exhausted.
+** cb_sender_destroy.  Returns NULL only when memory is exhausted, or in a
+** forked child (see THREADING).
 */
 CB_API cb_sender* CB_CALL cb_sender_create(void);
 
@@ -199,7 +303,7 @@ CB_API void CB_CALL cb_sender_destroy(cb_sender* s);
 /*
 ** cb_set_option, cb_set_option_w -- sets one option (CB_OPT_*) from text.
 **
-** Returns 0 on success, CB_E_INVALID_ARGUMENT (with an error text) for a
+** Returns CB_OK (0) on success, CB_E_INVALID_ARGUMENT (with an error text) for a
 ** NULL handle, an unknown option id, a badly encoded string or a value the
 ** option does not accept; the option then keeps its previous value.
 ** A success clears the sender's last error.  What a NULL value means is up
@@ -249,6 +353,7 @@ CB_API int CB_CALL cb_drop_keyboard_w(cb_sender* s, const uint16_t* line_id,
 ** cb_last_status -- the status of the last call on this sender: the value
 ** the last send or drop returned, or 0 / CB_E_INVALID_ARGUMENT after a
 ** setter.  0 for a fresh sender.  CB_E_INVALID_ARGUMENT for a NULL handle.
+** It records nothing, hence the const.
 */
 CB_API int CB_CALL cb_last_status(const cb_sender* s);
 
@@ -259,11 +364,12 @@ CB_API int CB_CALL cb_last_status(const cb_sender* s);
 **
 ** Returns the size needed including the terminating NUL (>= 1), or
 ** CB_E_INVALID_ARGUMENT for a negative size or a NULL buffer with a size
-** greater than 0 (that also becomes the sender's last error).  With a NULL
-** handle it copies the text saying the handle is NULL and returns its size.
+** greater than 0 (that also becomes the sender's last error, which is why
+** the handle is not const).  With a NULL handle it copies the text saying
+** the handle is NULL and returns its size.
 */
-CB_API int CB_CALL cb_last_error  (const cb_sender* s, char* buffer, int buffer_size);
-CB_API int CB_CALL cb_last_error_w(const cb_sender* s, uint16_t* buffer, int buffer_chars);
+CB_API int CB_CALL cb_last_error  (cb_sender* s, char* buffer, int buffer_size);
+CB_API int CB_CALL cb_last_error_w(cb_sender* s, uint16_t* buffer, int buffer_chars);
 
 /*
 ** cb_send, cb_send_w -- one-shot: creates a sender, sends one message and

@@ -5,11 +5,13 @@ namespace Connect.Bridge.Native;
 
 /// <summary>
 /// The C exports declared in native/include/connect_bridge.h. Each one is a thin adapter: it decodes the
-/// caller's strings, calls <see cref="BridgeSender"/>, and copies the error text out. Validation and
-/// error wording live in the core (<see cref="BridgeSender"/>, <see cref="BridgeErrors"/>).
-/// Every export catches everything: no exception crosses the boundary.
+/// caller's strings, calls the core (all through <see cref="Core"/> below), and copies the error text out.
+/// Validation and error wording live in the core (<see cref="BridgeSender"/>, <see cref="BridgeErrors"/>).
+/// Every export first refuses a forked child (<see cref="ForkGuard"/>), then catches everything: no exception
+/// crosses the boundary.
 /// The form (public static, UnmanagedCallersOnly with an entry point, blittable parameters) is also the
-/// one DNNE consumes. Stdcall only matters on 32-bit Windows; elsewhere it is the platform's C convention.
+/// one DNNE consumes, and the Windows shim forwards to these methods by name: keep the names stable.
+/// Stdcall only matters on 32-bit Windows; elsewhere it is the platform's C convention.
 /// </summary>
 public static unsafe class Exports
 {
@@ -19,6 +21,7 @@ public static unsafe class Exports
     [UnmanagedCallersOnly(EntryPoint = "cb_version", CallConvs = [typeof(CallConvStdcall)])]
     public static byte* Version()
     {
+        ForkGuard.InChild(); // a static string: also right in a forked child, once the first call (this one) rendered it
         using var fp = FpGuard.Enter();
         try
         {
@@ -30,13 +33,45 @@ public static unsafe class Exports
         }
     }
 
-    [UnmanagedCallersOnly(EntryPoint = "cb_sender_create", CallConvs = [typeof(CallConvStdcall)])]
-    public static nint SenderCreate()
+    [UnmanagedCallersOnly(EntryPoint = "cb_version_number", CallConvs = [typeof(CallConvStdcall)])]
+    public static int VersionNumber()
     {
+        ForkGuard.InChild(); // a number read from a static: also right in a forked child
         using var fp = FpGuard.Enter();
         try
         {
-            return GCHandle.ToIntPtr(GCHandle.Alloc(new BridgeSender()));
+            return BridgeInfo.VersionNumber;
+        }
+        catch (Exception)
+        {
+            return 0;
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "cb_status_text", CallConvs = [typeof(CallConvStdcall)])]
+    public static int StatusText(int status, byte* language, byte* buffer, int bufferSize)
+    {
+        if (ForkGuard.InChild()) return ForkGuard.Refuse(buffer, bufferSize, wide: false);
+        using var fp = FpGuard.Enter();
+        return StatusTextCore(status, NativeString.Utf8(language), buffer, bufferSize, wide: false);
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "cb_status_text_w", CallConvs = [typeof(CallConvStdcall)])]
+    public static int StatusTextW(int status, ushort* language, ushort* buffer, int bufferChars)
+    {
+        if (ForkGuard.InChild()) return ForkGuard.Refuse(buffer, bufferChars, wide: true);
+        using var fp = FpGuard.Enter();
+        return StatusTextCore(status, NativeString.Utf16(language), buffer, bufferChars, wide: true);
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "cb_sender_create", CallConvs = [typeof(CallConvStdcall)])]
+    public static nint SenderCreate()
+    {
+        if (ForkGuard.InChild()) return 0;
+        using var fp = FpGuard.Enter();
+        try
+        {
+            return GCHandle.ToIntPtr(GCHandle.Alloc(Core.Create()));
         }
         catch (Exception)
         {
@@ -47,6 +82,7 @@ public static unsafe class Exports
     [UnmanagedCallersOnly(EntryPoint = "cb_sender_destroy", CallConvs = [typeof(CallConvStdcall)])]
     public static void SenderDestroy(nint s)
     {
+        if (ForkGuard.InChild()) return; // the handle belongs to the parent's runtime: leave it alone
         using var fp = FpGuard.Enter();
         try
         {
@@ -66,67 +102,78 @@ public static unsafe class Exports
     [UnmanagedCallersOnly(EntryPoint = "cb_set_option", CallConvs = [typeof(CallConvStdcall)])]
     public static int SetOption(nint s, int option, byte* value)
     {
+        if (ForkGuard.InChild()) return ForkGuard.Status;
         using var fp = FpGuard.Enter();
-        return SetOptionCore(s, option, NativeString.Utf8(value));
+        return OnSender(s, [NativeString.Utf8(value)], Names.SetOption, option, Core.SetOption);
     }
 
     [UnmanagedCallersOnly(EntryPoint = "cb_set_option_w", CallConvs = [typeof(CallConvStdcall)])]
     public static int SetOptionW(nint s, int option, ushort* value)
     {
+        if (ForkGuard.InChild()) return ForkGuard.Status;
         using var fp = FpGuard.Enter();
-        return SetOptionCore(s, option, NativeString.Utf16(value));
+        return OnSender(s, [NativeString.Utf16(value)], Names.SetOption, option, Core.SetOption);
     }
 
     [UnmanagedCallersOnly(EntryPoint = "cb_set_keyboard", CallConvs = [typeof(CallConvStdcall)])]
     public static int SetKeyboard(nint s, byte* keyboard, int format)
     {
+        if (ForkGuard.InChild()) return ForkGuard.Status;
         using var fp = FpGuard.Enter();
-        return SetKeyboardCore(s, NativeString.Utf8(keyboard), format);
+        return OnSender(s, [NativeString.Utf8(keyboard)], Names.SetKeyboard, format, Core.SetKeyboard);
     }
 
     [UnmanagedCallersOnly(EntryPoint = "cb_set_keyboard_w", CallConvs = [typeof(CallConvStdcall)])]
     public static int SetKeyboardW(nint s, ushort* keyboard, int format)
     {
+        if (ForkGuard.InChild()) return ForkGuard.Status;
         using var fp = FpGuard.Enter();
-        return SetKeyboardCore(s, NativeString.Utf16(keyboard), format);
+        return OnSender(s, [NativeString.Utf16(keyboard)], Names.SetKeyboard, format, Core.SetKeyboard);
     }
 
     [UnmanagedCallersOnly(EntryPoint = "cb_send_message", CallConvs = [typeof(CallConvStdcall)])]
     public static int SendMessage(nint s, byte* lineId, byte* userId, byte* text)
     {
+        if (ForkGuard.InChild()) return ForkGuard.Status;
         using var fp = FpGuard.Enter();
-        return SendMessageCore(s, NativeString.Utf8(lineId), NativeString.Utf8(userId), NativeString.Utf8(text));
+        return OnSender(s, [NativeString.Utf8(lineId), NativeString.Utf8(userId), NativeString.Utf8(text)],
+            Names.SendMessage, 0, Core.SendMessage);
     }
 
     [UnmanagedCallersOnly(EntryPoint = "cb_send_message_w", CallConvs = [typeof(CallConvStdcall)])]
     public static int SendMessageW(nint s, ushort* lineId, ushort* userId, ushort* text)
     {
+        if (ForkGuard.InChild()) return ForkGuard.Status;
         using var fp = FpGuard.Enter();
-        return SendMessageCore(s, NativeString.Utf16(lineId), NativeString.Utf16(userId), NativeString.Utf16(text));
+        return OnSender(s, [NativeString.Utf16(lineId), NativeString.Utf16(userId), NativeString.Utf16(text)],
+            Names.SendMessage, 0, Core.SendMessage);
     }
 
     [UnmanagedCallersOnly(EntryPoint = "cb_drop_keyboard", CallConvs = [typeof(CallConvStdcall)])]
     public static int DropKeyboard(nint s, byte* lineId, byte* userId)
     {
+        if (ForkGuard.InChild()) return ForkGuard.Status;
         using var fp = FpGuard.Enter();
-        return DropKeyboardCore(s, NativeString.Utf8(lineId), NativeString.Utf8(userId));
+        return OnSender(s, [NativeString.Utf8(lineId), NativeString.Utf8(userId)], Names.DropKeyboard, 0, Core.DropKeyboard);
     }
 
     [UnmanagedCallersOnly(EntryPoint = "cb_drop_keyboard_w", CallConvs = [typeof(CallConvStdcall)])]
     public static int DropKeyboardW(nint s, ushort* lineId, ushort* userId)
     {
+        if (ForkGuard.InChild()) return ForkGuard.Status;
         using var fp = FpGuard.Enter();
-        return DropKeyboardCore(s, NativeString.Utf16(lineId), NativeString.Utf16(userId));
+        return OnSender(s, [NativeString.Utf16(lineId), NativeString.Utf16(userId)], Names.DropKeyboard, 0, Core.DropKeyboard);
     }
 
     [UnmanagedCallersOnly(EntryPoint = "cb_last_status", CallConvs = [typeof(CallConvStdcall)])]
     public static int LastStatus(nint s)
     {
+        if (ForkGuard.InChild()) return ForkGuard.Status;
         using var fp = FpGuard.Enter();
         try
         {
             BridgeSender? sender = Resolve(s);
-            return sender is null ? BridgeErrors.NullHandle(DefaultLanguage).Status : sender.LastOutcome.Status;
+            return sender is null ? BridgeErrors.NullHandle(DefaultLanguage).Status : Core.Last(sender).Status;
         }
         catch (Exception ex)
         {
@@ -137,6 +184,7 @@ public static unsafe class Exports
     [UnmanagedCallersOnly(EntryPoint = "cb_last_error", CallConvs = [typeof(CallConvStdcall)])]
     public static int LastError(nint s, byte* buffer, int bufferSize)
     {
+        if (ForkGuard.InChild()) return ForkGuard.CopyText(ForkGuard.LanguageOf(s), buffer, bufferSize, wide: false);
         using var fp = FpGuard.Enter();
         return LastErrorCore(s, buffer, bufferSize, wide: false);
     }
@@ -144,6 +192,7 @@ public static unsafe class Exports
     [UnmanagedCallersOnly(EntryPoint = "cb_last_error_w", CallConvs = [typeof(CallConvStdcall)])]
     public static int LastErrorW(nint s, ushort* buffer, int bufferChars)
     {
+        if (ForkGuard.InChild()) return ForkGuard.CopyText(ForkGuard.LanguageOf(s), buffer, bufferChars, wide: true);
         using var fp = FpGuard.Enter();
         return LastErrorCore(s, buffer, bufferChars, wide: true);
     }
@@ -152,6 +201,7 @@ public static unsafe class Exports
     public static int Send(byte* baseUrl, byte* login, byte* password, byte* lineId, byte* userId, byte* text,
         byte* keyboard, int keyboardFormat, byte* errorBuffer, int errorBufferSize)
     {
+        if (ForkGuard.InChild()) return ForkGuard.Refuse(errorBuffer, errorBufferSize, wide: false);
         using var fp = FpGuard.Enter();
         return SendOnceCore(
             [NativeString.Utf8(baseUrl), NativeString.Utf8(login), NativeString.Utf8(password), NativeString.Utf8(lineId),
@@ -163,6 +213,7 @@ public static unsafe class Exports
     public static int SendW(ushort* baseUrl, ushort* login, ushort* password, ushort* lineId, ushort* userId, ushort* text,
         ushort* keyboard, int keyboardFormat, ushort* errorBuffer, int errorBufferChars)
     {
+        if (ForkGuard.InChild()) return ForkGuard.Refuse(errorBuffer, errorBufferChars, wide: true);
         using var fp = FpGuard.Enter();
         return SendOnceCore(
             [NativeString.Utf16(baseUrl), NativeString.Utf16(login), NativeString.Utf16(password), NativeString.Utf16(lineId),
@@ -170,16 +221,57 @@ public static unsafe class Exports
             keyboardFormat, errorBuffer, errorBufferChars, wide: true);
     }
 
-    // ---- shared bodies of the UTF-8 and UTF-16 twins -------------------------------------------------
+    /// <summary>Touches the statics a forked child may read (<see cref="ForkGuard"/> calls it at the first call).</summary>
+    internal static void WarmStatics()
+    {
+        _ = StaticText.Version;
+        _ = BridgeInfo.VersionNumber;
+    }
+
+    // ---- every call into the core, in one place ------------------------------------------------------
+
+    /// <summary>The core entry points the exports use (one line each), so that a change of the core's API is one edit here.</summary>
+    private static class Core
+    {
+        public static BridgeSender Create() => new();
+
+        public static SendOutcome Last(BridgeSender sender) => sender.LastOutcome;
+
+        public static SendOutcome Record(BridgeSender sender, SendOutcome outcome) => sender.Record(outcome);
+
+        public static SendOutcome SetOption(BridgeSender sender, string?[] args, int option) =>
+            sender.SetOption((SenderOption)option, args[0]);
+
+        public static SendOutcome SetKeyboard(BridgeSender sender, string?[] args, int format) =>
+            sender.SetKeyboard(args[0], (KeyboardFormat)format);
+
+        public static SendOutcome SendMessage(BridgeSender sender, string?[] args, int unused) => sender.Send(args[0], args[1], args[2]);
+
+        public static SendOutcome DropKeyboard(BridgeSender sender, string?[] args, int unused) => sender.DropKeyboard(args[0], args[1]);
+
+        public static SendOutcome SendOnce(string?[] args, int keyboardFormat) =>
+            BridgeSender.SendOnce(args[0], args[1], args[2], args[3], args[4], args[5], args[6], (KeyboardFormat)keyboardFormat);
+    }
+
+    // ---- shared bodies ---------------------------------------------------------------------------------
 
     /// <summary>Parameter names as the header spells them, used in encoding errors.</summary>
     private static class Names
     {
-        public const string Value = "value", Keyboard = "keyboard", LineId = "line_id", UserId = "user_id", Text = "text";
-        public static readonly string[] SendOnce = ["base_url", "login", "password", LineId, UserId, Text, Keyboard];
+        public static readonly string[] SetOption = ["value"];
+        public static readonly string[] SetKeyboard = ["keyboard"];
+        public static readonly string[] SendMessage = ["line_id", "user_id", "text"];
+        public static readonly string[] DropKeyboard = ["line_id", "user_id"];
+        public static readonly string[] SendOnce = ["base_url", "login", "password", "line_id", "user_id", "text", "keyboard"];
     }
 
-    private static int SetOptionCore(nint s, int option, NativeString value)
+    /// <summary>
+    /// The body of every call on a sender: resolve the handle (a NULL one is refused), decode the string arguments
+    /// (the first badly encoded one is recorded as the sender's error, by its header name), run the core call, and turn
+    /// any exception into an internal error on the sender. Returns the status.
+    /// </summary>
+    private static int OnSender(nint s, ReadOnlySpan<NativeString> args, string[] names, int number,
+        Func<BridgeSender, string?[], int, SendOutcome> call)
     {
         BridgeSender? sender = null;
         try
@@ -190,12 +282,16 @@ public static unsafe class Exports
                 return BridgeErrors.NullHandle(DefaultLanguage).Status;
             }
 
-            if (!value.TryDecode(out string? text))
+            var values = new string?[args.Length];
+            for (int i = 0; i < args.Length; i++)
             {
-                return sender.Record(BridgeErrors.InvalidEncoding(Names.Value, sender.Language)).Status;
+                if (!args[i].TryDecode(out values[i]))
+                {
+                    return Core.Record(sender, BridgeErrors.InvalidEncoding(names[i], sender.Language)).Status;
+                }
             }
 
-            return sender.SetOption((SenderOption)option, text).Status;
+            return call(sender, values, number).Status;
         }
         catch (Exception ex)
         {
@@ -203,90 +299,25 @@ public static unsafe class Exports
         }
     }
 
-    private static int SetKeyboardCore(nint s, NativeString keyboard, int format)
+    private static int StatusTextCore(int status, NativeString language, void* buffer, int size, bool wide)
     {
-        BridgeSender? sender = null;
         try
         {
-            sender = Resolve(s);
-            if (sender is null)
+            if (BufferProblem(buffer, size, DefaultLanguage) is { } problem)
             {
-                return BridgeErrors.NullHandle(DefaultLanguage).Status;
+                return problem.Status; // no sender to record it on: the status says it
             }
 
-            if (!keyboard.TryDecode(out string? text))
+            if (!language.TryDecode(out string? name) || BridgeErrors.StatusText(status, name) is not { } text)
             {
-                return sender.Record(BridgeErrors.InvalidEncoding(Names.Keyboard, sender.Language)).Status;
+                return BridgeStatus.InvalidArgument; // a language the library has no texts in
             }
 
-            return sender.SetKeyboard(text, (KeyboardFormat)format).Status;
+            return CopyOut(text, buffer, size, wide);
         }
         catch (Exception ex)
         {
-            return Fail(sender, ex);
-        }
-    }
-
-    private static int SendMessageCore(nint s, NativeString lineId, NativeString userId, NativeString text)
-    {
-        BridgeSender? sender = null;
-        try
-        {
-            sender = Resolve(s);
-            if (sender is null)
-            {
-                return BridgeErrors.NullHandle(DefaultLanguage).Status;
-            }
-
-            if (!lineId.TryDecode(out string? line))
-            {
-                return sender.Record(BridgeErrors.InvalidEncoding(Names.LineId, sender.Language)).Status;
-            }
-
-            if (!userId.TryDecode(out string? user))
-            {
-                return sender.Record(BridgeErrors.InvalidEncoding(Names.UserId, sender.Language)).Status;
-            }
-
-            if (!text.TryDecode(out string? body))
-            {
-                return sender.Record(BridgeErrors.InvalidEncoding(Names.Text, sender.Language)).Status;
-            }
-
-            return sender.Send(line, user, body).Status;
-        }
-        catch (Exception ex)
-        {
-            return Fail(sender, ex);
-        }
-    }
-
-    private static int DropKeyboardCore(nint s, NativeString lineId, NativeString userId)
-    {
-        BridgeSender? sender = null;
-        try
-        {
-            sender = Resolve(s);
-            if (sender is null)
-            {
-                return BridgeErrors.NullHandle(DefaultLanguage).Status;
-            }
-
-            if (!lineId.TryDecode(out string? line))
-            {
-                return sender.Record(BridgeErrors.InvalidEncoding(Names.LineId, sender.Language)).Status;
-            }
-
-            if (!userId.TryDecode(out string? user))
-            {
-                return sender.Record(BridgeErrors.InvalidEncoding(Names.UserId, sender.Language)).Status;
-            }
-
-            return sender.DropKeyboard(line, user).Status;
-        }
-        catch (Exception ex)
-        {
-            return Fail(sender, ex);
+            return BridgeErrors.Internal(ex, DefaultLanguage).Status;
         }
     }
 
@@ -298,10 +329,10 @@ public static unsafe class Exports
             sender = Resolve(s);
             if (BufferProblem(buffer, size, sender?.Language ?? DefaultLanguage) is { } problem)
             {
-                return sender is null ? problem.Status : sender.Record(problem).Status;
+                return sender is null ? problem.Status : Core.Record(sender, problem).Status;
             }
 
-            string text = sender is null ? BridgeErrors.NullHandle(DefaultLanguage).ErrorText : sender.LastOutcome.ErrorText;
+            string text = sender is null ? BridgeErrors.NullHandle(DefaultLanguage).ErrorText : Core.Last(sender).ErrorText;
             return CopyOut(text, buffer, size, wide);
         }
         catch (Exception ex)
@@ -310,7 +341,7 @@ public static unsafe class Exports
         }
     }
 
-    private static int SendOnceCore(NativeString[] args, int keyboardFormat, void* errorBuffer, int errorBufferSize, bool wide)
+    private static int SendOnceCore(ReadOnlySpan<NativeString> args, int keyboardFormat, void* errorBuffer, int errorBufferSize, bool wide)
     {
         try
         {
@@ -329,8 +360,7 @@ public static unsafe class Exports
                 }
             }
 
-            outcome ??= BridgeSender.SendOnce(values[0], values[1], values[2], values[3], values[4], values[5], values[6],
-                (KeyboardFormat)keyboardFormat);
+            outcome ??= Core.SendOnce(values, keyboardFormat);
             CopyOut(outcome.ErrorText, errorBuffer, errorBufferSize, wide);
             return outcome.Status;
         }
@@ -373,7 +403,7 @@ public static unsafe class Exports
         {
             return sender is null
                 ? BridgeErrors.Internal(ex, DefaultLanguage).Status
-                : sender.Record(BridgeErrors.Internal(ex, sender.Language)).Status;
+                : Core.Record(sender, BridgeErrors.Internal(ex, sender.Language)).Status;
         }
         catch (Exception)
         {

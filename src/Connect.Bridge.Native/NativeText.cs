@@ -83,19 +83,32 @@ internal static unsafe class NativeText
             }
             else
             {
-                byte[] all = Encoding.UTF8.GetBytes(text);
-                int n = size - 1;
-                while (n > 0 && (all[n] & 0xC0) == 0x80)
-                {
-                    n--; // all[n] continues a sequence that starts before it: stop before that sequence
-                }
-
-                all.AsSpan(0, n).CopyTo(destination);
-                destination[n] = 0;
+                CopyUtf8Bytes(Encoding.UTF8.GetBytes(text), buffer, size);
             }
         }
 
         return length + 1;
+    }
+
+    /// <summary>
+    /// <see cref="CopyUtf8"/> for text already encoded (no NUL inside): the same rules, and no allocation, so it is
+    /// safe where the runtime must not be disturbed (a forked child).
+    /// </summary>
+    public static int CopyUtf8Bytes(ReadOnlySpan<byte> utf8, byte* buffer, int size)
+    {
+        if (size > 0)
+        {
+            int n = Math.Min(utf8.Length, size - 1);
+            while (n > 0 && n < utf8.Length && (utf8[n] & 0xC0) == 0x80)
+            {
+                n--; // utf8[n] continues a sequence that starts before it: stop before that sequence
+            }
+
+            utf8[..n].CopyTo(new Span<byte>(buffer, size));
+            buffer[n] = 0;
+        }
+
+        return utf8.Length + 1;
     }
 
     /// <summary>

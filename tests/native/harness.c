@@ -59,7 +59,7 @@ static void saw_text(const char *text)
     if (g_password[0] && strstr(text, g_password)) g_texts_with_password++;
 }
 
-static char *last_error(const cb_sender *s)
+static char *last_error(cb_sender *s)
 {
     static char buf[4096];
     int needed = cb_last_error(s, buf, (int)sizeof buf);
@@ -69,7 +69,7 @@ static char *last_error(const cb_sender *s)
 }
 
 /* Status, and the error text is non-empty: the check for a failure. */
-static void check_fail(int status, int expected, const cb_sender *s, const char *what)
+static void check_fail(int status, int expected, cb_sender *s, const char *what)
 {
     const char *text = last_error(s);
     check(status == expected && text[0] != 0, "%s -> %d (expected %d), text: %s", what, status, expected, text);
@@ -333,6 +333,87 @@ static void test_basics(void)
     cb_sender_destroy(s);
     cb_sender_destroy(NULL);
     check(1, "cb_sender_destroy(NULL) is harmless");
+}
+
+/* The compile-time contract (version macros, CB_OK, CB_SUCCEEDED) agrees with the library at run time, and
+   cb_status_text gives the core's generic texts by the buffer rules. */
+static void test_contract(void)
+{
+    char expected_version[32], buf[512];
+    snprintf(expected_version, sizeof expected_version, "%d.%d.%d", CB_VERSION_MAJOR, CB_VERSION_MINOR, CB_VERSION_PATCH);
+    check(strcmp(cb_version(), expected_version) == 0, "cb_version() %s = CB_VERSION_MAJOR.MINOR.PATCH %s", cb_version(), expected_version);
+    check(cb_version_number() == CB_VERSION_NUMBER, "cb_version_number() %d = CB_VERSION_NUMBER %d", cb_version_number(), CB_VERSION_NUMBER);
+    check(CB_VERSION_NUMBER == CB_VERSION_MAJOR * 1000000 + CB_VERSION_MINOR * 1000 + CB_VERSION_PATCH,
+          "CB_VERSION_NUMBER is major*1000000 + minor*1000 + patch");
+    check(CB_OK == 0 && CB_SUCCEEDED(CB_OK) && CB_SUCCEEDED(200) && CB_SUCCEEDED(204) && CB_SUCCEEDED(299),
+          "CB_SUCCEEDED is true for CB_OK and 2xx");
+    check(!CB_SUCCEEDED(CB_E_INVALID_ARGUMENT) && !CB_SUCCEEDED(CB_E_TIMEOUT) && !CB_SUCCEEDED(199) && !CB_SUCCEEDED(300)
+          && !CB_SUCCEEDED(404) && !CB_SUCCEEDED(1), "CB_SUCCEEDED is false for CB_E_*, 1, 199, 300, 404");
+    cb_sender *s = cb_sender_create();
+    check(CB_SUCCEEDED(cb_set_option(s, CB_OPT_LOGIN, "bot")) && !CB_SUCCEEDED(cb_set_option(s, CB_OPT_TIMEOUT_MS, "x")),
+          "CB_SUCCEEDED tests a setter's result");
+    cb_sender_destroy(s);
+
+    static const struct { int status; const char *language, *text; } cases[] = {
+        { 0, "ru", "Успешно: параметр принят." },
+        { 0, "en", "Success: the setting was accepted." },
+        { CB_E_INVALID_ARGUMENT, "en", "Invalid argument or option; nothing was sent." },
+        { CB_E_INVALID_ARGUMENT, "ru", "Неверный аргумент или параметр; ничего не отправлено." },
+        { CB_E_CONNECTION_FAILED, "en", "Connection failure: could not connect to the server, or the connection broke before an answer." },
+        { CB_E_TIMEOUT, "ru", "Нет ответа сервера за отведённое время (тайм-аут). Доставка неизвестна." },
+        { CB_E_TLS_FAILURE, "en", "TLS/certificate failure. The message was not delivered." },
+        { CB_E_INTERNAL, "en", "Connect.Bridge internal error." },
+        { -42, "en", "-42 is not a Connect.Bridge status code." },
+        { 200, "en", "HTTP 200: success." },
+        { 204, "ru", "HTTP 204: успешно." },
+        { 400, "en", "HTTP 400: the request contains an error." },
+        { 401, "en", "HTTP 401: the user is not authorised (check the login and password)." },
+        { 401, "ru", "HTTP 401: пользователь не авторизован (проверьте логин и пароль)." },
+        { 403, "en", "HTTP 403: insufficient rights." },
+        { 404, "en", "HTTP 404: not found (check BaseUrl)." },
+        { 413, "en", "HTTP 413: the request is too large." },
+        { 429, "ru", "HTTP 429: слишком много запросов, повторите позже." },
+        { 503, "en", "HTTP 503: server error." },
+        { 418, "en", "HTTP 418: the server rejected the request." },
+        { 302, "ru", "HTTP 302: сервер отклонил запрос." },
+        { 999, "en", "HTTP 999: the server rejected the request." },
+        { 99, "en", "HTTP 99: the server rejected the request." },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int n = cb_status_text(cases[i].status, cases[i].language, buf, (int)sizeof buf);
+        check(n == (int)strlen(cases[i].text) + 1 && strcmp(buf, cases[i].text) == 0, "cb_status_text(%d, %s) -> %d \"%s\"",
+              cases[i].status, cases[i].language, n, buf);
+    }
+    const char *ru401 = "HTTP 401: пользователь не авторизован (проверьте логин и пароль).";
+    static const char *const russian[] = { NULL, "", "ru", " RU " };
+    for (size_t i = 0; i < 4; i++) {
+        int n = cb_status_text(401, russian[i], buf, (int)sizeof buf);
+        check(n == (int)strlen(ru401) + 1 && strcmp(buf, ru401) == 0, "cb_status_text language %s%s%s is Russian",
+              russian[i] ? "\"" : "", russian[i] ? russian[i] : "NULL", russian[i] ? "\"" : "");
+    }
+    strcpy(buf, "untouched");
+    check(cb_status_text(401, "de", buf, (int)sizeof buf) == CB_E_INVALID_ARGUMENT && strcmp(buf, "untouched") == 0,
+          "cb_status_text language \"de\" -> -1, buffer untouched");
+    check(cb_status_text(401, "\xc3\x28", buf, (int)sizeof buf) == CB_E_INVALID_ARGUMENT, "cb_status_text badly encoded language -> -1");
+    int needed = cb_status_text(401, "ru", NULL, 0);
+    check(needed == (int)strlen(ru401) + 1, "cb_status_text(NULL, 0) gives the size needed: %d", needed);
+    check(cb_status_text(401, "ru", buf, -1) == CB_E_INVALID_ARGUMENT, "cb_status_text negative size -> -1");
+    check(cb_status_text(401, "ru", NULL, 10) == CB_E_INVALID_ARGUMENT, "cb_status_text NULL buffer with size 10 -> -1");
+    char small[16];
+    size_t fit = utf8_fit(ru401, strlen(ru401), sizeof small - 1);
+    int n = cb_status_text(401, "ru", small, (int)sizeof small);
+    check(n == needed && strlen(small) == fit && strncmp(small, ru401, fit) == 0,
+          "cb_status_text into 16 bytes: %zu bytes, no split sequence, NUL-terminated, returns %d", fit, n);
+
+    uint16_t wbuf[256], expected_w[256];
+    size_t units = utf8_to_utf16("HTTP 403: insufficient rights.", expected_w);
+    n = cb_status_text_w(403, u16("en"), wbuf, 256);
+    check(n == (int)units + 1 && memcmp(wbuf, expected_w, (units + 1) * 2) == 0, "cb_status_text_w(403, u\"en\") -> %d, UTF-16 text", n);
+    units = utf8_to_utf16(ru401, expected_w);
+    n = cb_status_text_w(401, NULL, wbuf, 256);
+    check(n == (int)units + 1 && memcmp(wbuf, expected_w, (units + 1) * 2) == 0, "cb_status_text_w(401, NULL) is Russian");
+    check(cb_status_text_w(401, u16("fr"), wbuf, 256) == CB_E_INVALID_ARGUMENT, "cb_status_text_w u\"fr\" -> -1");
+    check(cb_status_text_w(401, NULL, NULL, 0) == (int)units + 1, "cb_status_text_w(NULL, 0) gives the units needed");
 }
 
 static void test_success(void)
@@ -785,6 +866,7 @@ int main(void)
 
     check(emulator_reset(), "emulator reachable at %s", g_base_url);
     test_basics();
+    test_contract();
     test_success();
     test_invalid_arguments();
     test_http_errors();

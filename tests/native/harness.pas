@@ -479,6 +479,81 @@ begin
   Check(True, 'cb_sender_destroy(nil) is harmless');
 end;
 
+{ The version constants, CbSucceeded and CbStatusText agree with the library; the TCbSender wrapper sends and raises
+  ECbError carrying the library's status and text. }
+procedure TestContractAndWrapper;
+var
+  S: TCbSender;
+  Raised: Boolean;
+  St, Before: Integer;
+  M: AnsiString;
+begin
+  Check(cb_version_number = CB_HEADER_VERSION_NUMBER, Format('cb_version_number %d = CB_HEADER_VERSION_NUMBER %d',
+    [cb_version_number, CB_HEADER_VERSION_NUMBER]));
+  Check(AnsiString(cb_version) = Format('%d.%d.%d', [CB_VERSION_MAJOR, CB_VERSION_MINOR, CB_VERSION_PATCH]),
+    'cb_version = CB_VERSION_MAJOR.MINOR.PATCH');
+  Check(CbSucceeded(CB_OK) and CbSucceeded(200) and CbSucceeded(299) and not CbSucceeded(CB_E_INVALID_ARGUMENT)
+    and not CbSucceeded(300) and not CbSucceeded(403), 'CbSucceeded: CB_OK and 2xx only');
+  Check(UTF8Encode(CbStatusText(401, 'en')) = 'HTTP 401: the user is not authorised (check the login and password).',
+    'CbStatusText(401, ''en'')');
+  Check(UTF8Encode(CbStatusText(CB_E_TIMEOUT)) = 'Нет ответа сервера за отведённое время (тайм-аут). Доставка неизвестна.',
+    'CbStatusText(CB_E_TIMEOUT) is Russian by default');
+  Check(CbStatusText(401, 'de') = '', 'CbStatusText with an unknown language is empty');
+
+  S := TCbSender.Create;
+  try
+    S.BaseUrl := UTF8Decode(BaseUrl);
+    S.Login := UTF8Decode(Login);
+    S.Password := UTF8Decode(Password);
+    S.SetKeyboard(UTF8Decode('Да|Нет'), CB_KEYBOARD_ROWS);
+    EmulatorReset;
+    St := S.SendMessage(UTF8Decode(LineId), USER_ID, UTF8Decode('Привет из TCbSender'));
+    M := EmulatorMessages;
+    Check((St = 200) and (S.LastStatus = 200) and ContainsAll(M, ['Привет из TCbSender', '"Да"', '"Нет"']),
+      Format('TCbSender.SendMessage -> %d, recorded with the keyboard', [St]));
+    Check(S.DropKeyboard(UTF8Decode(LineId), USER_ID) = 200, 'TCbSender.DropKeyboard -> 200');
+
+    Raised := False;
+    try
+      S.SetOption(CB_OPT_TIMEOUT_MS, 'abc');
+    except
+      on E: ECbError do
+      begin
+        Raised := (E.Status = CB_E_INVALID_ARGUMENT) and (E.Text <> '') and (UTF8Encode(E.Text) = LastError(S.Handle))
+          and (E.Message = UTF8Encode(E.Text));
+        SawText(UTF8Encode(E.Text));
+      end;
+    end;
+    Check(Raised, 'a refused setter raises ECbError(-1, the library''s text)');
+
+    S.Language := 'en';
+    Before := EmulatorNumber('requests');
+    Raised := False;
+    try
+      S.SendMessage(OTHER_LINE, USER_ID, 'x');
+    except
+      on E: ECbError do
+      begin
+        Raised := (E.Status = 403) and (S.LastStatus = 403) and (Pos('HTTP 403', UTF8Encode(E.Text)) = 1)
+          and (UTF8Encode(E.Text) = LastError(S.Handle));
+        SawText(UTF8Encode(E.Text));
+      end;
+    end;
+    Check(Raised and (EmulatorNumber('requests') = Before + 1), 'a refused send raises ECbError(403, the library''s English text)');
+
+    Raised := False;
+    try
+      S.SendMessage('not-a-uuid', USER_ID, 'x');
+    except
+      on E: ECbError do
+        Raised := (E.Status = CB_E_INVALID_ARGUMENT) and (UTF8Encode(E.Text) = LastError(S.Handle));
+    end;
+    Check(Raised and (EmulatorNumber('requests') = Before + 1), 'a bad id raises ECbError(-1) and sends nothing');
+  finally
+    S.Free;
+  end;
+end;
+
 procedure TestSuccess;
 var
   S: PCbSender;
@@ -785,6 +860,7 @@ begin
   TestFpMask;      { first: the library is first entered with FP exceptions unmasked }
   Check(EmulatorReset, 'emulator reachable');
   TestBasics;
+  TestContractAndWrapper;
   TestSuccess;
   TestInvalidArguments;
   TestHttpErrors;

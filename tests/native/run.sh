@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Native library tests: the C harness (gcc) and the Free Pascal harness (fpc -Mdelphi) load the published
-# libconnect_bridge.so and run against the emulator, started here as a separate process from the CLI; then the
+# Native library tests: first the contract check (tests/native/check_contract.py: version, option ids, status codes
+# and keyboard formats agree across the header, the Pascal unit, the core and the corpus README) and the -z nodelete
+# flag of the library (readelf); then the C harness (gcc) and the Free Pascal harness (fpc -Mdelphi) load the published
+# libconnect_bridge.so and run against the emulator, started here as a separate process from the CLI, followed by
+# tests/native/dlclose.c (dlopen, send, dlclose, five times) and tests/native/fork_child.c (a forked child gets a
+# clear error at once, bounded by alarm()); then the
 # bad-input corpus (tests/corpus) runs through the library with tests/native/corpus_runner.c (the JSON is
 # flattened first by tests/native/corpus_flatten.py, so python3 is needed); then the fault matrix
 # (docs/RELIABILITY.md section 1) runs through the library with tests/native/fault_runner.c against
@@ -27,6 +31,7 @@ missing=()
 command -v gcc >/dev/null || missing+=(gcc libc6-dev)
 command -v fpc >/dev/null || missing+=(fp-compiler fp-units-rtl)
 command -v python3 >/dev/null || missing+=(python3)
+command -v readelf >/dev/null || missing+=(binutils)
 if ((${#missing[@]})); then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "native: installing ${missing[*]}"
@@ -45,6 +50,10 @@ dotnet build src/Connect.Bridge.Cli -c Release -o "$root/artifacts/cli" -nologo 
 
 gcc -std=c11 -O1 -Wall -Wextra -Werror -I "$lib" tests/native/harness.c -L "$lib" -lconnect_bridge \
   -Wl,-rpath,"$lib" -lpthread -lm -o "$work/harness-c" || fail "compiling harness.c failed"
+gcc -std=c11 -O1 -Wall -Wextra -Werror -I "$lib" tests/native/dlclose.c -ldl -o "$work/dlclose" \
+  || fail "compiling dlclose.c failed"
+gcc -std=c11 -O1 -Wall -Wextra -Werror -I "$lib" tests/native/fork_child.c -L "$lib" -lconnect_bridge \
+  -Wl,-rpath,"$lib" -o "$work/fork-child" || fail "compiling fork_child.c failed"
 gcc -std=c11 -O1 -Wall -Wextra -Werror -I "$lib" tests/native/corpus_runner.c -L "$lib" -lconnect_bridge \
   -Wl,-rpath,"$lib" -o "$work/corpus-runner" || fail "compiling corpus_runner.c failed"
 command -v python3 >/dev/null || fail "python3 is required to flatten tests/corpus/*.json for the corpus runner"
@@ -61,6 +70,21 @@ gcc -std=c99 -Wall -Wextra -Werror -I "$lib" native/examples/send.c -L "$lib" -l
   -o "$work/send-c" || fail "compiling native/examples/send.c failed"
 fpc -Mdelphi -vew -Fu"$root/native/delphi" -Fl"$lib" -k-rpath="$lib" -FU"$work/fpc-units" -o"$work/send-pas" \
   native/examples/send.dpr >"$work/fpc-example.log" 2>&1 || { cat "$work/fpc-example.log"; fail "compiling native/examples/send.dpr failed"; }
+
+# ---- 2b. contract and link flags (no emulator needed) ---------------------------------------------------
+status=0
+echo
+echo "--- contract (header, Pascal unit, core, corpus README, Directory.Build.props) ---"
+python3 tests/native/check_contract.py "$root" 2>&1 | tee "$work/contract.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || { echo "native: the contract check failed"; status=1; }
+# A NativeAOT library cannot be unloaded: -z nodelete makes dlclose harmless (issue 10, item 1).
+if readelf -d "$lib/libconnect_bridge.so" | grep -E 'FLAGS_1' | grep -qw NODELETE; then
+  echo "native: libconnect_bridge.so is linked with -z nodelete (readelf -d: FLAGS_1 NODELETE)"
+else
+  readelf -d "$lib/libconnect_bridge.so" | grep -i flags
+  echo "native: FAIL libconnect_bridge.so lacks NODELETE in FLAGS_1 (LinkerArg -z nodelete)"
+  status=1
+fi
 
 # ---- 3. emulator ---------------------------------------------------------------------------------------
 login="native-bot"
@@ -85,16 +109,19 @@ echo "native: emulator at $base (line $line)"
 
 # ---- 4. harnesses --------------------------------------------------------------------------------------
 export CB_TEST_BASE_URL="$base" CB_TEST_LOGIN="$login" CB_TEST_PASSWORD="$password" CB_TEST_LINE="$line"
-status=0
-run_harness() { # name, binary
+run_harness() { # name, binary, arguments...
   echo
   echo "--- $1 ---"
-  timeout 600 "$2" </dev/null 2>&1 | tee "$work/$1.log"
+  local name="$1"
+  shift
+  timeout 600 "$@" </dev/null 2>&1 | tee "$work/$name.log"
   local rc=${PIPESTATUS[0]}
-  if [ "$rc" -ne 0 ]; then echo "native: $1 exited with $rc"; status=1; fi
+  if [ "$rc" -ne 0 ]; then echo "native: $name exited with $rc"; status=1; fi
 }
 run_harness "c-harness" "$work/harness-c"
 run_harness "pascal-harness" "$work/harness-pas"
+run_harness "dlclose" "$work/dlclose" "$lib/libconnect_bridge.so"
+run_harness "fork-child" "$work/fork-child"
 
 # ---- 5. corpus ---------------------------------------------------------------------------------------------------
 # Every case that lists `native`, in Russian and English (plus cb_send for the cases it can express), against the
@@ -152,7 +179,7 @@ fi
 exec 7>&-   # the fault server stops when its stdin closes
 echo "native: fault matrix step took $(echo "$(date +%s.%N) $fault_start" | awk '{printf "%.1f", $1 - $2}') s"
 
-if grep -qF -- "$password" "$work/c-harness.log" "$work/pascal-harness.log" "$work/corpus.log" "$work/faults.log" \
+if grep -qF -- "$password" "$work/c-harness.log" "$work/pascal-harness.log" "$work/dlclose.log" "$work/fork-child.log" "$work/corpus.log" "$work/faults.log" \
   "$root/artifacts/reliability/fault-matrix-native.md" "$work/faultserver.log" "$emulog" 2>/dev/null; then
   echo "native: FAIL the emulator password appears in an output"
   status=1

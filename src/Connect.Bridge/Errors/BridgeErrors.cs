@@ -32,6 +32,29 @@ public static class BridgeErrors
     /// <summary>A negative buffer size.</summary>
     public static SendOutcome InvalidBufferSize(ErrorLanguage language) => SendOutcome.Invalid(Texts.InvalidBufferSize(language));
 
+    /// <summary>A call in a forked child of a process that already used the library (the native exports refuse it).</summary>
+    public static SendOutcome UsedAfterFork(ErrorLanguage language) => SendOutcome.Invalid(Texts.UsedAfterFork(language));
+
+    /// <summary>
+    /// The generic meaning of a status, with no sender (the native <c>cb_status_text</c>, like <c>sqlite3_errstr</c>):
+    /// 0, the negative <see cref="BridgeStatus"/> codes, 2xx, the HTTP statuses the library words, and the generic
+    /// HTTP wording for any other code. <paramref name="language"/>: null, "" or "ru" Russian, "en" English
+    /// (as the language option, case and surrounding blanks ignored). Null for any other language.
+    /// </summary>
+    public static string? StatusText(int status, string? language) =>
+        TryParseLanguage(language, out ErrorLanguage l) ? Texts.StatusMeaning(status, l) : null;
+
+    /// <summary>The language names every surface accepts: "ru" (or empty / null) and "en", case and blanks ignored.</summary>
+    public static bool TryParseLanguage(string? text, out ErrorLanguage language)
+    {
+        switch ((text ?? "").Trim().ToLowerInvariant())
+        {
+            case "" or "ru": language = ErrorLanguage.Russian; return true;
+            case "en": language = ErrorLanguage.English; return true;
+            default: language = ErrorLanguage.Russian; return false;
+        }
+    }
+
     /// <summary>An unexpected exception, reported without its details (which could carry secrets).</summary>
     public static SendOutcome Internal(Exception exception, ErrorLanguage language)
     {

@@ -170,6 +170,10 @@ internal static class Texts
     public static string Internal(string cause, ErrorLanguage l) =>
         T(l, $"Внутренняя ошибка Connect.Bridge: {cause}.", $"Connect.Bridge internal error: {cause}.");
 
+    public static string UsedAfterFork(ErrorLanguage l) =>
+        T(l, "Неверное использование: библиотека уже работала в родительском процессе до fork(); пользуйтесь ею только в загрузившем её процессе, а в дочернем сначала выполните exec. Ничего не отправлено.",
+             "Invalid use: the library was already in use in the parent process before fork(); use it only in the process that loaded it, and in a child process exec first. Nothing was sent.");
+
     public static string Redirect(int status, string? location, ErrorLanguage l) =>
         T(l, $"HTTP {N(status)}: сервер перенаправляет запрос на «{TextRules.Excerpt(location ?? "?", 200)}»; перенаправления не выполняются — проверьте BaseUrl.",
              $"HTTP {N(status)}: the server redirects to \"{TextRules.Excerpt(location ?? "?", 200)}\"; redirects are not followed, check BaseUrl.");
@@ -190,6 +194,23 @@ internal static class Texts
         string server = string.IsNullOrWhiteSpace(serverError) ? "" : T(l, $" Ответ сервера: «{serverError}».", $" Server says: \"{serverError}\".");
         return $"HTTP {N(status)}: {meaning}.{server}";
     }
+
+    // ---- generic meaning of a status (cb_status_text) ----------------------------------------
+    public static string StatusMeaning(int status, ErrorLanguage l) => status switch
+    {
+        0 => T(l, "Успешно: параметр принят.", "Success: the setting was accepted."),
+        BridgeStatus.InvalidArgument => T(l, "Неверный аргумент или параметр; ничего не отправлено.", "Invalid argument or option; nothing was sent."),
+        BridgeStatus.ConnectionFailed => T(l, "Ошибка соединения: не удалось подключиться к серверу или соединение прервано до ответа.",
+                                              "Connection failure: could not connect to the server, or the connection broke before an answer."),
+        BridgeStatus.Timeout => T(l, "Нет ответа сервера за отведённое время (тайм-аут). Доставка неизвестна.",
+                                     "No answer from the server in time (timeout). Delivery is unknown."),
+        BridgeStatus.TlsFailure => T(l, "Ошибка TLS/сертификата. Сообщение не доставлено.", "TLS/certificate failure. The message was not delivered."),
+        BridgeStatus.InternalError => T(l, "Внутренняя ошибка Connect.Bridge.", "Connect.Bridge internal error."),
+        < 0 => T(l, $"Код {N(status)} не является кодом состояния Connect.Bridge.", $"{N(status)} is not a Connect.Bridge status code."),
+        >= 200 and <= 299 => T(l, $"HTTP {N(status)}: успешно.", $"HTTP {N(status)}: success."),
+        >= 100 and <= 599 => HttpError(status, null, l),
+        _ => T(l, $"HTTP {N(status)}: сервер отклонил запрос.", $"HTTP {N(status)}: the server rejected the request."),
+    };
 
     // ---- causes for local failures ----------------------------------------------------------
     public static string CauseRefused(ErrorLanguage l) => T(l, "соединение отклонено", "connection refused");
