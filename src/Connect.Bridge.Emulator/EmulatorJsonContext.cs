@@ -1,4 +1,5 @@
 using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -28,11 +29,12 @@ internal sealed partial class EmulatorJsonContext : JsonSerializerContext
 
     /// <summary>
     /// The page's journal: like <see cref="Output"/> but without the fields that do not apply to an event's kind, and with
-    /// the default encoder, which escapes &lt; &gt; &amp; so the JSON is inert wherever it lands.
+    /// an encoder that keeps Cyrillic readable but escapes &lt; &gt; &amp; and quotes, so the JSON is inert wherever it lands.
     /// </summary>
     public static EmulatorJsonContext Events { get; } = new(new JsonSerializerOptions
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     });
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Connect.Bridge.Emulator;
 using Connect.Bridge.PageTests.Cdp;
@@ -12,6 +13,9 @@ public sealed class ChatPageTests : IClassFixture<BrowserFixture>, IAsyncLifetim
 {
     private const string SeedText = "Текст сообщения";
     private static readonly string[][] SeedRows = [["Первая", "Вторая"], ["Третья", "Четвертая"], ["Пятая"]];
+
+    // Readable in failure messages; still a valid JavaScript string literal.
+    private static readonly JsonSerializerOptions Literal = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly CdpSession page;
     private readonly ITestOutputHelper output;
@@ -313,11 +317,11 @@ public sealed class ChatPageTests : IClassFixture<BrowserFixture>, IAsyncLifetim
     }
 
     private Task WaitForMessageAsync(string text) =>
-        page.WaitForAsync($"[...document.querySelectorAll('.message .text')].some(p => p.textContent === {JsonSerializer.Serialize(text)})",
-            "the message " + JsonSerializer.Serialize(text));
+        page.WaitForAsync($"[...document.querySelectorAll('.message .text')].some(p => p.textContent === {JsonSerializer.Serialize(text, Literal)})",
+            "the message " + JsonSerializer.Serialize(text, Literal));
 
     private static string MessageItem(string text) =>
-        $"[...document.querySelectorAll('.message')].find(m => m.querySelector('.text').textContent === {JsonSerializer.Serialize(text)})";
+        $"[...document.querySelectorAll('.message')].find(m => m.querySelector('.text').textContent === {JsonSerializer.Serialize(text, Literal)})";
 
     private Task<string[][]> KeyboardRowsAsync(string text) =>
         page.EvaluateAsync<string[][]>($"[...{MessageItem(text)}.querySelectorAll('.kb-row')].map(r => [...r.querySelectorAll('button')].map(b => b.textContent))");
