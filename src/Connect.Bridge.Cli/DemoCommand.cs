@@ -73,6 +73,8 @@ internal static class DemoCommand
     private static async Task WaitForStopAsync(CancellationToken cancellationToken)
     {
         var stop = new TaskCompletionSource();
+        // SIGINT too: measured here, the invocation's own Ctrl+C handling did not end this wait.
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.TrySetResult(); });
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.TrySetResult(); });
         using var registration = cancellationToken.Register(() => stop.TrySetResult());
         await stop.Task;
