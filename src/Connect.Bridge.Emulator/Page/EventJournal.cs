@@ -3,18 +3,28 @@ namespace Connect.Bridge.Emulator.Page;
 /// <summary>
 /// The ordered events the chat page shows, with the per-chat keyboard state the API page implies: a keyboard stays
 /// shown until DropKeyboard. Thread-safe; waiters learn about new events through <see cref="Snapshot"/>'s task.
+/// Bounded: past <see cref="DefaultCapacity"/> events the oldest tenth is forgotten, so a long soak against a
+/// running emulator does not grow it without end (the accepted calls at /emulator/messages are kept as before).
 /// </summary>
 internal sealed class EventJournal
 {
+    public const int DefaultCapacity = 10_000;
+
     private readonly Lock gate = new();
     private readonly Func<DateTimeOffset> clock;
+    private readonly int capacity;
     private List<EmulatorEvent> events = [];
     private Dictionary<string, List<long>> shownKeyboards = [];
     private Dictionary<long, EmulatorEvent> keyboardMessages = [];
     private TaskCompletionSource changed = NewSignal();
     private long lastSeq;
 
-    public EventJournal(Func<DateTimeOffset> clock) => this.clock = clock;
+    public EventJournal(Func<DateTimeOffset> clock, int capacity = DefaultCapacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 10);
+        this.clock = clock;
+        this.capacity = capacity;
+    }
 
     public IReadOnlyList<EmulatorEvent> Events
     {
@@ -157,6 +167,22 @@ internal sealed class EventJournal
     private EmulatorEvent Append(EmulatorEvent entry)
     {
         events.Add(entry);
+        if (events.Count > capacity)
+        {
+            int forget = capacity / 10;
+            long firstKept = events[forget].Seq;
+            events.RemoveRange(0, forget);
+            foreach (var seq in keyboardMessages.Keys.Where(seq => seq < firstKept).ToArray())
+            {
+                keyboardMessages.Remove(seq);
+            }
+
+            foreach (var shown in shownKeyboards.Values)
+            {
+                shown.RemoveAll(seq => seq < firstKept);
+            }
+        }
+
         var previous = changed;
         changed = NewSignal();
         previous.TrySetResult();
