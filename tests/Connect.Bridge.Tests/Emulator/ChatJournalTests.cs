@@ -113,6 +113,24 @@ public sealed class ChatJournalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_403_for_a_line_outside_the_allowed_ones_is_journaled_with_its_reason()
+    {
+        await using var limited = await TestData.StartEmulatorAsync(allowedLines: ["11111111-2222-3333-4444-555555555555"]);
+        using var limitedHttp = new HttpClient { BaseAddress = limited.BaseUrl, Timeout = TimeSpan.FromSeconds(10) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, EmulatorServer.SendMessagePath)
+        {
+            Content = new StringContent(Body("x", null), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{TestData.Login}:{TestData.Password}")));
+        using var response = await limitedHttp.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var rejected = Assert.Single(limited.Events);
+        Assert.Equal((EmulatorEvent.RejectedKind, 403, EmulatorServer.ForbiddenLineError), (rejected.Kind, rejected.Status.GetValueOrDefault(), rejected.Error));
+    }
+
+    [Fact]
     public async Task The_stream_resumes_after_Last_Event_ID_then_delivers_new_events_live_and_a_stale_id_starts_with_cleared()
     {
         await SendAsync(null);
