@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Connect.Bridge.Adapters;
 
 namespace Connect.Bridge.Native;
 
@@ -192,10 +193,10 @@ public static unsafe class Exports
 
             if (!value.TryDecode(out string? text))
             {
-                return sender.Record(BridgeErrors.InvalidEncoding(Names.Value, sender.Language)).Status;
+                return sender.RefuseOption(option, BridgeErrors.InvalidEncoding(Names.Value, sender.Language)).Status;
             }
 
-            return sender.SetOption((SenderOption)option, text).Status;
+            return sender.SetOption(option, text).Status;
         }
         catch (Exception ex)
         {
@@ -216,7 +217,7 @@ public static unsafe class Exports
 
             if (!keyboard.TryDecode(out string? text))
             {
-                return sender.Record(BridgeErrors.InvalidEncoding(Names.Keyboard, sender.Language)).Status;
+                return sender.RefuseKeyboard(BridgeErrors.InvalidEncoding(Names.Keyboard, sender.Language)).Status;
             }
 
             return sender.SetKeyboard(text, (KeyboardFormat)format).Status;
