@@ -27,7 +27,7 @@ internal static class ComArguments
     public static object? FromHostValue(HostValue value) => value.Kind switch
     {
         HostValueKind.Text => value.AsText,
-        HostValueKind.Integer => value.AsInteger is >= int.MinValue and <= int.MaxValue ? (int)value.AsInteger : (double)value.AsInteger,
+        HostValueKind.Integer => value.AsInteger is >= int.MinValue and <= int.MaxValue ? (object)(int)value.AsInteger : (double)value.AsInteger,
         HostValueKind.Number => value.AsNumber,
         HostValueKind.Boolean => value.AsBoolean,
         _ => null,
