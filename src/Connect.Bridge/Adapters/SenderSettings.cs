@@ -36,7 +36,7 @@ internal static class SenderSettings
             (v, l) => TryNumber(v, out double seconds) && seconds * 1000 >= Limits.MinTimeoutMs && seconds * 1000 <= Limits.MaxTimeoutMs
                 ? ParsedSetting.Accept(TimeSpan.FromSeconds(seconds))
                 : NumberRefusal(v, "TimeoutSeconds", Texts.BadTimeout(v.ToString(), l), l),
-            (s, v) => s.Options.Timeout = (TimeSpan)v!, s => HostValue.Number(s.Options.Timeout.TotalSeconds), true);
+            (s, v) => s.Options.Timeout = (TimeSpan)v!, s => Seconds(s.Options.Timeout), true);
         yield return new(SenderSetting.Language, "Language", SenderSetting.Language,
             (v, l) => v.Kind is not (HostValueKind.Text or HostValueKind.Empty) ? WrongType("Language", "string", v, l)
                 : (v.AsText ?? "").Trim().ToLowerInvariant() switch
@@ -108,6 +108,10 @@ internal static class SenderSettings
     }
 
     // ---- row builders and shared parsers ----------------------------------------------------
+
+    /// <summary>Seconds as given: a whole number reads back as an integer (VT_I4), a fraction as a number (1.5 stays 1.5).</summary>
+    private static HostValue Seconds(TimeSpan timeout) =>
+        timeout.Ticks % TimeSpan.TicksPerSecond == 0 ? HostValue.Integer((long)timeout.TotalSeconds) : HostValue.Number(timeout.TotalSeconds);
 
     private static SettingEntry Text(SenderSetting setting, string name, Action<SenderState, string?> apply, Func<SenderState, string?> read) =>
         new(setting, name, setting,

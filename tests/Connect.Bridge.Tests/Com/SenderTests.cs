@@ -142,7 +142,7 @@ public sealed class SenderTests
     public void Readable_settings_read_back()
     {
         Assert.Equal(ConnectClientOptions.DefaultBaseUrl, _sender.BaseUrl);
-        Assert.Equal(30.0, _sender.TimeoutSeconds);
+        Assert.Equal(30, _sender.TimeoutSeconds);
         Assert.Equal(2, _sender.MaxRetries);
         Assert.Equal("ru", _sender.Language);
         Assert.Equal(false, _sender.ThrowOnError);
@@ -160,7 +160,7 @@ public sealed class SenderTests
 
         Assert.Equal("http://127.0.0.1:1/", _sender.BaseUrl);
         Assert.Equal("bot", _sender.Login);
-        Assert.Equal(7.0, _sender.TimeoutSeconds);
+        Assert.Equal(7, _sender.TimeoutSeconds);
         Assert.Equal(5, _sender.MaxRetries);
         Assert.Equal("en", _sender.Language);
         Assert.Equal(Author, _sender.AuthorId);
@@ -190,6 +190,8 @@ public sealed class SenderTests
             if (property.Name == nameof(Sender.GeneralSettings)) Assert.Null(value); // omitted until set: VT_EMPTY
             else Assert.True(value is string or int or double or bool, $"{property.Name} read back {value?.GetType().Name ?? "null"}");
         }
+        Assert.IsType<int>(_sender.TimeoutSeconds);
+        _sender.TimeoutSeconds = 1.5;
         Assert.IsType<double>(_sender.TimeoutSeconds);
     }
 
@@ -216,15 +218,15 @@ public sealed class SenderTests
 
         _sender.TimeoutSeconds = -1;
         Assert.Equal(BridgeStatus.InvalidArgument, _sender.LastStatusCode);
-        Assert.Equal(30.0, _sender.TimeoutSeconds);
+        Assert.Equal(30, _sender.TimeoutSeconds);
 
         _sender.TimeoutSeconds = double.NaN;
         Assert.Equal(BridgeStatus.InvalidArgument, _sender.LastStatusCode);
-        Assert.Equal(30.0, _sender.TimeoutSeconds);
+        Assert.Equal(30, _sender.TimeoutSeconds);
 
         _sender.TimeoutSeconds = 1e300;
         Assert.Equal(BridgeStatus.InvalidArgument, _sender.LastStatusCode);
-        Assert.Equal(30.0, _sender.TimeoutSeconds);
+        Assert.Equal(30, _sender.TimeoutSeconds);
 
         _sender.MaxRetries = 1e10;
         Assert.Equal(BridgeStatus.InvalidArgument, _sender.LastStatusCode);

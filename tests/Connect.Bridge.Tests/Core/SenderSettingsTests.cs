@@ -46,6 +46,8 @@ public class SenderSettingsTests
         Assert.Equal(0, sender.Set(SenderSetting.TimeoutSeconds, HostValue.Number(1.5)).Status);
         Assert.Equal(1.5, sender.Get(SenderSetting.TimeoutSeconds).AsNumber);
         Assert.Equal(1500, sender.Get(SenderSetting.TimeoutMs).AsInteger);
+        Assert.Equal(0, sender.Set(SenderSetting.TimeoutSeconds, HostValue.Number(20.0)).Status);
+        Assert.Equal((HostValueKind.Integer, 20L), (sender.Get(SenderSetting.TimeoutSeconds).Kind, sender.Get(SenderSetting.TimeoutSeconds).AsInteger));
         Assert.Equal(0, sender.Set(SenderSetting.TimeoutSeconds, HostValue.Text("0.25")).Status);
         Assert.Equal(TimeSpan.FromMilliseconds(250), sender.Options.Timeout);
         Assert.Equal(0, sender.Set(SenderSetting.TimeoutMs, HostValue.Number(3_600_000)).Status);
