@@ -372,6 +372,7 @@ int wmain(int argc, wchar_t **argv)
             name[127] = 0;
             check(SUCCEEDED(h1) && SUCCEEDED(h2) && b1 == 1 && b2 == 0 && vt == VT_BOOL, name, L"hr=%08lx/%08lx values=%d,%d vt=%d", h1, h2, b1, b2, vt);
         }
+        put(L"GeneralSettings", vempty()); /* back to omitted: false would be sent as false */
     }
 
     /* ---- keyboard properties (Cyrillic round trip) ---- */
