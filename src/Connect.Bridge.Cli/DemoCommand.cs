@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Connect.Bridge.Adapters;
 using Connect.Bridge.Emulator;
 
 namespace Connect.Bridge.Cli;
@@ -29,10 +30,10 @@ internal static class DemoCommand
             int failures = 0;
 
             using var sender = new BridgeSender();
-            sender.SetOption(SenderOption.Language, result.GetValue(language));
-            sender.SetOption(SenderOption.BaseUrl, emulator.BaseUrl.ToString());
-            sender.SetOption(SenderOption.Login, login);
-            sender.SetOption(SenderOption.Password, password);
+            sender.Set(SenderSetting.Language, result.GetValue(language));
+            sender.Set(SenderSetting.BaseUrl, emulator.BaseUrl.ToString());
+            sender.Set(SenderSetting.Login, login);
+            sender.Set(SenderSetting.Password, password);
             sender.SetKeyboard("Да|Нет\nПозвать оператора", KeyboardFormat.Rows);
 
             Step("1. Message with Cyrillic text and a two-row keyboard");
@@ -52,7 +53,7 @@ internal static class DemoCommand
             failures += invalid.Status == BridgeStatus.InvalidArgument && sent == 0 ? 0 : 1;
 
             Step("3. Wrong credentials");
-            sender.SetOption(SenderOption.Password, "wrong-password");
+            sender.Set(SenderSetting.Password, "wrong-password");
             var unauthorised = sender.Send(LineId, UserId, "Проверка");
             Show(unauthorised);
             failures += unauthorised.Status == 401 ? 0 : 1;
@@ -87,7 +88,7 @@ internal static class DemoCommand
     }
 
     private static void Show(SendOutcome outcome) =>
-        Console.WriteLine(outcome.IsSuccess
+        Console.WriteLine(outcome.Succeeded
             ? $"   client returned: {outcome.Status.ToString(CultureInfo.InvariantCulture)} (success)"
             : $"   client returned: {outcome.Status.ToString(CultureInfo.InvariantCulture)} {outcome.ErrorText}");
 }
