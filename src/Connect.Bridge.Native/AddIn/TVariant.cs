@@ -1,0 +1,157 @@
+namespace Connect.Bridge.Native.AddIn;
+
+/// <summary>
+/// Reads and writes 1C's <c>tVariant</c> (types.h): a union, then <c>uint32 cbElements</c>, then <c>uint16 vt</c>.
+/// The union is as large as the C library's <c>struct tm</c>: sizeof is 64 on Linux x64 (glibc), 48 on Windows
+/// (x64 and x86); in both cbElements and vt are the last 8 bytes. Strings are <c>{WCHAR_T* pwstrVal; uint32 wstrLen}</c>
+/// with the length in UTF-16 units; <c>WCHAR_T</c> is 2 bytes on every OS.
+/// </summary>
+internal static unsafe class TVariant
+{
+    public const ushort Empty = 0, Null = 1, I2 = 2, I4 = 3, R4 = 4, R8 = 5, Date = 6, Tm = 7, PStr = 8,
+        Interface = 9, Error = 10, Bool = 11, Variant = 12, I1 = 13, UI1 = 14, UI2 = 15, UI4 = 16, I8 = 17, UI8 = 18,
+        Int = 19, UInt = 20, HResult = 21, PWStr = 22, Blob = 23;
+
+    /// <summary>sizeof(tVariant): the stride of a parameter array.</summary>
+    public static readonly int Size = OperatingSystem.IsWindows() ? 48 : 64;
+
+    private static readonly int VtOffset = Size - 4;
+    private static readonly int CbElementsOffset = Size - 8;
+
+    public static byte* At(byte* array, long index) => array + index * Size;
+
+    /// <summary>Converts what the host passed; false when a string is not well-formed UTF-16 (a lone surrogate).</summary>
+    public static bool TryRead(byte* v, out AddInValue value)
+    {
+        if (v == null)
+        {
+            value = AddInValue.Empty;
+            return true;
+        }
+
+        ushort vt = *(ushort*)(v + VtOffset);
+        value = vt switch
+        {
+            Empty or Null => AddInValue.Empty,
+            I1 => AddInValue.FromInteger(*(sbyte*)v),
+            I2 => AddInValue.FromInteger(*(short*)v),
+            I4 or Int or Error => AddInValue.FromInteger(*(int*)v),
+            I8 => AddInValue.FromInteger(*(long*)v),
+            UI1 => AddInValue.FromInteger(*v),
+            UI2 => AddInValue.FromInteger(*(ushort*)v),
+            UI4 or UInt => AddInValue.FromInteger(*(uint*)v),
+            UI8 => *(ulong*)v <= long.MaxValue ? AddInValue.FromInteger((long)*(ulong*)v) : AddInValue.FromNumber(*(ulong*)v),
+            R4 => AddInValue.FromNumber(*(float*)v),
+            R8 => AddInValue.FromNumber(*(double*)v),
+            Bool => AddInValue.FromBoolean(*v != 0),
+            Date or Tm => AddInValue.FromOther("date"),
+            Blob => AddInValue.FromOther("blob"),
+            _ => AddInValue.FromOther(vt is PWStr or PStr ? "string" : "vt " + vt.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        };
+        if (vt == PWStr)
+        {
+            char* chars = *(char**)v;
+            uint length = *(uint*)(v + sizeof(void*));
+            return TryWide(chars, length, out value);
+        }
+
+        if (vt == PStr)
+        {
+            byte* bytes = *(byte**)v;
+            uint length = *(uint*)(v + sizeof(void*));
+            return TryNarrow(bytes, length, out value);
+        }
+
+        return true;
+    }
+
+    /// <summary>Writes a value; a string is copied into memory from the host's memory manager (false when there is none or it refused).</summary>
+    public static bool TryWrite(byte* v, AddInValue value, HostMemory memory)
+    {
+        if (v == null)
+        {
+            return false;
+        }
+
+        new Span<byte>(v, Size).Clear();
+        switch (value.Kind)
+        {
+            case AddInValueKind.Text:
+                string text = value.Text ?? "";
+                char* copy = memory.AllocString(text);
+                if (copy == null)
+                {
+                    return false;
+                }
+
+                *(char**)v = copy;
+                *(uint*)(v + sizeof(void*)) = (uint)text.Length;
+                SetType(v, PWStr);
+                return true;
+            case AddInValueKind.Integer when value.Integer is >= int.MinValue and <= int.MaxValue:
+                *(int*)v = (int)value.Integer;
+                SetType(v, I4);
+                return true;
+            case AddInValueKind.Integer:
+                *(long*)v = value.Integer;
+                SetType(v, I8);
+                return true;
+            case AddInValueKind.Number:
+                *(double*)v = value.Number;
+                SetType(v, R8);
+                return true;
+            case AddInValueKind.Boolean:
+                *v = value.Flag ? (byte)1 : (byte)0;
+                SetType(v, Bool);
+                return true;
+            default:
+                SetType(v, Empty);
+                return true;
+        }
+    }
+
+    private static void SetType(byte* v, ushort vt)
+    {
+        *(uint*)(v + CbElementsOffset) = 0;
+        *(ushort*)(v + VtOffset) = vt;
+    }
+
+    private static bool TryWide(char* chars, uint length, out AddInValue value)
+    {
+        if (chars == null || length == 0)
+        {
+            value = AddInValue.FromText("");
+            return true;
+        }
+
+        var span = new ReadOnlySpan<char>(chars, checked((int)length));
+        for (int i = 0; i < span.Length; i++)
+        {
+            if (char.IsHighSurrogate(span[i]) && i + 1 < span.Length && char.IsLowSurrogate(span[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(span[i]))
+            {
+                value = AddInValue.Empty;
+                return false;
+            }
+        }
+
+        value = AddInValue.FromText(new string(span));
+        return true;
+    }
+
+    private static bool TryNarrow(byte* bytes, uint length, out AddInValue value)
+    {
+        var span = bytes == null ? ReadOnlySpan<byte>.Empty : new ReadOnlySpan<byte>(bytes, checked((int)length));
+        if (!System.Text.Unicode.Utf8.IsValid(span))
+        {
+            value = AddInValue.Empty;
+            return false;
+        }
+
+        value = AddInValue.FromText(System.Text.Encoding.UTF8.GetString(span));
+        return true;
+    }
+}

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# 1C Native API add-in tests: packs artifacts/addin/ConnectBridge.zip (tests/addin/pack-addin.sh), compiles the C++
+# test host (tests/addin/host.cpp, g++ with AddressSanitizer and UBSan) and runs it against the emulator, started here
+# from the CLI on a free loopback port. The host loads the library from the ZIP the way 1C does (MANIFEST.XML ->
+# the Linux x86_64 entry -> a copy in a cache folder -> dlopen).
+# Self-contained for CI (root, clean clone, no stdin): installs g++, zip and unzip with apt-get when missing.
+# Exit code 0 only when the host reports "N passed, 0 failed" and the password appears in no output.
+set -uo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$root"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+work="$root/artifacts/addin-tests"
+cli="$root/artifacts/cli/connect-bridge.dll"
+mkdir -p "$work"
+fail() { echo "addin: $*" >&2; exit 1; }
+. "$root/tests/native/emulator.sh"   # wait_for_emulator
+
+# ---- 1. tools ------------------------------------------------------------------------------------------
+missing=()
+command -v g++ >/dev/null || missing+=(g++)
+command -v zip >/dev/null || missing+=(zip)
+command -v unzip >/dev/null || missing+=(unzip)
+if ((${#missing[@]})); then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "addin: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    timeout 600 apt-get -o DPkg::Lock::Timeout=900 update -qq </dev/null || echo "addin: apt-get update failed (continuing with the lists there are)"
+    timeout 900 apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends "${missing[@]}" </dev/null \
+      || fail "apt-get install ${missing[*]} failed"
+  else
+    fail "missing ${missing[*]}: install them (Debian: apt-get install ${missing[*]}) or run as root"
+  fi
+fi
+
+# ---- 2. the ZIP, the CLI (emulator), the host --------------------------------------------------------------
+"$root/tests/addin/pack-addin.sh" || fail "packing the add-in failed"
+if [ ! -f "$cli" ]; then
+  dotnet build src/Connect.Bridge.Cli -c Release -o "$root/artifacts/cli" -nologo -v quiet -clp:NoSummary >"$work/cli-build.log" 2>&1 \
+    || { cat "$work/cli-build.log"; fail "building the CLI failed"; }
+fi
+# -fno-sanitize=vptr: UBSan's vptr check reads RTTI, which the component deliberately leaves null (as documented).
+g++ -std=c++17 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined -fno-sanitize=vptr -fno-omit-frame-pointer \
+  tests/addin/host.cpp -ldl -o "$work/host" || fail "compiling tests/addin/host.cpp failed"
+
+# ---- 3. emulator ---------------------------------------------------------------------------------------
+login="addin-bot"
+password="pw-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"   # never printed
+line="$(cat /proc/sys/kernel/random/uuid)"
+emulog="$work/emulator.log"
+dotnet "$cli" emulator --port 0 --login "$login" --password "$password" --lines "$line" >"$emulog" 2>&1 </dev/null &
+emu=$!
+trap 'kill "$emu" 2>/dev/null; wait "$emu" 2>/dev/null' EXIT
+base="$(wait_for_emulator "$emu" "$emulog")"
+[ -n "$base" ] || { cat "$emulog"; fail "the emulator did not start"; }
+echo "addin: emulator at $base (line $line)"
+
+# ---- 4. the host under ASan + UBSan ------------------------------------------------------------------------
+# handle_segv=0 etc.: NativeAOT installs its own signal handlers. detect_leaks=0: the runtime keeps process-lifetime
+# allocations (GC heap, threads) that LeakSanitizer would list; the host's own tracking memory manager proves that
+# nothing handed to the host leaks.
+status=0
+rm -rf "$work/cache"
+CB_TEST_BASE_URL="$base" CB_TEST_LOGIN="$login" CB_TEST_PASSWORD="$password" CB_TEST_LINE="$line" \
+ASAN_OPTIONS=handle_segv=0:handle_sigbus=0:handle_sigfpe=0:allow_user_segv_handler=1:detect_leaks=0:abort_on_error=1 \
+UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+  timeout 300 "$work/host" "$root/artifacts/addin/ConnectBridge.zip" "$work/cache" </dev/null >"$work/host.log" 2>&1
+rc=$?
+cat "$work/host.log"
+last="$(tail -n 1 "$work/host.log")"
+if [ "$rc" -ne 0 ] || ! [[ "$last" =~ ^[0-9]+\ passed,\ 0\ failed$ ]]; then echo "addin: host exited with $rc (last line: $last)"; status=1; fi
+if grep -qiE "AddressSanitizer|runtime error:" "$work/host.log"; then echo "addin: FAIL sanitizer reports"; status=1; fi
+
+if grep -qF -- "$password" "$work/host.log" "$emulog"; then
+  echo "addin: FAIL the emulator password appears in an output"; status=1
+else
+  echo "addin: the password appears in no host or emulator output"
+fi
+exit "$status"
