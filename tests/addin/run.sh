@@ -4,7 +4,8 @@
 # from the CLI on a free loopback port. The host loads the library from the ZIP the way 1C does (MANIFEST.XML ->
 # the Linux x86_64 entry -> a copy in a cache folder -> dlopen).
 # Self-contained for CI (root, clean clone, no stdin): installs g++, zip and unzip with apt-get when missing.
-# Exit code 0 only when the host reports "N passed, 0 failed" and the password appears in no output.
+# Exit code 0 only when the library needs glibc 2.28 at most, the host reports "N passed, 0 failed" and the
+# password appears in no output.
 set -uo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
@@ -42,7 +43,19 @@ fi
 g++ -std=c++17 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined -fno-sanitize=vptr -fno-omit-frame-pointer \
   tests/addin/host.cpp -ldl -o "$work/host" || fail "compiling tests/addin/host.cpp failed"
 
-# ---- 3. emulator ---------------------------------------------------------------------------------------
+# ---- 3. glibc baseline ----------------------------------------------------------------------------------
+# 1C servers often run Astra Linux 1.7 or RHEL 8 (glibc 2.28): the library must need no newer symbol version
+# (native/glibc-compat/make-stubs.sh makes the link choose the old ones).
+so="$root/artifacts/native/linux-x64/libconnect_bridge.so"
+newest="$(objdump -T "$so" | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -n 1)"
+above="$(objdump -T "$so" | grep -E 'GLIBC_2\.(29|[3-9][0-9])' || true)"
+if [ -n "$above" ]; then
+  echo "addin: FAIL the library needs symbols newer than glibc 2.28:"; echo "$above"; glibc_status=1
+else
+  echo "addin: PASS glibc baseline: the newest symbol version needed is $newest (2.28 allowed)"; glibc_status=0
+fi
+
+# ---- 4. emulator ---------------------------------------------------------------------------------------
 login="addin-bot"
 password="pw-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"   # never printed
 line="$(cat /proc/sys/kernel/random/uuid)"
@@ -54,11 +67,11 @@ base="$(wait_for_emulator "$emu" "$emulog")"
 [ -n "$base" ] || { cat "$emulog"; fail "the emulator did not start"; }
 echo "addin: emulator at $base (line $line)"
 
-# ---- 4. the host under ASan + UBSan ------------------------------------------------------------------------
+# ---- 5. the host under ASan + UBSan ------------------------------------------------------------------------
 # handle_segv=0 etc.: NativeAOT installs its own signal handlers. detect_leaks=0: the runtime keeps process-lifetime
 # allocations (GC heap, threads) that LeakSanitizer would list; the host's own tracking memory manager proves that
 # nothing handed to the host leaks.
-status=0
+status=$glibc_status
 rm -rf "$work/cache"
 CB_TEST_BASE_URL="$base" CB_TEST_LOGIN="$login" CB_TEST_PASSWORD="$password" CB_TEST_LINE="$line" \
 ASAN_OPTIONS=handle_segv=0:handle_sigbus=0:handle_sigfpe=0:allow_user_segv_handler=1:detect_leaks=0:abort_on_error=1 \
