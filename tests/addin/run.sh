@@ -2,7 +2,8 @@
 # 1C Native API add-in tests: packs artifacts/addin/ConnectBridge.zip (tests/addin/pack-addin.sh), compiles the C++
 # test host (tests/addin/host.cpp, g++ with AddressSanitizer and UBSan) and runs it against the emulator, started here
 # from the CLI on a free loopback port. The host loads the library from the ZIP the way 1C does (MANIFEST.XML ->
-# the Linux x86_64 entry -> a copy in a cache folder -> dlopen).
+# the Linux x86_64 entry -> a copy in a cache folder -> dlopen); then the bad-input corpus (tests/corpus) through the
+# add-in with the same host.
 # Self-contained for CI (root, clean clone, no stdin): installs g++, zip and unzip with apt-get when missing.
 # Exit code 0 only when the library needs glibc 2.28 at most, the host reports "N passed, 0 failed" and the
 # password appears in no output.
@@ -21,6 +22,7 @@ missing=()
 command -v g++ >/dev/null || missing+=(g++)
 command -v zip >/dev/null || missing+=(zip)
 command -v unzip >/dev/null || missing+=(unzip)
+command -v python3 >/dev/null || missing+=(python3)
 if ((${#missing[@]})); then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "addin: installing ${missing[*]}"
@@ -59,8 +61,9 @@ fi
 login="addin-bot"
 password="pw-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"   # never printed
 line="$(cat /proc/sys/kernel/random/uuid)"
+corpus_line="5f0ddfd1-6d9c-4e25-9bca-c7ff0fd83c44"   # the line every corpus case writes to
 emulog="$work/emulator.log"
-dotnet "$cli" emulator --port 0 --login "$login" --password "$password" --lines "$line" >"$emulog" 2>&1 </dev/null &
+dotnet "$cli" emulator --port 0 --login "$login" --password "$password" --lines "$line,$corpus_line" >"$emulog" 2>&1 </dev/null &
 emu=$!
 trap 'kill "$emu" 2>/dev/null; wait "$emu" 2>/dev/null' EXIT
 base="$(wait_for_emulator "$emu" "$emulog")"
@@ -83,7 +86,32 @@ last="$(tail -n 1 "$work/host.log")"
 if [ "$rc" -ne 0 ] || ! [[ "$last" =~ ^[0-9]+\ passed,\ 0\ failed$ ]]; then echo "addin: host exited with $rc (last line: $last)"; status=1; fi
 if grep -qiE "AddressSanitizer|runtime error:" "$work/host.log"; then echo "addin: FAIL sanitizer reports"; status=1; fi
 
-if grep -qF -- "$password" "$work/host.log" "$emulog"; then
+# ---- 6. the bad-input corpus through the add-in ----------------------------------------------------------------
+# The cases listing `com` (the add-in has COM's members and takes the same UTF-16 strings), flattened by the COM
+# suite's converter; same host, same sanitizers, a fresh object per case and language.
+echo
+echo "--- corpus (tests/corpus through the add-in) ---"
+if cases="$(python3 tests/com/corpus_flatten.py tests/corpus "$work/corpus.txt" 2>"$work/corpus-flatten.log")"; then
+  echo "addin: corpus flattened: $cases cases"
+  corpus_start=$SECONDS
+  CB_TEST_BASE_URL="$base" CB_TEST_LOGIN="$login" CB_TEST_PASSWORD="$password" CB_TEST_LINE="$line" \
+  ASAN_OPTIONS=handle_segv=0:handle_sigbus=0:handle_sigfpe=0:allow_user_segv_handler=1:detect_leaks=0:abort_on_error=1 \
+  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    timeout 900 "$work/host" "$root/artifacts/addin/ConnectBridge.zip" "$work/cache" --corpus "$work/corpus.txt" </dev/null \
+    >"$work/corpus.log" 2>"$work/corpus-progress.log"
+  rc=$?
+  grep -v '^PASS' "$work/corpus.log"
+  last="$(tail -n 1 "$work/corpus.log")"
+  echo "addin: corpus step took $((SECONDS - corpus_start)) s"
+  if [ "$rc" -ne 0 ] || ! [[ "$last" =~ ^[0-9]+\ passed,\ 0\ failed$ ]]; then
+    echo "addin: corpus runner exited with $rc during: $(tail -n 1 "$work/corpus-progress.log")"; status=1
+  fi
+  if grep -qiE "AddressSanitizer|runtime error:" "$work/corpus.log" "$work/corpus-progress.log"; then echo "addin: FAIL sanitizer reports in the corpus run"; status=1; fi
+else
+  cat "$work/corpus-flatten.log"; echo "addin: FAIL flattening tests/corpus"; status=1
+fi
+
+if grep -qF -- "$password" "$work/host.log" "$work/corpus.log" "$work/corpus-progress.log" "$emulog" 2>/dev/null; then
   echo "addin: FAIL the emulator password appears in an output"; status=1
 else
   echo "addin: the password appears in no host or emulator output"

@@ -20,7 +20,7 @@ internal static unsafe class TVariant
 
     public static byte* At(byte* array, long index) => array + index * Size;
 
-    /// <summary>Converts what the host passed; false when a string is not well-formed UTF-16 (a lone surrogate).</summary>
+    /// <summary>Converts what the host passed; false only when a PSTR (bytes, which 1C does not pass) is not valid UTF-8.</summary>
     public static bool TryRead(byte* v, out AddInValue value)
     {
         if (v == null)
@@ -116,29 +116,13 @@ internal static unsafe class TVariant
         *(ushort*)(v + VtOffset) = vt;
     }
 
+    /// <summary>
+    /// A PWSTR as it is, lone surrogates included: the core words what is wrong with a string, exactly as for the
+    /// BSTR that COM passes (the corpus checks that both surfaces give the same text).
+    /// </summary>
     private static bool TryWide(char* chars, uint length, out AddInValue value)
     {
-        if (chars == null || length == 0)
-        {
-            value = AddInValue.FromText("");
-            return true;
-        }
-
-        var span = new ReadOnlySpan<char>(chars, checked((int)length));
-        for (int i = 0; i < span.Length; i++)
-        {
-            if (char.IsHighSurrogate(span[i]) && i + 1 < span.Length && char.IsLowSurrogate(span[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(span[i]))
-            {
-                value = AddInValue.Empty;
-                return false;
-            }
-        }
-
-        value = AddInValue.FromText(new string(span));
+        value = AddInValue.FromText(chars == null || length == 0 ? "" : new string(chars, 0, checked((int)length)));
         return true;
     }
 
