@@ -57,6 +57,15 @@ else
   echo "addin: PASS glibc baseline: the newest symbol version needed is $newest (2.28 allowed)"; glibc_status=0
 fi
 
+# The English names are exactly the COM class's members, so 1C code moves between the two.
+com_names="$(grep -oE 'public (object|int|string|bool|void) [A-Z][A-Za-z]*' src/Connect.Bridge.Com/Sender.cs | awk '{print $3}' | sort)"
+addin_names="$(grep -oE '(Text|WriteOnlyText)\("[A-Za-z]+"|new\("[A-Za-z]+"' src/Connect.Bridge.Native/AddIn/SenderMembers.cs | grep -oE '"[A-Za-z]+"' | tr -d '"' | sort)"
+if [ -n "$com_names" ] && [ "$com_names" = "$addin_names" ]; then
+  echo "addin: PASS the member table has exactly the COM class's $(echo "$com_names" | wc -l) member names"
+else
+  echo "addin: FAIL the member table differs from src/Connect.Bridge.Com/Sender.cs:"; diff <(echo "$com_names") <(echo "$addin_names"); glibc_status=1
+fi
+
 # ---- 4. emulator ---------------------------------------------------------------------------------------
 login="addin-bot"
 password="pw-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"   # never printed
