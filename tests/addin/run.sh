@@ -52,9 +52,9 @@ so="$root/artifacts/native/linux-x64/libconnect_bridge.so"
 newest="$(objdump -T "$so" | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -n 1)"
 above="$(objdump -T "$so" | grep -E 'GLIBC_2\.(29|[3-9][0-9])' || true)"
 if [ -n "$above" ]; then
-  echo "addin: FAIL the library needs symbols newer than glibc 2.28:"; echo "$above"; glibc_status=1
+  echo "addin: FAIL the library needs symbols newer than glibc 2.28:"; echo "$above"; checks_status=1
 else
-  echo "addin: PASS glibc baseline: the newest symbol version needed is $newest (2.28 allowed)"; glibc_status=0
+  echo "addin: PASS glibc baseline: the newest symbol version needed is $newest (2.28 allowed)"; checks_status=0
 fi
 
 # The English names are exactly the COM class's members, so 1C code moves between the two.
@@ -63,7 +63,7 @@ addin_names="$(grep -oE '(Text|WriteOnlyText)\("[A-Za-z]+"|new\("[A-Za-z]+"' src
 if [ -n "$com_names" ] && [ "$com_names" = "$addin_names" ]; then
   echo "addin: PASS the member table has exactly the COM class's $(echo "$com_names" | wc -l) member names"
 else
-  echo "addin: FAIL the member table differs from src/Connect.Bridge.Com/Sender.cs:"; diff <(echo "$com_names") <(echo "$addin_names"); glibc_status=1
+  echo "addin: FAIL the member table differs from src/Connect.Bridge.Com/Sender.cs:"; diff <(echo "$com_names") <(echo "$addin_names"); checks_status=1
 fi
 
 # ---- 4. emulator ---------------------------------------------------------------------------------------
@@ -83,7 +83,7 @@ echo "addin: emulator at $base (line $line)"
 # handle_segv=0 etc.: NativeAOT installs its own signal handlers. detect_leaks=0: the runtime keeps process-lifetime
 # allocations (GC heap, threads) that LeakSanitizer would list; the host's own tracking memory manager proves that
 # nothing handed to the host leaks.
-status=$glibc_status
+status=$checks_status
 rm -rf "$work/cache"
 CB_TEST_BASE_URL="$base" CB_TEST_LOGIN="$login" CB_TEST_PASSWORD="$password" CB_TEST_LINE="$line" \
 ASAN_OPTIONS=handle_segv=0:handle_sigbus=0:handle_sigfpe=0:allow_user_segv_handler=1:detect_leaks=0:abort_on_error=1 \
