@@ -540,6 +540,10 @@ static void test_values(IComponentBase *c, const char *base)
           "EMPTY for Login -> -1, \"%s\"", error_text(c).c_str());
     set(c, "Login", v_i4(5));
     check(status(c) == -1 && error_text(c) == "Invalid argument: Login must be a string, got integer.", "I4 for Login -> -1, \"%s\"", error_text(c).c_str());
+    tVariant null_value = v_empty();
+    null_value.vt = VTYPE_NULL;
+    set(c, "Login", null_value);
+    check(status(c) == -1 && error_text(c) == "Invalid argument: Login must be a string, got null.", "NULL for Login -> -1, \"%s\"", error_text(c).c_str());
     set(c, "TimeoutSeconds", v_str("30"));
     check(status(c) == -1 && error_text(c) == "Invalid argument: TimeoutSeconds must be a integer, got string.", "PWSTR for TimeoutSeconds -> -1, \"%s\"", error_text(c).c_str());
     set(c, "ThrowOnError", v_i4(1));

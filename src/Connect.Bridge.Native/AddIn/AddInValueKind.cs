@@ -3,7 +3,7 @@ namespace Connect.Bridge.Native.AddIn;
 /// <summary>What a tVariant held, reduced to the kinds the core distinguishes.</summary>
 internal enum AddInValueKind
 {
-    /// <summary>Неопределено (VTYPE_EMPTY) or Null (VTYPE_NULL).</summary>
+    /// <summary>Неопределено (VTYPE_EMPTY).</summary>
     Empty,
     /// <summary>A string (VTYPE_PWSTR, also VTYPE_PSTR).</summary>
     Text,
@@ -13,6 +13,6 @@ internal enum AddInValueKind
     Number,
     /// <summary>Булево (VTYPE_BOOL).</summary>
     Boolean,
-    /// <summary>Anything else (a date, a blob, an interface): always a wrong type.</summary>
+    /// <summary>Anything else (Null, a date, a blob, an interface): always a wrong type.</summary>
     Other,
 }

@@ -32,7 +32,8 @@ internal static unsafe class TVariant
         ushort vt = *(ushort*)(v + VtOffset);
         value = vt switch
         {
-            Empty or Null => AddInValue.Empty,
+            Empty => AddInValue.Empty,
+            Null => AddInValue.FromOther("null"), // Null, as COM names VT_NULL
             I1 => AddInValue.FromInteger(*(sbyte*)v),
             I2 => AddInValue.FromInteger(*(short*)v),
             I4 or Int or Error => AddInValue.FromInteger(*(int*)v),
