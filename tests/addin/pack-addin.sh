@@ -13,6 +13,7 @@ so="$root/artifacts/native/linux-x64/libconnect_bridge.so"
 
 command -v zip >/dev/null || {
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    timeout 600 apt-get -o DPkg::Lock::Timeout=900 update -qq </dev/null || echo "pack-addin: apt-get update failed (continuing with the lists there are)"
     DEBIAN_FRONTEND=noninteractive timeout 900 apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends zip unzip </dev/null \
       || { echo "pack-addin: apt-get install zip failed" >&2; exit 1; }
   else
