@@ -78,6 +78,10 @@ internal sealed class BridgeSender : IDisposable
     public SendOutcome RefuseOption(int optionId, SendOutcome refusal) =>
         SenderSettings.FindOption(optionId) is { } entry ? Refuse(entry.Slot, refusal) : Record(BridgeErrors.UnknownOption(optionId, Language));
 
+    /// <summary>Records a failure an adapter met while reading a value for <paramref name="setting"/> (a bad encoding) as that setting's refusal.</summary>
+    public SendOutcome RefuseSetting(SenderSetting setting, SendOutcome refusal) =>
+        SenderSettings.Find(setting) is { } entry ? Refuse(entry.Slot, refusal) : Record(BridgeErrors.UnknownOption((int)setting, Language));
+
     /// <summary>Sets the logger for the underlying client.</summary>
     public void SetLogger(Microsoft.Extensions.Logging.ILogger? logger)
     {
