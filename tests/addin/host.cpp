@@ -427,6 +427,7 @@ static const ExpectedProp kProps[] = {
     { "ProxyPassword", "ПарольПрокси", true, true },
     { "MaxRetries", "ЧислоПовторов", true, true },
     { "AllowInsecureHttp", "РазрешитьНезащищенныйHttp", true, true },
+    { "LogFile", "ФайлЖурнала", true, true },
     { "ThrowOnError", "ВызыватьИсключения", true, true },
     { "KeyboardJson", "КлавиатураJson", true, true },
     { "KeyboardRows", "КлавиатураСтроками", true, true },
@@ -522,54 +523,96 @@ static void test_names(IComponentBase *c)
 
 static void test_values(IComponentBase *c, const char *base)
 {
+    // Defaults, as COM reads them (tests/com/client.c): GeneralSettings omitted reads back EMPTY.
+    check(get(c, "TimeoutSeconds") == "i4:30" && get(c, "MaxRetries") == "i4:2" && get(c, "Language") == "str:ru"
+          && get(c, "GeneralSettings") == "empty" && get(c, "ThrowOnError") == "bool:false" && get(c, "AllowInsecureHttp") == "bool:false"
+          && get(c, "LogFile") == "str:" && get(c, "BaseUrl") == "str:https://push.1c-connect.com" && status(c) == 0,
+          "defaults: TimeoutSeconds i4:30, MaxRetries i4:2, Language ru, GeneralSettings empty, flags false, LogFile \"\", BaseUrl the service");
     check(set(c, "BaseUrl", v_str(base)) && get(c, "АдресСервиса") == std::string("str:") + base, "PWSTR: BaseUrl set, read back by its Russian name");
     check(set(c, "ТаймаутСекунд", v_i4(7)) && get(c, "TimeoutSeconds") == "i4:7" && status(c) == 0, "I4: TimeoutSeconds 7 -> i4:7, status 0");
     check(set(c, "timeoutseconds", v_i8(9)) && get(c, "TimeoutSeconds") == "i4:9", "I8: TimeoutSeconds 9 -> i4:9");
-    check(set(c, "TimeoutSeconds", v_r8(2.5)) && get(c, "TimeoutSeconds") == "i4:3", "R8: TimeoutSeconds 2.5 s -> reads back 3 (rounded)");
+    check(set(c, "TimeoutSeconds", v_r8(2.5)) && get(c, "TimeoutSeconds") == "r8:2.5" && status(c) == 0,
+          "R8: TimeoutSeconds 2.5 s -> reads back r8:2.5, as given (%s)", get(c, "TimeoutSeconds").c_str());
+    check(set(c, "TimeoutSeconds", v_r8(20.0)) && get(c, "TimeoutSeconds") == "i4:20", "R8: a whole 20.0 s reads back as i4:20");
+    check(set(c, "TimeoutSeconds", v_str("15")) && get(c, "TimeoutSeconds") == "i4:15" && status(c) == 0, "PWSTR \"15\" for TimeoutSeconds: invariant number text accepted");
     check(set(c, "AllowInsecureHttp", v_bool(true)) && get(c, "AllowInsecureHttp") == "bool:true", "BOOL: AllowInsecureHttp true");
     check(set(c, "AllowInsecureHttp", v_bool(false)) && get(c, "РазрешитьНезащищенныйHttp") == "bool:false", "BOOL: AllowInsecureHttp false");
     check(set(c, "ОбщиеНастройки", v_bool(true)) && get(c, "GeneralSettings") == "bool:true", "BOOL: GeneralSettings true");
-    check(set(c, "GeneralSettings", v_bool(false)) && get(c, "GeneralSettings") == "bool:false", "BOOL: GeneralSettings false");
+    check(set(c, "GeneralSettings", v_bool(false)) && get(c, "GeneralSettings") == "bool:false", "BOOL: GeneralSettings false reads back false (sent as false)");
+    check(set(c, "GeneralSettings", v_empty()) && get(c, "GeneralSettings") == "empty" && status(c) == 0, "EMPTY: GeneralSettings omitted again, reads back EMPTY");
     check(set(c, "Language", v_str("en")) && get(c, "Язык") == "str:en", "Language en");
     check(get(c, "Password") == "str:" && get(c, "ProxyPassword") == "str:", "passwords read back empty");
     check(get(c, "Version").rfind("str:1.", 0) == 0, "Version -> %s", get(c, "Version").c_str());
 
-    // Wrong kinds: the core's -1 outcome and its text; the property keeps its value.
+    // Empty (Неопределено) and Null on a text setting mean its default: accepted, status 0.
+    set(c, "Login", v_str("bot"));
     bool accepted = set(c, "Login", v_empty());
-    check(accepted && status(c) == -1 && error_text(c) == "Invalid argument: Login must be a string, got empty.",
-          "EMPTY for Login -> -1, \"%s\"", error_text(c).c_str());
-    set(c, "Login", v_i4(5));
-    check(status(c) == -1 && error_text(c) == "Invalid argument: Login must be a string, got integer.", "I4 for Login -> -1, \"%s\"", error_text(c).c_str());
+    check(accepted && status(c) == 0 && get(c, "Login") == "str:" && get(c, "IsSuccess") == "bool:true",
+          "EMPTY for Login -> accepted, the default \"\" (%d, %s)", status(c), get(c, "Login").c_str());
+    set(c, "ФайлЖурнала", v_str("/tmp/addin-host-never-written.log"));
     tVariant null_value = v_empty();
     null_value.vt = VTYPE_NULL;
-    set(c, "Login", null_value);
-    check(status(c) == -1 && error_text(c) == "Invalid argument: Login must be a string, got null.", "NULL for Login -> -1, \"%s\"", error_text(c).c_str());
-    set(c, "TimeoutSeconds", v_str("30"));
-    check(status(c) == -1 && error_text(c) == "Invalid argument: TimeoutSeconds must be a integer, got string.", "PWSTR for TimeoutSeconds -> -1, \"%s\"", error_text(c).c_str());
-    set(c, "ThrowOnError", v_i4(1));
-    check(status(c) == -1 && get(c, "ThrowOnError") == "bool:false", "I4 for ThrowOnError -> -1, flag unchanged");
+    check(set(c, "LogFile", null_value) && status(c) == 0 && get(c, "LogFile") == "str:", "NULL for LogFile -> accepted, logging off again");
+
+    // Wrong kinds and bad values: the core's -1 outcome and its text; the property keeps its value.
+    set(c, "Login", v_str("bot"));
+    set(c, "Login", v_i4(5));
+    check(status(c) == -1 && error_text(c) == "Invalid argument: Login must be a string, got integer." && get(c, "Login") == "str:bot",
+          "I4 for Login -> -1, \"%s\", Login kept", error_text(c).c_str());
+    std::string login_text = error_text(c);
+    check(set(c, "Login", v_str("bot")) && status(c) == 0, "Login set again validly: its refusal is gone, status 0");
+    set(c, "TimeoutSeconds", v_str("abc"));
+    std::string timeout_text = error_text(c);
+    check(status(c) == -1 && timeout_text == "Invalid option: the timeout \"abc\" must be between 1 ms and 1 hour." && get(c, "TimeoutSeconds") == "i4:15",
+          "PWSTR \"abc\" for TimeoutSeconds -> -1, \"%s\", value kept", timeout_text.c_str());
+    check(set(c, "ThrowOnError", v_i4(0)) && get(c, "ThrowOnError") == "bool:false", "I4 0 for ThrowOnError -> accepted as false");
+    check(status(c) == -1 && error_text(c) == timeout_text && get(c, "IsSuccess") == "bool:false",
+          "an accepted setting keeps reporting the standing refusal (%d, \"%s\")", status(c), error_text(c).c_str());
+    set(c, "ThrowOnError", v_i4(2));
+    check(status(c) == -1 && error_text(c) == "Invalid option: ThrowOnError \"2\" must be 1 or 0." && get(c, "ThrowOnError") == "bool:false",
+          "I4 2 for ThrowOnError -> -1, \"%s\", flag unchanged", error_text(c).c_str());
     set(c, "AllowInsecureHttp", v_date(45000.5));
     check(status(c) == -1 && error_text(c) == "Invalid argument: AllowInsecureHttp must be a boolean, got date.", "DATE -> -1, \"%s\"", error_text(c).c_str());
     set(c, "MaxRetries", v_r8(2.5));
     std::string retries_text = error_text(c);
-    check(status(c) == -1 && retries_text.find("2.5") != std::string::npos && get(c, "MaxRetries") == "i4:2",
+    check(status(c) == -1 && retries_text == "Invalid option: the retry count \"2.5\" must be between 0 and 10." && get(c, "MaxRetries") == "i4:2",
           "R8 2.5 for MaxRetries -> the core's retries text (\"%s\"), value unchanged", retries_text.c_str());
     set(c, "MaxRetries", v_i4(11));
-    check(status(c) == -1 && get(c, "ЧислоПовторов") == "i4:2", "MaxRetries 11 -> -1 from the core's bounds");
+    retries_text = error_text(c);   // the newer refusal of the same setting replaces the older one
+    check(status(c) == -1 && retries_text == "Invalid option: the retry count \"11\" must be between 0 and 10." && get(c, "ЧислоПовторов") == "i4:2",
+          "MaxRetries 11 -> -1 from the core's bounds (\"%s\")", retries_text.c_str());
     tVariant lone = v_str("x");
     g_strings.back()[0] = 0xD800;   // a lone surrogate, passed on as it is (as COM passes a BSTR): the core words it
     c->SetPropVal(prop(c, "KeyboardRows"), &lone);
     check(status(c) == -1 && error_text(c) == "Invalid keyboard (row 1, button 1): invalid Unicode character (a lone surrogate).",
           "a lone surrogate in a PWSTR -> the core's text (\"%s\")", error_text(c).c_str());
+
+    // Refusals are sticky: every send answers the oldest standing one (the timeout) and sends nothing.
+    emulator_reset();
     bool ok = true;
-    int st = call(c, "Send", { v_i4(1), v_str("u"), v_str("t") }, &ok);
+    int st = call(c, "Send", { v_str("5f0ddfd1-6d9c-4e25-9bca-c7ff0fd83c44"), v_str("df4cca69-ce40-472e-9ea6-fd5ea2e1c6c3"), v_str("t") }, &ok);
+    int dropped = call(c, "DropKeyboard", { v_str("5f0ddfd1-6d9c-4e25-9bca-c7ff0fd83c44"), v_str("df4cca69-ce40-472e-9ea6-fd5ea2e1c6c3") });
+    check(ok && st == -1 && dropped == -1 && error_text(c) == timeout_text && emulator_stat("requests") == 0,
+          "Send and DropKeyboard while refusals stand -> -1 with the oldest refusal's text, nothing sent (%d %d \"%s\")", st, dropped, error_text(c).c_str());
+    set(c, "TimeoutSeconds", v_i4(10));
+    set(c, "ThrowOnError", v_bool(false));
+    set(c, "AllowInsecureHttp", v_bool(false));
+    check(status(c) == -1 && error_text(c) == retries_text, "with the retries refusal still standing, it is what is reported (\"%s\")", error_text(c).c_str());
+    set(c, "MaxRetries", v_i4(2));
+    check(proc(c, "ClearKeyboard", {}) && status(c) == 0 && error_text(c).empty() && get(c, "IsSuccess") == "bool:true",
+          "every refused setting set again validly (ClearKeyboard ends the keyboard's): status 0, no text, IsSuccess");
+
+    // Send arguments of the wrong kind fail the call only (not sticky).
+    st = call(c, "Send", { v_i4(1), v_str("u"), v_str("t") }, &ok);
     check(ok && st == -1 && error_text(c) == "Invalid argument: lineId must be a string, got integer.", "Send with I4 lineId -> -1, \"%s\"", error_text(c).c_str());
     st = call(c, "Send", { v_str("a") }, &ok);
-    check(ok && st == -1 && error_text(c) == "Invalid argument: userId must be a string, got empty.", "Send with missing arguments -> -1, \"%s\"", error_text(c).c_str());
-    check(set(c, "Language", v_str("ru")) && status(c) == 0, "Language ru");
+    std::string missing = error_text(c);
+    check(ok && st == -1 && !missing.empty() && missing != login_text, "Send with missing arguments -> -1, \"%s\"", missing.c_str());
+    check(set(c, "Language", v_str("ru")) && status(c) == 0, "Language ru; a failed send argument is not a standing refusal (status 0)");
     set(c, "Login", v_bool(true));
     check(error_text(c) == "Неверный аргумент: Login должен быть типа Строка, передано: Булево.", "Russian text: \"%s\"", error_text(c).c_str());
     check(get(c, "IsSuccess") == "bool:false" && get(c, "КодСостояния") == "i4:-1", "IsSuccess false, КодСостояния -1 after a failure");
+    check(set(c, "Login", v_str("bot")) && status(c) == 0, "Login set validly again: nothing stands");
 }
 
 static void test_errors(IComponentBase *c)
@@ -580,17 +623,25 @@ static void test_errors(IComponentBase *c)
     bool r = set(c, "TimeoutSeconds", v_i4(0));
     std::string text = error_text(c);
     check(!r && g_connection.errors.size() == 1 && g_connection.errors[0].code == ADDIN_E_FAIL
-          && g_connection.errors[0].description == text && !text.empty() && g_connection.errors[0].source == "Connect.Bridge.Sender",
+          && g_connection.errors[0].description == text && text == "Неверный параметр: тайм-аут «0» должен быть от 1 мс до 1 часа."
+          && g_connection.errors[0].source == "Connect.Bridge.Sender",
           "a rejected setting -> SetPropVal false, AddError(ADDIN_E_FAIL, \"Connect.Bridge.Sender\", the core's text \"%s\")", text.c_str());
     g_connection.errors.clear();
     bool ok = true;
-    int st = call(c, "Отправить", { v_str("not-a-uuid"), v_str("u"), v_str("t") }, &ok);
-    check(!ok && st == -1 && g_connection.errors.size() == 1 && g_connection.errors[0].description == error_text(c),
+    int st = call(c, "Отправить", { v_str("5f0ddfd1-6d9c-4e25-9bca-c7ff0fd83c44"), v_str("u"), v_str("t") }, &ok);
+    check(!ok && st == -1 && g_connection.errors.size() == 1 && g_connection.errors[0].description == text,
+          "a Send while the timeout refusal stands -> CallAsFunc false, status -1, AddError with the refusal's text");
+    g_connection.errors.clear();
+    check(set(c, "TimeoutSeconds", v_i4(10)) && g_connection.errors.empty() && status(c) == 0, "a good setting with ThrowOnError -> true, nothing reported, status 0");
+    st = call(c, "Отправить", { v_str("not-a-uuid"), v_str("u"), v_str("t") }, &ok);
+    check(!ok && st == -1 && g_connection.errors.size() == 1 && g_connection.errors[0].description == error_text(c) && error_text(c) != text,
           "an invalid Send -> CallAsFunc false, status -1, AddError with \"%s\"", error_text(c).c_str());
     g_connection.errors.clear();
-    check(!proc(c, "AddKeyboardRow", { v_i4(3) }) && g_connection.errors.size() == 1, "CallAsProc failing -> false, AddError");
+    check(!proc(c, "AddKeyboardRow", { v_i4(3) }) && g_connection.errors.size() == 1
+          && g_connection.errors[0].description == "Неверный аргумент: buttons должен быть типа Строка, передано: Число.",
+          "CallAsProc failing -> false, AddError (\"%s\")", error_text(c).c_str());
     g_connection.errors.clear();
-    check(set(c, "TimeoutSeconds", v_i4(10)) && g_connection.errors.empty(), "a good setting with ThrowOnError -> true, nothing reported");
+    check(proc(c, "ClearKeyboard", {}) && g_connection.errors.empty() && status(c) == 0, "ClearKeyboard ends the keyboard refusal: true, nothing reported");
     check(set(c, "ThrowOnError", v_bool(false)) && !set(c, "NoSuch", v_i4(1)) && g_connection.errors.empty(), "ThrowOnError false again");
 }
 
@@ -632,7 +683,21 @@ static void test_send(IComponentBase *c, const char *base, const char *login, co
     st = call(c, "СброситьКлавиатуру", { v_str(line), v_str(user) }, &ok);
     check(ok && st == 200 && emulator_messages().find("drop") != std::string::npos, "СброситьКлавиатуру -> 200, recorded as a drop");
 
-    // Invalid input sends nothing.
+    // GeneralSettings: false is sent as false, Empty omits the field.
+    set(c, "GeneralSettings", v_bool(false));
+    emulator_reset();
+    st = call(c, "Send", { v_str(line), v_str(user), v_str("general false") });
+    m = emulator_messages();
+    check(st == 200 && m.find("\"general_settings\":false") != std::string::npos, "GeneralSettings false -> sent as \"general_settings\":false");
+    set(c, "GeneralSettings", v_empty());
+    emulator_reset();
+    st = call(c, "Send", { v_str(line), v_str(user), v_str("general omitted") });
+    m = emulator_messages();
+    check(st == 200 && m.find("general omitted") != std::string::npos && m.find("\"general_settings\":null") != std::string::npos
+          && m.find("\"general_settings\":false") == std::string::npos,
+          "GeneralSettings Empty -> the field is omitted (the emulator records null)");
+
+    // Invalid input sends nothing; a refused keyboard is sticky until set again validly.
     emulator_reset();
     call(c, "Send", { v_str("not-a-uuid"), v_str(user), v_str("x") });
     int bad_line = status(c);
@@ -640,14 +705,22 @@ static void test_send(IComponentBase *c, const char *base, const char *login, co
     int no_text = status(c);
     call(c, "Send", { v_str(line), v_str(user), v_str("") });
     int empty_text = status(c);
+    check(bad_line == -1 && no_text == -1 && empty_text == -1 && emulator_stat("requests") == 0,
+          "invalid line, missing text, empty text -> -1 each (%d %d %d), nothing sent", bad_line, no_text, empty_text);
+    set(c, "KeyboardRows", v_str("Один"));
     set(c, "KeyboardJson", v_str("[[{\"text\":"));
     int bad_keyboard = status(c);
-    call(c, "Send", { v_str(line), v_str(user), v_str("после неверной клавиатуры") });
-    int after = status(c);
-    check(bad_line == -1 && no_text == -1 && empty_text == -1 && bad_keyboard == -1 && after == 200,
-          "invalid line, missing text, empty text, broken keyboard JSON -> -1 each (%d %d %d %d); the keyboard was kept out, a good send after -> %d",
-          bad_line, no_text, empty_text, bad_keyboard, after);
-    check(emulator_stat("requests") == 1, "the emulator saw only the one good request (%ld)", emulator_stat("requests"));
+    std::string keyboard_text = error_text(c);
+    bool kept = get(c, "KeyboardRows") == "str:Один";
+    int refused_send = call(c, "Send", { v_str(line), v_str(user), v_str("после неверной клавиатуры") });
+    bool same_text = error_text(c) == keyboard_text && !keyboard_text.empty();
+    check(bad_keyboard == -1 && kept && refused_send == -1 && same_text && emulator_stat("requests") == 0,
+          "broken keyboard JSON -> -1, the previous keyboard kept; the next Send -> -1 with its text (\"%s\"), nothing sent", keyboard_text.c_str());
+    set(c, "KeyboardRows", v_str("Два"));
+    int after = call(c, "Send", { v_str(line), v_str(user), v_str("после исправленной клавиатуры") });
+    m = emulator_messages();
+    check(after == 200 && m.find("\"Два\"") != std::string::npos && emulator_stat("requests") == 1,
+          "the keyboard set again validly -> the next Send -> %d with it; the emulator saw only that request (%ld)", after, emulator_stat("requests"));
 }
 
 // ---- the bad-input corpus (tests/corpus) ------------------------------------------------------------------------

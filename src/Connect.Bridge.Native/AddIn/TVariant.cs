@@ -33,8 +33,7 @@ internal static unsafe class TVariant
         ushort vt = *(ushort*)(v + VtOffset);
         value = vt switch
         {
-            Empty => HostValue.Empty,
-            Null => HostValue.Other("null"), // Null, as COM names VT_NULL
+            Empty or Null => HostValue.Empty, // Неопределено and Null both mean "not given", as COM reads VT_EMPTY and VT_NULL
             I1 => HostValue.Integer(*(sbyte*)v),
             I2 => HostValue.Integer(*(short*)v),
             I4 or Int or Error => HostValue.Integer(*(int*)v),
