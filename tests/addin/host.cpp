@@ -605,9 +605,10 @@ static void test_values(IComponentBase *c, const char *base)
     // Send arguments of the wrong kind fail the call only (not sticky).
     st = call(c, "Send", { v_i4(1), v_str("u"), v_str("t") }, &ok);
     check(ok && st == -1 && error_text(c) == "Invalid argument: lineId must be a string, got integer.", "Send with I4 lineId -> -1, \"%s\"", error_text(c).c_str());
-    st = call(c, "Send", { v_str("a") }, &ok);
+    st = call(c, "Send", { v_str("5f0ddfd1-6d9c-4e25-9bca-c7ff0fd83c44") }, &ok);
     std::string missing = error_text(c);
-    check(ok && st == -1 && !missing.empty() && missing != login_text, "Send with missing arguments -> -1, \"%s\"", missing.c_str());
+    check(ok && st == -1 && missing == "Invalid argument: user_id is not set." && missing != login_text,
+          "Send with missing arguments -> -1, they arrive as Empty: \"%s\"", missing.c_str());
     check(set(c, "Language", v_str("ru")) && status(c) == 0, "Language ru; a failed send argument is not a standing refusal (status 0)");
     set(c, "Login", v_bool(true));
     check(error_text(c) == "Неверный аргумент: Login должен быть типа Строка, передано: Булево.", "Russian text: \"%s\"", error_text(c).c_str());
