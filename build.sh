@@ -59,7 +59,7 @@ case "$cmd" in
     ;;
   dist)
     need_dotnet
-    dist/build.sh "$@"
+    packaging/build.sh "$@"
     ;;
   native)
     need_dotnet
