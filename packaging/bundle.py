@@ -75,7 +75,8 @@ def readme(rid, version):
 - `com/` — COM-сервер `Connect.Bridge.Sender` (для 1С: `Новый COMОбъект("Connect.Bridge.Sender")`);
 - `native/` — `connect_bridge.dll` (C, C++, Delphi: заголовок `connect_bridge.h`, модуль `ConnectBridge.pas`,
   библиотека импорта MinGW `libconnect_bridge.dll.a`) и её файлы .NET — держите их все рядом с `connect_bridge.dll`;
-- `cli/` — `connect-bridge.exe` (отправка из командной строки, `connect-bridge.exe emulator` — локальный эмулятор);
+- `cli/` — `connect-bridge.exe` (отправка из командной строки, `connect-bridge.exe emulator` — локальный эмулятор;
+  ему нужна ещё среда ASP.NET Core Runtime 10 той же разрядности);
 - `examples-1c/` — примеры для 1С; `register.cmd` / `unregister.cmd` — регистрация COM-сервера.
 
 Установка:
@@ -96,7 +97,8 @@ def readme(rid, version):
 - `com/` — the COM server `Connect.Bridge.Sender` (1C: `Новый COMОбъект("Connect.Bridge.Sender")`);
 - `native/` — `connect_bridge.dll` (C, C++, Delphi: header `connect_bridge.h`, unit `ConnectBridge.pas`, MinGW import
   library `libconnect_bridge.dll.a`) and its .NET files — keep them all next to `connect_bridge.dll`;
-- `cli/` — `connect-bridge.exe` (sends from the command line; `connect-bridge.exe emulator` is a local emulator);
+- `cli/` — `connect-bridge.exe` (sends from the command line; `connect-bridge.exe emulator` is a local emulator;
+  it also needs the ASP.NET Core Runtime 10 of the same bitness);
 - `examples-1c/` — 1C examples; `register.cmd` / `unregister.cmd` — COM registration.
 
 Install:
@@ -113,14 +115,14 @@ Install:
     ru = """Комплект для Linux x64.
 
 - `native/` — `libconnect_bridge.so` (NativeAOT: .NET на машине не нужен), `connect_bridge.h`, `ConnectBridge.pas`;
-- `cli/` — `connect-bridge` (нужна среда .NET 10: `dotnet cli/connect-bridge.dll` или `cli/connect-bridge`);
+- `cli/` — `connect-bridge` (нужны .NET 10 и ASP.NET Core Runtime 10: `dotnet cli/connect-bridge.dll` или `cli/connect-bridge`);
 - `examples/` — `send.c`, `send.dpr` и примеры для 1С (`examples/1c`).
 
 Сборка примера: `gcc -I native examples/send.c -L native -lconnect_bridge -Wl,-rpath,'$ORIGIN/native'`."""
     en = """The bundle for Linux x64.
 
 - `native/` — `libconnect_bridge.so` (NativeAOT: no .NET needed on the machine), `connect_bridge.h`, `ConnectBridge.pas`;
-- `cli/` — `connect-bridge` (needs the .NET 10 runtime: `dotnet cli/connect-bridge.dll` or `cli/connect-bridge`);
+- `cli/` — `connect-bridge` (needs the .NET 10 and ASP.NET Core 10 runtimes: `dotnet cli/connect-bridge.dll` or `cli/connect-bridge`);
 - `examples/` — `send.c`, `send.dpr` and the 1C examples (`examples/1c`).
 
 Building the example: `gcc -I native examples/send.c -L native -lconnect_bridge -Wl,-rpath,'$ORIGIN/native'`."""

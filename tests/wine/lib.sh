@@ -4,7 +4,8 @@
 #   wine_tools                 installs what is missing (tests/wine/install.sh); returns 1 if still not usable
 #   wine_packs VERSION         restores the Windows host + runtime packs of both bitnesses; sets WIN_PACKS
 #   wine_boot                  a fresh prefix at $WINEPREFIX (one retry); returns 1 if Wine cannot run here
-#   wine_layout_runtime ARCH   lays out the .NET runtime of ARCH (x64|x86) from the pack and registers it
+#   wine_layout_runtime ARCH [aspnet]  lays out the .NET runtime of ARCH (x64|x86) from the pack and registers it;
+#                              with "aspnet" also the ASP.NET Core shared framework (the CLI needs it)
 #   wine_kill                  stops the prefix's wineserver
 WINE64=/usr/lib/wine/wine64
 WINESERVER=/usr/lib/wine/wineserver64
@@ -47,14 +48,20 @@ wine_boot() {
     return 1
 }
 
-wine_layout_runtime() { # x64|x86
-    local arch=$1 pack dir win
+wine_layout_runtime() { # x64|x86 [aspnet]
+    local arch=$1 pack dir win asp
     pack="$WIN_PACKS/microsoft.netcore.app.runtime.win-$arch/$WIN_PACKS_VERSION/runtimes/win-$arch"
     if [[ $arch == x64 ]]; then dir="$WINEPREFIX/drive_c/Program Files/dotnet"; win='C:\Program Files\dotnet'
     else dir="$WINEPREFIX/drive_c/Program Files (x86)/dotnet"; win='C:\Program Files (x86)\dotnet'; fi
     mkdir -p "$dir/host/fxr/$WIN_PACKS_VERSION" "$dir/shared/Microsoft.NETCore.App/$WIN_PACKS_VERSION" || return 1
     cp "$pack/native/hostfxr.dll" "$dir/host/fxr/$WIN_PACKS_VERSION/" &&
         cp "$pack/native/"* "$pack/lib/net10.0/"* "$dir/shared/Microsoft.NETCore.App/$WIN_PACKS_VERSION/" || return 1
+    if [[ ${2:-} == aspnet ]]; then
+        asp="$WIN_PACKS/microsoft.aspnetcore.app.runtime.win-$arch/$WIN_PACKS_VERSION/runtimes/win-$arch"
+        mkdir -p "$dir/shared/Microsoft.AspNetCore.App/$WIN_PACKS_VERSION" &&
+            cp "$asp/lib/net10.0/"* "$dir/shared/Microsoft.AspNetCore.App/$WIN_PACKS_VERSION/" || return 1
+        [[ -d "$asp/native" ]] && cp "$asp/native/"* "$dir/shared/Microsoft.AspNetCore.App/$WIN_PACKS_VERSION/"
+    fi
     # The hosts (comhost, nethost) read the install location from the 32-bit view of the registry, as on Windows.
     timeout 60 "$WINE64" reg add "HKLM\\SOFTWARE\\dotnet\\Setup\\InstalledVersions\\$arch" /v InstallLocation /t REG_SZ \
         /d "$win" /f /reg:32 </dev/null >/dev/null 2>&1
