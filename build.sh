@@ -80,6 +80,7 @@ case "$cmd" in
     run_suite "native C + Free Pascal harnesses (tests/native/run.sh)" tests/native/run.sh
     run_suite "COM under Wine, x64 and x86 (tests/com/run.sh)" tests/com/run.sh
     run_suite "Windows shim connect_bridge.dll under Wine, x86 and x64 (tests/shim/run.sh)" tests/shim/run.sh
+    run_suite "release bundles installed as a user would (tests/dist/run.sh)" tests/dist/run.sh
     run_suite "soak, shortened (tests/soak/run.sh --short)" tests/soak/run.sh --short
     echo
     echo "=== Summary ==="
