@@ -368,6 +368,19 @@ for arch in "${ARCHES[@]}"; do
     run_arch "$arch"
 done
 
+# ---- 9b. side by side: unregistering the x86 server leaves the x64 one ---------------------------------------------
+timeout 120 "$WINE64" 'C:\windows\syswow64\regsvr32.exe' /s /u 'C:\connect-bridge\x86\Connect.Bridge.Com.comhost.dll' </dev/null >/dev/null 2>&1
+check "syswow64\\regsvr32 /u of the x86 server: exit 0" test $? -eq 0
+server32=$(timeout 60 "$WINE64" reg query 'HKCR\CLSID\{F7F0E9EF-BE89-4828-A961-7E5BC01435CA}\InprocServer32' /ve /reg:32 </dev/null 2>/dev/null | tr -d '\r')
+server64=$(timeout 60 "$WINE64" reg query 'HKCR\CLSID\{F7F0E9EF-BE89-4828-A961-7E5BC01435CA}\InprocServer32' /ve /reg:64 </dev/null 2>/dev/null | tr -d '\r')
+check "after it: the x86 class is gone from the 32-bit view" test -z "$(grep -i comhost <<<"$server32")"
+check "after it: the x64 class is still registered in the 64-bit view" grep -qi 'connect-bridge.x64.Connect.Bridge.Com.comhost.dll' <<<"$server64"
+if timeout 60 "$WINE64" reg query 'HKCR\Connect.Bridge.Sender\CLSID' /ve </dev/null >/dev/null 2>&1; then
+    info "after unregistering x86, the shared ProgID Connect.Bridge.Sender is still there"
+else
+    info "after unregistering x86, the shared ProgID Connect.Bridge.Sender is GONE (re-register the x64 server)"
+fi
+
 # ---- 10. no secret in any output ----------------------------------------------------------------
 leaks=$(grep -l -F -- "$PASSWORD" "$WORK"/logs/*.out "$WORK"/logs/*.log "$WORK"/logs/*.err "$WORK"/logs/*.md 2>/dev/null | xargs -r -n1 basename | tr '\n' ' ')
 check "the password appears in no output (client, corpus client, fault client, cscript, emulators, fault server, builds)" test -z "$leaks"
