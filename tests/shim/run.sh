@@ -7,7 +7,9 @@
 #      native/examples/send.c (linked with the import library, header unchanged) built for both bitnesses;
 #   4. before any runtime is laid out: no runtime, a file missing, nethost.dll of the wrong bitness -> -5 and a text
 #      naming what is missing and where it looked; cb_version answers from the shim;
-#   5. the runtimes laid out: concurrent first calls, sends, errors, FP state, one-shot calls, against the emulator.
+#   5. the runtimes laid out: concurrent first calls, sends, errors, FP state, one-shot calls, against the emulator;
+#   6. the Linux test programs of tests/native, unchanged, cross-compiled against the shim (tests/shim/posix maps
+#      the few POSIX calls they make onto Winsock/Win32): the C harness, the bad-input corpus, the fault matrix.
 # Output: "PASS ..."/"FAIL ..." per check, "# ..." information, last line "N passed, N failed". Exit 0 only when
 # nothing failed. If Wine cannot run, it FAILS.
 set -u -o pipefail
@@ -95,6 +97,12 @@ for arch in x86 x64; do
         sed 's/^/# /' "$WORK/logs/shim-test-$arch-build.log"
         fatal "[$arch] tests/shim/shim_test.c built with $cc"
     fi
+    for prog in harness corpus_runner fault_runner; do
+        check "[$arch] tests/native/$prog.c cross-compiled unchanged against the shim ($cc, -Werror)" \
+            "$cc" -std=gnu11 -O1 -Wall -Wextra -Werror -Wno-cast-function-type -include "$HERE/posix/win_posix.h" -I "$HERE/posix" \
+            -I "$ROOT/native/include" -I "$ROOT/tests/native" "$ROOT/tests/native/$prog.c" "$WORK/shim/win-$arch/libconnect_bridge.dll.a" \
+            -lws2_32 -static -lpthread -o "$WORK/shim/win-$arch/$prog.exe"
+    done
     check "[$arch] native/examples/send.c compiles and links against the shim with the header unchanged (import library)" \
         "$cc" -std=c99 -Wall -Wextra -Werror -I "$ROOT/native/include" "$ROOT/native/examples/send.c" \
         -L "$WORK/shim/win-$arch" -lconnect_bridge -o "$WORK/shim/win-$arch/send.exe"
@@ -161,6 +169,63 @@ for arch in x86 x64; do
     start=$SECONDS
     run_test "$arch" "C:\\shim-$arch" full "$VERSION" "$NUMBER" "$BASE/" "$LINE" "$USER_ID"
     info "[$arch] full run took $((SECONDS - start)) s"
+done
+
+# ---- 6. the tests/native programs against the shim ---------------------------------------------------------------
+# Their own emulator (the corpus checks the emulator's request counts per case), serving the harness's line and the
+# corpus line, as tests/native/run.sh sets it up.
+HLINE=$(cat /proc/sys/kernel/random/uuid)
+dotnet "$WORK/cli/connect-bridge.dll" emulator --port 0 --login "$LOGIN" --password "$PASSWORD" --lines "$HLINE,$LINE" \
+    </dev/null >"$WORK/logs/native-emulator.log" 2>&1 &
+PIDS+=($!)
+NBASE=$(wait_for_emulator "${PIDS[-1]}" "$WORK/logs/native-emulator.log") || fatal "second emulator started on 127.0.0.1"
+python3 "$ROOT/tests/native/corpus_flatten.py" "$C/corpus.flat" "$ROOT/tests/corpus" >"$WORK/logs/corpus-flatten.log" 2>&1 ||
+    fatal "tests/corpus flattened (tests/native/corpus_flatten.py)"
+dotnet build "$ROOT/tests/faultserver/faultserver.csproj" -c Release -o "$WORK/faultserver" -nologo -v quiet \
+    </dev/null >"$WORK/logs/faultserver-build.log" 2>&1 || fatal "fault server built (tests/faultserver)"
+# A program's "N passed, N failed" closing line: adds its counts, and checks it ran to the end.
+run_native() { # label outfile command...
+    local label=$1 out=$2
+    shift 2
+    "$@" </dev/null >"$out" 2>&1
+    local rc=$? last
+    tr -d '\r' <"$out" | grep -E '^(FAIL|N/A) ' | sed "s|^|[$label] |"
+    last=$(tr -d '\r' <"$out" | grep -v '^$' | tail -n1)
+    if [[ "$last" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+        passed=$((passed + BASH_REMATCH[1]))
+        failed=$((failed + BASH_REMATCH[2]))
+        info "[$label] ${BASH_REMATCH[1]} passed, ${BASH_REMATCH[2]} failed"
+        check "[$label] ran to the end (exit $rc)" test $rc -eq 0 -o "${BASH_REMATCH[2]}" -gt 0
+    else
+        tail -n 5 "$out" | sed 's/^/# /'
+        fail "[$label] ran to the end (exit $rc, last line: ${last:0:100})"
+    fi
+}
+for arch in x86 x64; do
+    start=$SECONDS
+    CB_TEST_BASE_URL="$NBASE" CB_TEST_LINE="$HLINE" run_native "$arch, tests/native/harness.c" "$WORK/logs/harness-$arch.out" \
+        timeout 600 "$WINE64" "C:\\shim-$arch\\harness.exe"
+    # DOTNET_EnableWriteXorExecute=0, as for the COM corpus: under Wine a full GC with W^X on kills the runtime
+    # ("Internal CLR error 0x80131506 at DynamicResolver+DestroyScout.Finalize()"), seen here on x64; not the shim.
+    CB_TEST_BASE_URL="$NBASE" CB_TEST_LINE="$HLINE" DOTNET_EnableWriteXorExecute=0 run_native "$arch, tests/native/corpus_runner.c" \
+        "$WORK/logs/corpus-$arch.out" timeout 900 "$WINE64" "C:\\shim-$arch\\corpus_runner.exe" 'C:\corpus.flat' "C:\\corpus-$arch.txt"
+    manifest="$WORK/faults-$arch.manifest"
+    mkfifo "$WORK/faultserver-$arch.in"
+    timeout 1200 dotnet "$WORK/faultserver/faultserver.dll" --manifest "$manifest" --lifetime 1200 \
+        <"$WORK/faultserver-$arch.in" >"$WORK/logs/faultserver-$arch.log" 2>&1 &
+    PIDS+=($!)
+    exec 7<>"$WORK/faultserver-$arch.in"
+    for ((i = 0; i < 300; i++)); do [[ -s "$manifest" ]] && break; sleep 0.1; done # bounded: 30 s
+    if [[ -s "$manifest" ]]; then
+        cp "$manifest" "$C/faults-$arch.manifest"
+        run_native "$arch, tests/native/fault_runner.c" "$WORK/logs/faults-$arch.out" \
+            timeout 900 "$WINE64" "C:\\shim-$arch\\fault_runner.exe" "C:\\faults-$arch.manifest" "C:\\fault-matrix-shim-$arch.md"
+        mkdir -p "$ROOT/artifacts/reliability" && cp "$C/fault-matrix-shim-$arch.md" "$ROOT/artifacts/reliability/" 2>/dev/null
+    else
+        fail "[$arch] fault server wrote its manifest"
+    fi
+    exec 7>&-
+    info "[$arch] tests/native programs took $((SECONDS - start)) s"
 done
 
 leaks=$(grep -l -F -- "$PASSWORD" "$WORK"/logs/* 2>/dev/null | xargs -r -n1 basename | tr '\n' ' ')
