@@ -2,7 +2,7 @@
 # Release bundles, installed as a user would (issue 11): `./build.sh dist`, then for each Windows bundle a FRESH
 # 64-bit Wine prefix with only the .NET runtime of the bundle's bitness, the archive unpacked there, its
 # register.cmd run through cmd, a send through COM (the cscript of that bitness, tests/com/send.js) and through
-# the DLL (tests/shim/shim_test.c in the bundle's native/), the CLI's --version, then unregister.cmd. The Linux
+# the DLL (tests/shim/shim_test.c in the bundle's native/, after creating the COM object in the same process), the CLI's --version, then unregister.cmd. The Linux
 # bundle: unpacked, its libconnect_bridge.so answers cb_version, its CLI --version.
 # Output: "PASS ..."/"FAIL ..." per check, last line "N passed, N failed"; exit 0 only when nothing failed.
 set -u -o pipefail
@@ -111,11 +111,13 @@ for arch in x86 x64; do
     count_checks "$rid, COM" "$WORK/logs/jscript-$arch.out"
     check "[$rid] COM: $sysdir\\cscript send.js ran to the end" test $rc -eq 0 -a "$(tr -d '\r' <"$WORK/logs/jscript-$arch.out" | grep -v '^$' | tail -n1)" = "JSCRIPT DONE"
 
-    # The DLL: shim_test.exe from the bundle's native/ folder, bound like the Delphi unit.
+    # The DLL: shim_test.exe from the bundle's native/ folder, bound like the Delphi unit, in a process where the COM
+    # object already started the runtime.
     cc=$([[ $arch == x86 ]] && echo i686-w64-mingw32-gcc || echo x86_64-w64-mingw32-gcc)
     "$cc" -std=gnu11 -O1 -Wall -Wextra -Werror -Wno-cast-function-type -o "$WINEPREFIX/drive_c/shim_test.exe" \
-        "$ROOT/tests/shim/shim_test.c" 2>"$WORK/logs/shim-test-$arch-build.log" || fatal "[$rid] shim_test.c built"
-    timeout 300 "$WINE64" 'C:\shim_test.exe' full "$dir\\native" "$VERSION" "$NUMBER" "$BASE/" "$LINE" "$USER_ID" </dev/null \
+        "$ROOT/tests/shim/shim_test.c" -lole32 -loleaut32 -luuid 2>"$WORK/logs/shim-test-$arch-build.log" || fatal "[$rid] shim_test.c built"
+    # aftercom: the COM object first (its comhost starts the runtime), then the DLL in the same process.
+    timeout 300 "$WINE64" 'C:\shim_test.exe' aftercom "$dir\\native" "$VERSION" "$NUMBER" "$BASE/" "$LINE" "$USER_ID" </dev/null \
         >"$WORK/logs/dll-$arch.out" 2>&1
     rc=$?
     count_checks "$rid, DLL" "$WORK/logs/dll-$arch.out"

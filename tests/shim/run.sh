@@ -91,7 +91,7 @@ check "the managed assembly is not named connect_bridge (Connect.Bridge.Native.d
 for arch in x86 x64; do
     cc=$([[ $arch == x86 ]] && echo i686-w64-mingw32-gcc || echo x86_64-w64-mingw32-gcc)
     if "$cc" -std=gnu11 -O1 -Wall -Wextra -Werror -Wno-cast-function-type -o "$WORK/shim/win-$arch/shim_test.exe" "$HERE/shim_test.c" \
-        >"$WORK/logs/shim-test-$arch-build.log" 2>&1; then
+        -lole32 -loleaut32 -luuid >"$WORK/logs/shim-test-$arch-build.log" 2>&1; then
         pass "[$arch] tests/shim/shim_test.c built with $cc"
     else
         sed 's/^/# /' "$WORK/logs/shim-test-$arch-build.log"

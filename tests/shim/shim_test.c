@@ -8,10 +8,15 @@
 ** Usage:
 **   shim_test.exe full      DLLDIR VERSION NUMBER BASE_URL LINE USER   (CB_TEST_LOGIN, CB_TEST_PASSWORD in env)
 **   shim_test.exe noruntime DLLDIR VERSION NUMBER EXPECTED_SUBSTRING
+**   shim_test.exe aftercom  DLLDIR VERSION NUMBER BASE_URL LINE USER   like full, but first creates the COM object
+**                           Connect.Bridge.Sender, so the runtime is already started in the process (as in a 1C
+**                           process that uses both); needs the COM server registered
 ** Prints one "PASS ..." / "FAIL ..." line per check, "# ..." information, and ends with "N passed, N failed".
 */
 #define WIN32_LEAN_AND_MEAN
 #include <windows.h>
+#include <objbase.h>
+#include <oleauto.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -290,6 +295,34 @@ static int run_full(void)
     return 0;
 }
 
+/* The COM object first: its comhost starts the runtime; the shim's start must then take hostfxr's
+   "already initialized" answers as success. */
+static void start_runtime_through_com(void)
+{
+    CLSID clsid;
+    IDispatch* obj = NULL;
+    HRESULT hr = CoInitializeEx(NULL, COINIT_APARTMENTTHREADED);
+    check(SUCCEEDED(hr), "CoInitializeEx -> 0x%08lX", (unsigned long)hr);
+    hr = CLSIDFromProgID(L"Connect.Bridge.Sender", &clsid);
+    if (SUCCEEDED(hr)) hr = CoCreateInstance(&clsid, NULL, CLSCTX_INPROC_SERVER, &IID_IDispatch, (void**)&obj);
+    check(SUCCEEDED(hr) && obj, "the COM object Connect.Bridge.Sender created first -> 0x%08lX", (unsigned long)hr);
+    check(GetModuleHandleW(L"coreclr.dll") != NULL, "the runtime (coreclr.dll) is loaded before the first call into the DLL");
+    if (obj) {
+        DISPID id;
+        LPOLESTR name = L"Version";
+        DISPPARAMS none = { NULL, NULL, 0, 0 };
+        VARIANT v;
+        VariantInit(&v);
+        hr = obj->lpVtbl->GetIDsOfNames(obj, &IID_NULL, &name, 1, LOCALE_USER_DEFAULT, &id);
+        if (SUCCEEDED(hr)) hr = obj->lpVtbl->Invoke(obj, id, &IID_NULL, LOCALE_USER_DEFAULT, DISPATCH_PROPERTYGET, &none, &v, NULL, NULL);
+        char version[64] = "";
+        if (SUCCEEDED(hr) && v.vt == VT_BSTR) WideCharToMultiByte(CP_UTF8, 0, v.bstrVal, -1, version, sizeof version, NULL, NULL);
+        check(strcmp(version, cb.version()) == 0, "COM Version \"%s\" = cb_version \"%s\"", version, cb.version());
+        VariantClear(&v);
+        obj->lpVtbl->Release(obj); /* the runtime stays: it is never unloaded */
+    }
+}
+
 int main(int argc, char** argv)
 {
     wchar_t dir[MAX_PATH];
@@ -303,12 +336,13 @@ int main(int argc, char** argv)
         check_version(argv[3], atoi(argv[4]));
         if (strcmp(argv[1], "noruntime") == 0 && argc >= 6) {
             run_noruntime(argv[5]);
-        } else if (strcmp(argv[1], "full") == 0 && argc >= 8) {
+        } else if ((strcmp(argv[1], "full") == 0 || strcmp(argv[1], "aftercom") == 0) && argc >= 8) {
             g_base = argv[5];
             g_line = argv[6];
             g_user = argv[7];
             g_login = getenv("CB_TEST_LOGIN") ? getenv("CB_TEST_LOGIN") : "";
             g_password = getenv("CB_TEST_PASSWORD") ? getenv("CB_TEST_PASSWORD") : "";
+            if (strcmp(argv[1], "aftercom") == 0) start_runtime_through_com();
             run_full();
         } else {
             check(0, "arguments understood");
