@@ -13,8 +13,9 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 out="${1:-$root/artifacts/shim}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-work="$root/artifacts/obj/shim"
-rm -rf "$work" && mkdir -p "$work"
+mkdir -p "$root/artifacts/obj"
+work=$(mktemp -d "$root/artifacts/obj/shim.XXXXXX") # own folder: the suites and dist may build at the same time
+trap 'rm -rf "$work"' EXIT
 
 version=$(sed -n 's:.*<Version>\([0-9]*\.[0-9]*\.[0-9]*\)</Version>.*:\1:p' "$root/Directory.Build.props" | head -n1)
 [[ -n "$version" ]] || { echo "shim: no <Version> in Directory.Build.props" >&2; exit 1; }
