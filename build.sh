@@ -6,7 +6,10 @@
 #   ./build.sh addin    the 1C Native API add-in: artifacts/addin/ConnectBridge.zip (MANIFEST.XML + libraries)
 #   ./build.sh soak     8 threads x 10 000 sends through the .NET API and the native library (--short: 8 x 500)
 #   ./build.sh bench    benchmarks against curl, a raw HttpClient and wrk; writes docs/BENCHMARKS.md
-#   ./build.sh build    build the solution (Release)
+#   ./build.sh build    build the solution (Release), the COM server for win-x64 and win-x86, the Windows shim DLLs
+#   ./build.sh com      publish the COM server for win-x64 and win-x86 into artifacts/com/<rid>/
+#   ./build.sh shim     build the Windows connect_bridge.dll (x86, x64; mingw) into artifacts/shim/<rid>/
+#   ./build.sh dist     release bundles into artifacts/dist/ (win-x86, win-x64 zip; linux-x64 tar.gz)
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -27,6 +30,14 @@ run_suite() { # name, command...: runs a suite, remembers its result, never stop
   else results+=("FAIL  $name ($((SECONDS - start)) s)"); failed=$((failed + 1)); fi
 }
 
+build_com() { # the COM server for both bitnesses: a 32-bit 1C client loads win-x86, a 64-bit one win-x64
+  local rid
+  for rid in win-x64 win-x86; do
+    dotnet publish src/Connect.Bridge.Com -c Release -r "$rid" --self-contained false -o "artifacts/com/$rid" -nologo -v quiet -clp:NoSummary
+    echo "com: artifacts/com/$rid/Connect.Bridge.Com.comhost.dll"
+  done
+}
+
 case "$cmd" in
   demo)
     need_dotnet
@@ -36,6 +47,21 @@ case "$cmd" in
   build)
     need_dotnet
     dotnet build Bridge.sln -c Release -nologo
+    build_com
+    if command -v i686-w64-mingw32-gcc >/dev/null && command -v x86_64-w64-mingw32-gcc >/dev/null; then native/shim/build.sh
+    else echo "shim: skipped (no mingw; tests/wine/install.sh installs it)"; fi
+    ;;
+  com)
+    need_dotnet
+    build_com
+    ;;
+  shim)
+    need_dotnet
+    native/shim/build.sh
+    ;;
+  dist)
+    need_dotnet
+    packaging/build.sh "$@"
     ;;
   native)
     need_dotnet
@@ -58,9 +84,11 @@ case "$cmd" in
     results=(); passed=0; failed=0
     run_suite ".NET tests (xunit)" dotnet test tests/Connect.Bridge.Tests -c Release -nologo --logger "console;verbosity=minimal"
     run_suite "native C + Free Pascal harnesses (tests/native/run.sh)" tests/native/run.sh
-    run_suite "COM under Wine (tests/com/run.sh)" tests/com/run.sh
-    run_suite "chat page in headless Chromium (tests/page/run.sh)" tests/page/run.sh
+    run_suite "COM under Wine, x64 and x86 (tests/com/run.sh)" tests/com/run.sh
+    run_suite "Windows shim connect_bridge.dll under Wine, x86 and x64 (tests/shim/run.sh)" tests/shim/run.sh
+    run_suite "release bundles installed as a user would (tests/dist/run.sh)" tests/dist/run.sh
     run_suite "1C add-in, C++ host under ASan (tests/addin/run.sh)" tests/addin/run.sh
+    run_suite "chat page in headless Chromium (tests/page/run.sh)" tests/page/run.sh
     run_suite "soak, shortened (tests/soak/run.sh --short)" tests/soak/run.sh --short
     echo
     echo "=== Summary ==="
@@ -69,7 +97,7 @@ case "$cmd" in
     [ "$failed" -eq 0 ]
     ;;
   *)
-    sed -n '2,10p' "$0"
+    sed -n '2,/^set -euo/p' "$0" | sed '$d'
     exit 2
     ;;
 esac

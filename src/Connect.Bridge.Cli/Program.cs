@@ -6,4 +6,11 @@ root.Subcommands.Add(SendCommands.Send());
 root.Subcommands.Add(SendCommands.DropKeyboard());
 root.Subcommands.Add(EmulatorCommand.Create());
 root.Subcommands.Add(DemoCommand.Create());
+// The same version as cb_version and the COM Version (no "+commit" build metadata).
+if (args is ["--version"])
+{
+    Console.WriteLine(Connect.Bridge.BridgeInfo.Version);
+    return 0;
+}
+
 return await root.Parse(args).InvokeAsync();

@@ -150,6 +150,18 @@ static int text_matches(const char *expected, const char *detail_word, const cha
     const char *suffix = mark + 8;
     size_t suf = strlen(suffix), len = strlen(actual);
     if (len < pre + suf || strncmp(actual, expected, pre) != 0 || strcmp(actual + len - suf, suffix) != 0) {
+#ifdef _WIN32
+        /* Under Wine (the Windows DLL's suite, tests/shim) .NET gets SEC_E_UNSUPPORTED_FUNCTION from schannel while
+           it sends the alert for the rejected certificate, not the exception that carries the detail: the core then
+           words the failure without " ({detail})" (as tests/com/fault_client.c records). Accepted only under Wine. */
+        static const char without[] = " ({detail})";
+        HMODULE ntdll = GetModuleHandleA("ntdll.dll");
+        if (ntdll && GetProcAddress(ntdll, "wine_get_version") && pre >= 2 && strncmp(expected + pre - 2, without, 3) == 0 &&
+            strncmp(actual, expected, pre - 2) == 0 && strcmp(actual + pre - 2, suffix + 1) == 0 && len == pre - 2 + suf - 1) {
+            printf("N/A  TLS detail absent under Wine (schannel); the text without \" ({detail})\" is checked\n");
+            return 1;
+        }
+#endif
         *why = "differs around the TLS detail";
         return 0;
     }

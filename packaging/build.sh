@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# ./build.sh dist: the release bundles in artifacts/dist/ (version from Directory.Build.props):
+#   connect-bridge-<version>-win-x86.zip, -win-x64.zip : com/ native/ cli/ examples-1c/ register.cmd unregister.cmd README.md
+#   connect-bridge-<version>-linux-x64.tar.gz           : native/ cli/ examples/ README.md
+# Each archive holds one top folder connect-bridge-<version>-<rid>/. Needs the .NET SDK, python3, gcc (NativeAOT link)
+# and mingw for both bitnesses (tests/wine/install.sh installs it).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+version=$(sed -n 's:.*<Version>\([0-9]*\.[0-9]*\.[0-9]*\)</Version>.*:\1:p' Directory.Build.props | head -n1)
+[[ -n "$version" ]] || { echo "dist: no <Version> in Directory.Build.props" >&2; exit 1; }
+stage="$root/artifacts/obj/dist"
+out="$root/artifacts/dist"
+rm -rf "$stage" "$out"
+mkdir -p "$stage" "$out"
+q=(-nologo -v quiet -clp:NoSummary)
+
+echo "dist: building $version"
+native/shim/build.sh "$stage/shim" >/dev/null
+CB_NATIVE_RID=linux-x64 tests/native/build-native.sh >/dev/null
+for rid in win-x86 win-x64 linux-x64; do
+  top="$stage/connect-bridge-$version-$rid"
+  mkdir -p "$top/native" "$top/cli"
+  dotnet publish src/Connect.Bridge.Cli -c Release -r "$rid" --self-contained false -o "$top/cli" "${q[@]}"
+  rm -f "$top/cli/"*.pdb
+  if [[ $rid == win-* ]]; then
+    dotnet publish src/Connect.Bridge.Com -c Release -r "$rid" --self-contained false -o "$top/com" "${q[@]}"
+    rm -f "$top/com/"*.pdb
+    cp "$stage/shim/$rid/"* "$top/native/"
+    cp -r examples-1c "$top/examples-1c"
+  else
+    cp artifacts/native/linux-x64/libconnect_bridge.so native/include/connect_bridge.h native/delphi/ConnectBridge.pas "$top/native/"
+    mkdir -p "$top/examples"
+    cp native/examples/send.c native/examples/send.dpr "$top/examples/"
+    cp -r examples-1c "$top/examples/1c"
+  fi
+  python3 packaging/bundle.py "$top" "$rid" "$version" "$out"
+done
+ls -l "$out"

@@ -1,0 +1,1 @@
+/* Empty: tests/shim/posix/win_posix.h (force-included) gives Winsock in its place. */

@@ -1,0 +1,73 @@
+# Shared steps of the Wine suites (sourced, not run). Every Wine program is started through $WINE64, the 64-bit
+# loader, never plain `wine` (the 32-bit loader once wine32 is installed, which makes 32-bit-only prefixes).
+# 32-bit programs run in the same 64-bit prefix through its SysWOW64 side.
+#   wine_tools                 installs what is missing (tests/wine/install.sh); returns 1 if still not usable
+#   wine_packs VERSION         restores the Windows host + runtime packs of both bitnesses; sets WIN_PACKS
+#   wine_boot                  a fresh prefix at $WINEPREFIX (one retry); returns 1 if Wine cannot run here
+#   wine_layout_runtime ARCH [aspnet]  lays out the .NET runtime of ARCH (x64|x86) from the pack and registers it;
+#                              with "aspnet" also the ASP.NET Core shared framework (the CLI needs it)
+#   wine_kill                  stops the prefix's wineserver
+WINE64=/usr/lib/wine/wine64
+WINESERVER=/usr/lib/wine/wineserver64
+[[ -x $WINESERVER ]] || WINESERVER=/usr/lib/wine/wineserver
+WINE_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+wine_tools() {
+    "$WINE_LIB_DIR/install.sh" || return 1
+    [[ -x $WINE64 && -x /usr/lib/wine/wine ]]
+}
+
+wine_packs() { # version
+    local root
+    root=$(cd "$WINE_LIB_DIR/../.." && pwd)
+    WIN_PACKS_VERSION=$1
+    timeout 600 dotnet restore "$root/native/shim/WinPacks.csproj" -p:WinRuntimeVersion="$1" -nologo -v quiet </dev/null >/dev/null 2>&1 || return 1
+    WIN_PACKS=$(timeout 300 dotnet msbuild "$root/native/shim/WinPacks.csproj" -nologo -t:PrintWinPacksRoot -p:WinRuntimeVersion="$1" </dev/null 2>/dev/null |
+        sed -n 's/^ *WINPACKS=//p' | head -n1)
+    [[ -f "$WIN_PACKS/microsoft.netcore.app.runtime.win-x86/$1/runtimes/win-x86/native/hostfxr.dll" &&
+       -f "$WIN_PACKS/microsoft.netcore.app.runtime.win-x64/$1/runtimes/win-x64/native/hostfxr.dll" ]]
+}
+
+wine_boot() {
+    local attempt log
+    log=$(mktemp)
+    for attempt in 1 2; do
+        if timeout 300 "$WINE64" wineboot -i </dev/null >"$log" 2>&1 && timeout 120 "$WINESERVER" -w; then
+            # Both sides must be there: a 32-bit-only prefix has no syswow64.
+            if [[ -f "$WINEPREFIX/drive_c/windows/syswow64/kernel32.dll" && -f "$WINEPREFIX/drive_c/windows/system32/kernel32.dll" ]]; then
+                rm -f "$log"
+                return 0
+            fi
+            echo "# wineboot made a prefix without syswow64 (not a 64-bit prefix)"
+        fi
+        echo "# wineboot attempt $attempt failed: $(grep -v '^$' "$log" | tail -n 1)"
+        timeout 30 "$WINESERVER" -k >/dev/null 2>&1
+        rm -rf "$WINEPREFIX"
+    done
+    rm -f "$log"
+    return 1
+}
+
+wine_layout_runtime() { # x64|x86 [aspnet]
+    local arch=$1 pack dir win asp
+    pack="$WIN_PACKS/microsoft.netcore.app.runtime.win-$arch/$WIN_PACKS_VERSION/runtimes/win-$arch"
+    if [[ $arch == x64 ]]; then dir="$WINEPREFIX/drive_c/Program Files/dotnet"; win='C:\Program Files\dotnet'
+    else dir="$WINEPREFIX/drive_c/Program Files (x86)/dotnet"; win='C:\Program Files (x86)\dotnet'; fi
+    mkdir -p "$dir/host/fxr/$WIN_PACKS_VERSION" "$dir/shared/Microsoft.NETCore.App/$WIN_PACKS_VERSION" || return 1
+    cp "$pack/native/hostfxr.dll" "$dir/host/fxr/$WIN_PACKS_VERSION/" &&
+        cp "$pack/native/"* "$pack/lib/net10.0/"* "$dir/shared/Microsoft.NETCore.App/$WIN_PACKS_VERSION/" || return 1
+    if [[ ${2:-} == aspnet ]]; then
+        asp="$WIN_PACKS/microsoft.aspnetcore.app.runtime.win-$arch/$WIN_PACKS_VERSION/runtimes/win-$arch"
+        mkdir -p "$dir/shared/Microsoft.AspNetCore.App/$WIN_PACKS_VERSION" &&
+            cp "$asp/lib/net10.0/"* "$dir/shared/Microsoft.AspNetCore.App/$WIN_PACKS_VERSION/" || return 1
+        [[ -d "$asp/native" ]] && cp "$asp/native/"* "$dir/shared/Microsoft.AspNetCore.App/$WIN_PACKS_VERSION/"
+    fi
+    # The hosts (comhost, nethost) read the install location from the 32-bit view of the registry, as on Windows.
+    timeout 60 "$WINE64" reg add "HKLM\\SOFTWARE\\dotnet\\Setup\\InstalledVersions\\$arch" /v InstallLocation /t REG_SZ \
+        /d "$win" /f /reg:32 </dev/null >/dev/null 2>&1
+}
+
+wine_kill() {
+    [[ -n "${WINEPREFIX:-}" && -d "$WINEPREFIX" ]] && timeout 30 "$WINESERVER" -k >/dev/null 2>&1
+    return 0
+}
