@@ -6,6 +6,7 @@
 #   ./build.sh soak     8 threads x 10 000 sends through the .NET API and the native library (--short: 8 x 500)
 #   ./build.sh bench    benchmarks against curl, a raw HttpClient and wrk; writes docs/BENCHMARKS.md
 #   ./build.sh build    build the solution (Release)
+#   ./build.sh pack     NuGet packages (+ .snupkg symbols) into artifacts/packages/
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -36,6 +37,10 @@ case "$cmd" in
     need_dotnet
     dotnet build Bridge.sln -c Release -nologo
     ;;
+  pack)
+    need_dotnet
+    tests/package/pack.sh
+    ;;
   native)
     need_dotnet
     tests/native/build-native.sh
@@ -63,7 +68,7 @@ case "$cmd" in
     [ "$failed" -eq 0 ]
     ;;
   *)
-    sed -n '2,9p' "$0"
+    sed -n '2,10p' "$0"
     exit 2
     ;;
 esac
