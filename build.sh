@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Connect.Bridge build entry point (Linux). Windows twin: build.cmd.
 #   ./build.sh demo     run the emulator and three sends against it (--keep: then serve its chat page until Ctrl+C)
-#   ./build.sh test     the whole test suite: .NET tests, native C/Pascal harnesses, COM under Wine, the chat page
+#   ./build.sh test     the whole test suite: .NET tests, the packed NuGet packages, native C/Pascal harnesses, COM under Wine, the chat page
 #   ./build.sh native   publish libconnect_bridge.so + header into artifacts/native/linux-x64/
 #   ./build.sh soak     8 threads x 10 000 sends through the .NET API and the native library (--short: 8 x 500)
 #   ./build.sh bench    benchmarks against curl, a raw HttpClient and wrk; writes docs/BENCHMARKS.md
@@ -57,6 +57,7 @@ case "$cmd" in
     need_dotnet
     results=(); passed=0; failed=0
     run_suite ".NET tests (xunit)" dotnet test tests/Connect.Bridge.Tests -c Release -nologo --logger "console;verbosity=minimal"
+    run_suite "NuGet packages: consumer test from a local feed (tests/package/run.sh)" tests/package/run.sh
     run_suite "native C + Free Pascal harnesses (tests/native/run.sh)" tests/native/run.sh
     run_suite "COM under Wine (tests/com/run.sh)" tests/com/run.sh
     run_suite "chat page in headless Chromium (tests/page/run.sh)" tests/page/run.sh
