@@ -61,7 +61,11 @@ internal static class BridgeTelemetry
     {
         double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var tags = new TagList { { "connect_bridge.operation", operation }, { "connect_bridge.outcome", outcomeClass } };
-        if (server is not null) tags.Add("server.address", server.Host);
+        if (server is not null)
+        {
+            tags.Add("server.address", server.Host);
+            tags.Add("server.port", server.Port);
+        }
         if (status > 0) tags.Add("http.response.status_code", status);
         if (errorType is not null) tags.Add("error.type", errorType);
         Duration.Record(seconds, tags);
