@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Connect.Bridge build entry point (Linux). Windows twin: build.cmd.
 #   ./build.sh demo     run the emulator and three sends against it (--keep: then serve its chat page until Ctrl+C)
-#   ./build.sh test     the whole test suite: .NET tests, native C/Pascal harnesses, COM under Wine, the chat page
+#   ./build.sh test     the whole test suite: .NET tests, the packed NuGet packages, native C/Pascal harnesses, COM under Wine, the chat page
 #   ./build.sh native   publish libconnect_bridge.so + header into artifacts/native/linux-x64/
 #   ./build.sh addin    the 1C Native API add-in: artifacts/addin/ConnectBridge.zip (MANIFEST.XML + libraries)
 #   ./build.sh soak     8 threads x 10 000 sends through the .NET API and the native library (--short: 8 x 500)
@@ -10,6 +10,7 @@
 #   ./build.sh com      publish the COM server for win-x64 and win-x86 into artifacts/com/<rid>/
 #   ./build.sh shim     build the Windows connect_bridge.dll (x86, x64; mingw) into artifacts/shim/<rid>/
 #   ./build.sh dist     release bundles into artifacts/dist/ (win-x86, win-x64 zip; linux-x64 tar.gz)
+#   ./build.sh pack     NuGet packages (+ .snupkg symbols) into artifacts/packages/
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -63,6 +64,10 @@ case "$cmd" in
     need_dotnet
     packaging/build.sh "$@"
     ;;
+  pack)
+    need_dotnet
+    tests/package/pack.sh
+    ;;
   native)
     need_dotnet
     tests/native/build-native.sh
@@ -83,6 +88,7 @@ case "$cmd" in
     need_dotnet
     results=(); passed=0; failed=0
     run_suite ".NET tests (xunit)" dotnet test tests/Connect.Bridge.Tests -c Release -nologo --logger "console;verbosity=minimal"
+    run_suite "NuGet packages: consumer test from a local feed (tests/package/run.sh)" tests/package/run.sh
     run_suite "native C + Free Pascal harnesses (tests/native/run.sh)" tests/native/run.sh
     run_suite "COM under Wine, x64 and x86 (tests/com/run.sh)" tests/com/run.sh
     run_suite "Windows shim connect_bridge.dll under Wine, x86 and x64 (tests/shim/run.sh)" tests/shim/run.sh

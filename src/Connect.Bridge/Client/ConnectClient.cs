@@ -39,7 +39,9 @@ public sealed class ConnectClient : ILineClient, IDisposable
 
     /// <summary>
     /// Creates a client over a caller-supplied <see cref="HttpClient"/> (for IHttpClientFactory users). Proxy options are
-    /// then ignored; configure the handler not to follow redirects.
+    /// then ignored; give it a handler from <see cref="ConnectHttpHandler.CreatePrimaryHandler"/> (no redirects, the
+    /// proxy options, pooled connections with a lifetime) and an infinite <see cref="HttpClient.Timeout"/> (the
+    /// client's own <see cref="ConnectClientOptions.Timeout"/> governs).
     /// </summary>
     public ConnectClient(HttpClient httpClient, ConnectClientOptions options)
     {
@@ -94,6 +96,13 @@ public sealed class ConnectClient : ILineClient, IDisposable
     private ValueTask<SendOutcome> SendMessageCoreAsync(LineMessage message, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
+        return BridgeTelemetry.IsActive
+            ? BridgeTelemetry.TraceAsync(BridgeTelemetry.SendMessage, _config.SendMessageUri, () => SendMessageUntracedAsync(message, ct))
+            : SendMessageUntracedAsync(message, ct);
+    }
+
+    private ValueTask<SendOutcome> SendMessageUntracedAsync(LineMessage message, CancellationToken ct)
+    {
         WireMessage? wire = null;
         string? error = _config.Error ?? MessageValidator.Validate(message, _options.Language, out wire);
         if (error is not null) return ValueTask.FromResult(Reject(error));
@@ -101,7 +110,12 @@ public sealed class ConnectClient : ILineClient, IDisposable
         return PostAsync(_config.SendMessageUri, body, ct);
     }
 
-    private ValueTask<SendOutcome> DropKeyboardCoreAsync(string lineId, string userId, CancellationToken ct)
+    private ValueTask<SendOutcome> DropKeyboardCoreAsync(string lineId, string userId, CancellationToken ct) =>
+        BridgeTelemetry.IsActive
+            ? BridgeTelemetry.TraceAsync(BridgeTelemetry.DropKeyboard, _config.DropKeyboardUri, () => DropKeyboardUntracedAsync(lineId, userId, ct))
+            : DropKeyboardUntracedAsync(lineId, userId, ct);
+
+    private ValueTask<SendOutcome> DropKeyboardUntracedAsync(string lineId, string userId, CancellationToken ct)
     {
         WireDropKeyboard? wire = null;
         string? error = _config.Error ?? MessageValidator.ValidateDrop(lineId, userId, _options.Language, out wire);

@@ -44,6 +44,12 @@ public sealed class ConnectClientOptions
     /// <summary>Receives one line per HTTP attempt (method, path, status, duration, attempt). Authorization is never logged.</summary>
     public ILogger? Logger { get; set; }
 
+    /// <summary>
+    /// Checks these options as a client would when it is created: null when they are valid, otherwise the one-line
+    /// error text (in <see cref="Language"/>) every call of such a client would return with status -1.
+    /// </summary>
+    public string? Validate() => ClientConfig.Create(this).Error;
+
     /// <summary>A copy of these options.</summary>
     public ConnectClientOptions Clone() => (ConnectClientOptions)MemberwiseClone();
 }

@@ -14,7 +14,8 @@ internal static class SharedHandlers
     public static SocketsHttpHandler Get(Uri? proxy, string? proxyLogin, string? proxyPassword) =>
         Handlers.GetOrAdd((proxy?.AbsoluteUri, proxyLogin, proxyPassword), static key => Create(key.Url, key.Login, key.Password));
 
-    private static SocketsHttpHandler Create(string? proxyUrl, string? login, string? password)
+    /// <summary>A new handler with the transport rules (also the primary handler of IHttpClientFactory clients).</summary>
+    internal static SocketsHttpHandler Create(string? proxyUrl, string? login, string? password)
     {
         var handler = new SocketsHttpHandler
         {
