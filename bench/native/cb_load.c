@@ -6,6 +6,9 @@
 **   cb_load conc T N WARMUP        T threads, one sender each (a sender is used by one thread at a time);
 **                                  each thread sends WARMUP untimed, waits for the others, then N/T timed
 **   cb_load rss  N STEP            one sender, N sends; prints VmRSS/VmHWM every STEP sends
+**   cb_load multi S M              S senders one after another (create, M sends, destroy), as a program that
+**                                  makes a sender per call does: with the shared pool they all use one
+**                                  connection (over TLS the server's handshake count proves it)
 **
 ** Prints "result key=value ..." lines for bench/run.sh. Exits 1 if any send was not 2xx.
 ** See bench_common.h for the environment.
@@ -116,12 +119,31 @@ static int run_rss(long n, long step)
     return failed ? 1 : 0;
 }
 
+/* ---------------------------------------------------------------- multi */
+
+static int run_multi(long senders, long per_sender)
+{
+    long failed = 0;
+    double t0 = now_seconds();
+    for (long k = 0; k < senders; k++) {
+        cb_sender *s = bench_sender(&g_msg);
+        for (long i = 0; i < per_sender; i++) failed += !bench_send(s, &g_msg);
+        cb_sender_destroy(s);
+    }
+    double dt = now_seconds() - t0;
+    long n = senders * per_sender;
+    printf("result mode=multi senders=%ld sent=%ld failed=%ld seconds=%.4f msgs_per_s=%.1f\n", senders, n, failed, dt,
+           (double)n / dt);
+    return failed ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
     g_msg = bench_msg_from_env();
     if (argc >= 4 && strcmp(argv[1], "seq") == 0) return run_seq(atol(argv[2]), atol(argv[3]));
     if (argc >= 5 && strcmp(argv[1], "conc") == 0) return run_conc(atoi(argv[2]), atol(argv[3]), atol(argv[4]));
     if (argc >= 4 && strcmp(argv[1], "rss") == 0) return run_rss(atol(argv[2]), atol(argv[3]));
-    fprintf(stderr, "usage: cb_load seq N WARMUP | conc THREADS N WARMUP | rss N STEP\n");
+    if (argc >= 4 && strcmp(argv[1], "multi") == 0) return run_multi(atol(argv[2]), atol(argv[3]));
+    fprintf(stderr, "usage: cb_load seq N WARMUP | conc THREADS N WARMUP | rss N STEP | multi SENDERS M\n");
     return 2;
 }
