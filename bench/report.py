@@ -85,6 +85,16 @@ def main():
             if client not in order[section]:
                 order[section].append(client)
 
+    cpu_use = {}  # (section, server, client) -> [client CPU µs per message]
+    cpu_path = os.path.join(out, "results", "cpu.tsv")
+    if os.path.exists(cpu_path):
+        for line in open(cpu_path, encoding="utf-8"):
+            section, server, client, _round, value = line.rstrip("\n").split("\t")
+            cpu_use.setdefault((section, server, client), []).append(float(value))
+
+    def cpum(section, server, client):
+        return med(cpu_use.get((section, server, client), []))
+
     def tpm(section, server, client):
         return med(tp.get((section, server, client), []))
 
@@ -440,6 +450,20 @@ def main():
         h, r = hs_text("multi", client)
         rows.append([client, fmt_int(a.multi_senders * a.multi_each), h, r, fmt_int(tpm("multi", "tls", client))])
     table(["Client", "sends", "handshakes", "resumed", "msgs/s"], rows)
+
+    w("**Client CPU per message** (µs, user + system time of the client process during the timed sends, median "
+      "over the rounds; wrk and curl: the whole process, from /usr/bin/time). On one CPU the throughput is about "
+      "1 / (client + server + kernel time per message), so this is where a client loses to wrk.")
+    w("")
+    rows = []
+    for section in ["seq", "conc"]:
+        for client in order.get(section, []):
+            row = [("sequential: " if section == "seq" else f"{a.callers} callers: ") + client]
+            for srv in ["responder", "emulator", "tls"]:
+                v = cpum(section, srv, client)
+                row.append("–" if v is None else f"{v:.1f}")
+            rows.append(row)
+    table(["Client", "HTTP, minimal responder", "HTTP, emulator", "HTTPS, responder"], rows)
 
     w("## 5. Memory")
     w("")

@@ -64,6 +64,7 @@ missing_tools() { # prints the packages that provide what is missing
   for tool in wrk hyperfine curl gcc python3 taskset openssl; do
     command -v "$tool" >/dev/null || case "$tool" in taskset) echo util-linux ;; *) echo "$tool" ;; esac
   done
+  [ -x /usr/bin/time ] || echo time
   [ -f /usr/include/openssl/ssl.h ] || echo libssl-dev
 }
 need=($(missing_tools))
@@ -261,8 +262,15 @@ done
 
 results="$out/results/throughput.tsv"   # section, server, client, round, msgs/s
 handshakes="$out/results/handshakes.tsv" # section, client, round, POSTs, TLS connections, handshakes, resumed
+cpu="$out/results/cpu.tsv"               # section, server, client, round, client CPU µs per message
 : >"$results"
 : >"$handshakes"
+: >"$cpu"
+record_cpu() { printf '%s\t%s\t%s\t%s\t%s\n' "$@" >>"$cpu"; }
+# Client CPU per message of a whole process measured with /usr/bin/time (wrk, curl): user + system seconds.
+cpu_per_msg() { # time file, messages
+  awk -v n="$2" '{printf "%.1f", ($1 + $2) * 1e6 / n}' "$1"
+}
 record() { # section, server, client, round, msgs/s; over HTTPS also the server's TLS counters of the measurement
   printf '%s\t%s\t%s\t%s\t%s\n' "$@" >>"$results"
   [ "$2" = tls ] || return 0
@@ -364,13 +372,15 @@ done
 run_wrk() { # server, connections, threads, section, round
   local logf="$out/logs/wrk-$4-$1-$5.log"
   server_reset "$1"
-  "${pin[@]}" wrk -t"$3" -c"$2" -d"${WRK_SECONDS}s" -s "$bench/wrk/post.lua" "$(url_of "$1")/" >"$logf" 2>&1 || { cat "$logf"; die "wrk failed"; }
+  "${pin[@]}" /usr/bin/time -o "$logf.time" -f '%U %S' wrk -t"$3" -c"$2" -d"${WRK_SECONDS}s" -s "$bench/wrk/post.lua" \
+    "$(url_of "$1")/" >"$logf" 2>&1 || { cat "$logf"; die "wrk failed"; }
   if grep -qE 'Non-2xx|Socket errors' "$logf"; then cat "$logf"; die "wrk saw errors against $1"; fi
   local rps total
   rps=$(awk '/^Requests\/sec:/ {print $2}' "$logf")
   total=$(awk '/requests in/ {print $1}' "$logf")
   check_count "$1" "$total" "wrk"
   record "$4" "$1" "wrk -c$2 -t$3" "$5" "$rps"
+  record_cpu "$4" "$1" "wrk -c$2 -t$3" "$5" "$(cpu_per_msg "$logf.time" "$total")"
 }
 run_prog() { # server, section, client name, round, expected count, command...
   local s="$1" section="$2" name="$3" r="$4" expected="$5"; shift 5
@@ -380,13 +390,16 @@ run_prog() { # server, section, client name, round, expected count, command...
   [ "$(result_field "$logf" failed)" = 0 ] || die "$name: failed sends against $s"
   check_count "$s" "$expected" "$name"
   record "$section" "$s" "$name" "$r" "$(result_field "$logf" msgs_per_s)"
+  local c; c=$(result_field "$logf" cpu_us_per_msg)
+  [ -z "$c" ] || record_cpu "$section" "$s" "$name" "$r" "$c"
 }
 run_curl_seq() { # server, round
   local s="$1" r="$2" logf="$out/logs/seq-$1-curl-$2.log"
   server_reset "$s"
   local t0 t1
   t0=$(date +%s%N)
-  "${pin[@]}" curl -K "$out/curl-seq-$s.conf" -o /dev/null >"$logf" 2>&1 || { tail -5 "$logf"; die "curl failed against $s"; }
+  "${pin[@]}" /usr/bin/time -o "$logf.time" -f '%U %S' curl -K "$out/curl-seq-$s.conf" -o /dev/null >"$logf" 2>&1 \
+    || { tail -5 "$logf"; die "curl failed against $s"; }
   t1=$(date +%s%N)
   local ok connects
   ok=$(grep -c '^200 ' "$logf" || true)
@@ -395,6 +408,7 @@ run_curl_seq() { # server, round
   [ "$connects" = 1 ] || die "curl: $connects connections instead of one against $s"
   check_count "$s" "$SEQ_N" "curl"
   record seq "$s" "curl (config, 1 connection)" "$r" "$(awk -v n="$SEQ_N" -v ns=$((t1 - t0)) 'BEGIN {printf "%.1f", n / (ns / 1e9)}')"
+  record_cpu seq "$s" "curl (config, 1 connection)" "$r" "$(cpu_per_msg "$logf.time" "$SEQ_N")"
 }
 
 for ((r = 1; r <= ROUNDS; r++)); do
@@ -404,6 +418,9 @@ for ((r = 1; r <= ROUNDS; r++)); do
     set_placement one
     run_wrk "$s" 1 1 seq "$r"
     run_prog "$s" seq "native (C)" "$r" $((SEQ_N + WARMUP)) "$bin/cb_load" seq "$SEQ_N" "$WARMUP"
+    # The price of the library's gen0 cap (see memory): the same run with the cap lifted through the environment.
+    [ "$s" != responder ] || run_prog "$s" seq "(native (C), GC gen0 cap lifted)" "$r" $((SEQ_N + WARMUP)) \
+      env DOTNET_GCGen0MaxBudget=40000000 "$bin/cb_load" seq "$SEQ_N" "$WARMUP"
     run_prog "$s" seq ".NET API" "$r" $((SEQ_N + WARMUP)) dotnet "$bin/api/Bench.ApiLoad.dll" seq "$SEQ_N" "$WARMUP"
     run_prog "$s" seq "raw HttpClient" "$r" $((SEQ_N + WARMUP)) dotnet "$bin/raw/Bench.RawHttpClient.dll" seq "$SEQ_N" "$WARMUP"
     run_curl_seq "$s" "$r"

@@ -17,8 +17,17 @@
 
 #include <pthread.h>
 #include <string.h>
+#include <sys/resource.h>
 
 static struct bench_msg g_msg;
+
+/* CPU seconds (user + system) of the whole process so far: the client's own cost per message. */
+static double cpu_seconds(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
 
 /* ---------------------------------------------------------------- seq */
 
@@ -27,11 +36,12 @@ static int run_seq(long n, long warmup)
     cb_sender *s = bench_sender(&g_msg);
     long failed = 0;
     for (long i = 0; i < warmup; i++) failed += !bench_send(s, &g_msg);
-    double t0 = now_seconds();
+    double t0 = now_seconds(), c0 = cpu_seconds();
     for (long i = 0; i < n; i++) failed += !bench_send(s, &g_msg);
-    double dt = now_seconds() - t0;
+    double dt = now_seconds() - t0, dc = cpu_seconds() - c0;
     cb_sender_destroy(s);
-    printf("result mode=seq sent=%ld failed=%ld seconds=%.4f msgs_per_s=%.1f\n", n, failed, dt, (double)n / dt);
+    printf("result mode=seq sent=%ld failed=%ld seconds=%.4f msgs_per_s=%.1f cpu_us_per_msg=%.1f\n", n, failed, dt,
+           (double)n / dt, dc * 1e6 / (double)n);
     return failed ? 1 : 0;
 }
 
@@ -74,16 +84,17 @@ static int run_conc(int threads, long n, long warmup)
     }
     pthread_barrier_wait(&ready);
     g_start = now_seconds();
+    double c0 = cpu_seconds();
     pthread_barrier_wait(&go);
     long failed = 0;
     for (int t = 0; t < threads; t++) {
         pthread_join(ws[t].thread, NULL);
         failed += ws[t].failed;
     }
-    double dt = now_seconds() - g_start;
+    double dt = now_seconds() - g_start, dc = cpu_seconds() - c0;
     free(ws);
-    printf("result mode=conc threads=%d sent=%ld failed=%ld seconds=%.4f msgs_per_s=%.1f\n", threads, total, failed, dt,
-           (double)total / dt);
+    printf("result mode=conc threads=%d sent=%ld failed=%ld seconds=%.4f msgs_per_s=%.1f cpu_us_per_msg=%.1f\n", threads,
+           total, failed, dt, (double)total / dt, dc * 1e6 / (double)total);
     return failed ? 1 : 0;
 }
 
