@@ -28,7 +28,10 @@ RSS_VARIANTS = [
     ("large L3, as built", "DOTNET_GCgen0size=0x3400000 (the 52 MiB gen0 budget the GC derives from a ~104 MiB L3)",
      "bigcache"),
     ("large L3, uncapped", "both of the above (a large-L3 CPU before the change)", "bigcache-uncapped"),
+    ("add-in host, as built", "(none) — the 1C add-in through bench/addin/addin_bench.cpp, members by name", "addin"),
 ]
+ADDIN_COLD = "add-in: host + Native API object"
+ADDIN_SEQ = "add-in (Native API, by name)"
 MEMORY_LIMIT_MIB = 32
 POOL_LIFETIME = "5 min (`PooledConnectionLifetime`, src/Connect.Bridge/Http/SharedHandlers.cs)"
 
@@ -170,6 +173,10 @@ def main():
         res = sorted({r for _p, _c, _h, r in v})
         return "/".join(str(h) for h in hands), "/".join(str(r) for r in res)
 
+    def conns_text(section, client):
+        v = sorted({c for _p, c, _h, _r in hs.get((section, client), [])})
+        return "/".join(str(c) for c in v) if v else "–"
+
     steps = sorted({k for s_, runs in rss.items() if not s_.startswith("var:") for run in runs for k in run})
 
     # ------------------------------------------------------------------ BenchmarkDotNet
@@ -187,21 +194,46 @@ def main():
     def verdict(ok):
         return "–" if ok is None else ("met" if ok else "**missed**")
 
-    # Round two (issue 15). Surfaces not in this tree (the add-in, COM and the shim under Wine) have no rows yet.
-    for area, target in [("Add-in first call", "fresh host: attach, create, first send within 50 ms"),
-                         ("Add-in per call", "within 1.2× of the direct cb_* call"),
-                         ("COM per call (Wine)", "IDispatch by name within 1.5× of the DLL call, same bitness")]:
-        targets.append((area, target, "not measured: that surface is not in this tree yet (bench/NOTES.md)", None))
+    # Round two (issue 15). Surfaces not in this tree (COM and the shim under Wine) have no rows yet.
+    addin_first = {}
+    for srv in ["responder", "tls"]:
+        path = os.path.join(out, "results", f"addin-first-{srv}.log")
+        if os.path.exists(path):
+            v = [float(m.group(1)) for m in re.finditer(r"first_ms=([0-9.]+)", open(path, encoding="utf-8").read())]
+            if v:
+                addin_first[srv] = med(v)
+    if cold.get(("responder", ADDIN_COLD)):
+        whole = cold[("responder", ADDIN_COLD)][0]
+        inproc = addin_first.get("responder")
+        tls_whole = cold.get(("tls", ADDIN_COLD))
+        targets.append(("Add-in first call", "fresh host: attach, create, first send within 50 ms",
+                        f"HTTP: {whole:.1f} ms for the whole host process (median), "
+                        + (f"{inproc:.1f} ms from main() to the first send returned; " if inproc else "")
+                        + (f"HTTPS: {tls_whole[0]:.1f} ms whole process" if tls_whole else ""), whole <= 50))
+    else:
+        targets.append(("Add-in first call", "fresh host: attach, create, first send within 50 ms",
+                        "not measured: the add-in is not in this tree yet (bench/NOTES.md)", None))
+    ap_rows = []
+    for srv in ["responder", "tls"]:
+        r_ = ratio(tpm("seq", srv, "native (C)"), tpm("seq", srv, ADDIN_SEQ))  # per call = 1 / msgs per s
+        if r_ is not None:
+            ap_rows.append((srv, r_))
+    targets.append(("Add-in per call", "within 1.2× of the direct cb_* call",
+                    "; ".join(f"{SERVER_TITLE[srv]}: {r_:.2f}× the cb_* call's time" for srv, r_ in ap_rows)
+                    if ap_rows else "not measured: the add-in is not in this tree yet (bench/NOTES.md)",
+                    all(r_ <= 1.2 for _s, r_ in ap_rows) if ap_rows else None))
+    targets.append(("COM per call (Wine)", "IDispatch by name within 1.5× of the DLL call, same bitness",
+                    "not measured: COM under Wine and the shim DLL are not in this tree yet (bench/NOTES.md)", None))
 
     # one TLS handshake per pooled connection
     hs_rows = []
     hs_ok = None
     for (section, client), v in sorted(hs.items()):
-        if not (client.startswith("native") or client.startswith(".NET API")):
+        if not (client.startswith("native") or client.startswith(".NET API") or client.startswith("add-in")):
             continue  # the target is Connect.Bridge's; wrk, curl and the raw loop are shown in section 4
-        callers = a.callers if section == "conc" else 1
         for posts, conns, hands, resumed in v:
-            ok1 = 1 <= hands <= callers and conns == hands
+            # one handshake per connection the server accepted, and one connection where there is one caller
+            ok1 = hands >= 1 and conns == hands and (section == "conc" or hands == 1)
             hs_ok = ok1 if hs_ok is None else (hs_ok and ok1)
         hs_rows.append((section, client, hs_text(section, client)[0]))
     seq_h = "; ".join(f"{c}: {h}" for sec, c, h in hs_rows if sec == "seq")
@@ -210,7 +242,8 @@ def main():
     targets.append(("TLS handshakes", "one per pooled connection, whatever the number of sends or senders",
                     (f"handshakes per measurement — one connection, {fmt_int(a.seq_n + a.warmup)} sends: {seq_h}. "
                      f"{a.multi_senders} senders/clients one after another in one process: {multi_h}. "
-                     f"{a.callers} callers: {conc_h}. Pool lifetime {POOL_LIFETIME}; every measurement is shorter")
+                     f"{a.callers} callers: {conc_h} (as many handshakes as connections; see section 4 for why the "
+                     f"pool may open more than {a.callers}). Pool lifetime {POOL_LIFETIME}; every measurement is shorter")
                     if hs_rows else "", hs_ok))
 
     # native over TLS vs wrk
@@ -367,23 +400,34 @@ def main():
     w("### First call and per call, per surface")
     w("")
     w("First call = the whole process, start to exit after its first send returned (the median above); per call = "
-      "1 / the sequential throughput below (after the warm-up). Ratios against curl in the same run. Surfaces not in "
-      "this tree yet (the 1C add-in through its test host; COM via IDispatch, COM from 32-bit cscript and the shim DLL "
-      "under Wine, x86 and x64) have no rows; see bench/NOTES.md.")
+      "1 / the sequential throughput below (after the warm-up). Ratios against curl in the same run. The add-in rows "
+      "(when the add-in is in the tree) are bench/addin/addin_bench.cpp: dlopen, GetClassObject, Init, setMemManager, "
+      "the settings as properties, Send through CallAsFunc, every member looked up by name. Surfaces not in this tree "
+      "yet (COM via IDispatch, COM from 32-bit cscript and the shim DLL under Wine, x86 and x64) have no rows; see "
+      "bench/NOTES.md.")
     w("")
     rows = []
     for label, s, client_cold, client_seq in [
             ("native .so from C, HTTP", "responder", native_name, "native (C)"),
             ("curl, HTTP (reference)", "responder", curl_name, "curl (config, 1 connection)"),
             ("native .so from C, HTTPS", "tls", native_name, "native (C)"),
-            ("curl, HTTPS (reference)", "tls", curl_name, "curl (config, 1 connection)")]:
+            ("curl, HTTPS (reference)", "tls", curl_name, "curl (config, 1 connection)"),
+            ("1C add-in through the test host, HTTP", "responder", ADDIN_COLD, ADDIN_SEQ),
+            ("1C add-in through the test host, HTTPS", "tls", ADDIN_COLD, ADDIN_SEQ)]:
         first = cold.get((s, client_cold))
         per = tpm("seq", s, client_seq)
         c_first = cold.get((s, curl_name))
         c_per = tpm("seq", s, "curl (config, 1 connection)")
+        if not first and not per:
+            continue
         rows.append([label, fmt_ms(first[0]) if first else "–", fmt_ratio(ratio(first[0], c_first[0])) if first and c_first else "–",
                      "–" if not per else f"{1e6 / per:.1f}", fmt_ratio(ratio(1 / per, 1 / c_per)) if per and c_per else "–"])
     table(["Surface", "first call: ms", "× curl", "per call: µs", "× curl"], rows)
+    for srv, label in [("responder", "HTTP"), ("tls", "HTTPS")]:
+        if srv in addin_first:
+            w(f"- add-in, {label}: {addin_first[srv]:.1f} ms from the host's main() to the first send returned "
+              "(median of the in-process timings; the table's figure adds process start and exit)")
+    w("")
 
     def tp_table(section, wrk_name, title, note):
         w(title)
@@ -440,16 +484,18 @@ def main():
             h, r = hs_text(section, client)
             rows.append([client, fmt_int(v), tp_range(section, "tls", client),
                          fmt_ratio(ratio(v, tpm(section, "tls", wrk_name))),
-                         fmt_ratio(ratio(v, tpm(section, "responder", client))), h, r])
-        table(["Client", "msgs/s", "range", f"× {wrk_name} (TLS)", "× same client over HTTP", "handshakes", "resumed"], rows)
+                         fmt_ratio(ratio(v, tpm(section, "responder", client))), conns_text(section, client), h, r])
+        table(["Client", "msgs/s", "range", f"× {wrk_name} (TLS)", "× same client over HTTP", "TLS connections",
+               "handshakes", "resumed"], rows)
     w(f"**Connection reuse across senders** ({a.multi_senders} senders or clients created, used for {a.multi_each} "
       "sends and destroyed one after another in one process, the way 1C code creates an object per call)")
     w("")
     rows = []
     for client in order.get("multi", []):
         h, r = hs_text("multi", client)
-        rows.append([client, fmt_int(a.multi_senders * a.multi_each), h, r, fmt_int(tpm("multi", "tls", client))])
-    table(["Client", "sends", "handshakes", "resumed", "msgs/s"], rows)
+        rows.append([client, fmt_int(a.multi_senders * a.multi_each), conns_text("multi", client), h, r,
+                     fmt_int(tpm("multi", "tls", client))])
+    table(["Client", "sends", "TLS connections", "handshakes", "resumed", "msgs/s"], rows)
 
     w("**Client CPU per message** (µs, user + system time of the client process during the timed sends, median "
       "over the rounds; wrk and curl: the whole process, from /usr/bin/time). On one CPU the throughput is about "

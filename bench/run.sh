@@ -34,6 +34,7 @@
 #   BENCH_WAIT_QUIET=120 seconds to wait at most for other work to leave the CPUs idle before measuring
 #   BENCH_WAIT_QUIET_ROUND=30  the same before each further cold-start block, throughput round and the memory runs
 #   BENCH_NO_NATIVE_BUILD=1  reuse artifacts/native/linux-x64/libconnect_bridge.so when it exists
+#   BENCH_LIB=path/libconnect_bridge.so  measure that build of the library instead of building one
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 bench="$root/bench"
@@ -61,7 +62,7 @@ die() { echo "bench: $*" >&2; exit 1; }
 # ---------------------------------------------------------------------------------------------- tools
 missing_tools() { # prints the packages that provide what is missing
   local tool
-  for tool in wrk hyperfine curl gcc python3 taskset openssl; do
+  for tool in wrk hyperfine curl gcc g++ python3 taskset openssl; do
     command -v "$tool" >/dev/null || case "$tool" in taskset) echo util-linux ;; *) echo "$tool" ;; esac
   done
   [ -x /usr/bin/time ] || echo time
@@ -87,7 +88,10 @@ mkdir -p "$out"/{bin,logs,results}
 chmod 700 "$out"
 bin="$out/bin"
 log "building the native library"
-if [ "${BENCH_NO_NATIVE_BUILD:-0}" = 1 ] && [ -f "$root/artifacts/native/linux-x64/libconnect_bridge.so" ]; then
+if [ -n "${BENCH_LIB:-}" ]; then
+  [ -f "$BENCH_LIB" ] || die "BENCH_LIB=$BENCH_LIB: no such file"
+  libdir="$(cd "$(dirname "$BENCH_LIB")" && pwd)"   # a given build (development runs)
+elif [ "${BENCH_NO_NATIVE_BUILD:-0}" = 1 ] && [ -f "$root/artifacts/native/linux-x64/libconnect_bridge.so" ]; then
   libdir="$root/artifacts/native/linux-x64"   # reuse the published library (development runs)
 elif [ -x "$root/tests/native/build-native.sh" ]; then
   "$root/tests/native/build-native.sh" >"$out/logs/build-native.log" 2>&1 || { cat "$out/logs/build-native.log"; die "native build failed"; }
@@ -122,6 +126,15 @@ for prog in cb_once cb_load; do
   gcc "${cflags[@]}" -I "$root/native/include" "$bench/native/$prog.c" -L "$libdir" -lconnect_bridge \
     -Wl,-rpath,"$libdir" -pthread -o "$bin/$prog"
 done
+# The 1C add-in lives in the same library (GetClassObject & co.) once the add-in surface is in the tree.
+addin=0
+if [ -f "$root/tests/addin/addin_abi.h" ] && objdump -T "$libdir/libconnect_bridge.so" | grep -qw GetClassObject; then
+  g++ -std=c++17 -O2 -Wall -Wextra -Werror -I "$root/tests/addin" "$bench/addin/addin_bench.cpp" -ldl -o "$bin/addin_bench"
+  addin=1
+else
+  log "the 1C add-in is not in this tree (tests/addin, GetClassObject): no add-in rows"
+fi
+ADDIN_FIRST_RUNS=10   # in-process first-call timings of the add-in host (main() to the first send returned)
 
 # ---------------------------------------------------------------------------------------------- a quiet machine
 # Other processes skew every figure on a 2-core machine: wait (bounded) until the CPUs are mostly idle.
@@ -346,6 +359,7 @@ for s in "${servers[@]}" tls; do
     # What a program pays for its first send over HTTPS: loading libssl, the handshake. Native and curl only.
     names=("native: C + libconnect_bridge.so" "curl CLI")
     cmds=("$bin/cb_once" "curl -f -K $out/curl-once-$s.conf -o /dev/null")
+    if [ "$addin" = 1 ]; then names+=("add-in: host + Native API object"); cmds+=("$bin/addin_bench $libdir/libconnect_bridge.so first"); fi
   else
     names=("native: C + libconnect_bridge.so" "curl CLI" "connect-bridge send" ".NET console, raw HttpClient"
       "(native: library load only, no send)")
@@ -354,6 +368,9 @@ for s in "${servers[@]}" tls; do
       "dotnet $bin/cli/connect-bridge.dll send --base-url $BENCH_URL --login $BENCH_LOGIN --line $BENCH_LINE --user $BENCH_USER --text '$BENCH_TEXT' --keyboard '$BENCH_KEYBOARD' --keyboard-format rows --language en"
       "dotnet $bin/coldstart/Bench.ColdStart.dll"
       "$bin/cb_once --load-only")
+    if [ "$addin" = 1 ] && [ "$s" = responder ]; then
+      names+=("add-in: host + Native API object"); cmds+=("$bin/addin_bench $libdir/libconnect_bridge.so first")
+    fi
   fi
   for ((blk = 1; blk <= COLD_BLOCKS; blk++)); do
     args=()
@@ -366,6 +383,14 @@ for s in "${servers[@]}" tls; do
       || { cat "$out/logs/cold-$s-$blk.log"; die "cold start benchmark failed on $s"; }
   done
   server_reset "$s"
+  if [ "$addin" = 1 ] && { [ "$s" = responder ] || [ "$s" = tls ]; }; then
+    # The add-in's own view of its first call: main() to the first send returned (no process exit in it).
+    for ((i = 1; i <= ADDIN_FIRST_RUNS; i++)); do
+      $(client_env "$s") "${pin[@]}" "$bin/addin_bench" "$libdir/libconnect_bridge.so" first >>"$out/results/addin-first-$s.log" 2>&1 \
+        || { tail -3 "$out/results/addin-first-$s.log"; die "add-in first call failed against $s"; }
+    done
+    server_reset "$s"
+  fi
 done
 
 # ---------------------------------------------------------------------------------------------- 2./3. throughput
@@ -421,6 +446,8 @@ for ((r = 1; r <= ROUNDS; r++)); do
     # The price of the library's gen0 cap (see memory): the same run with the cap lifted through the environment.
     [ "$s" != responder ] || run_prog "$s" seq "(native (C), GC gen0 cap lifted)" "$r" $((SEQ_N + WARMUP)) \
       env DOTNET_GCGen0MaxBudget=40000000 "$bin/cb_load" seq "$SEQ_N" "$WARMUP"
+    [ "$addin" = 0 ] || [ "$s" = emulator ] || run_prog "$s" seq "add-in (Native API, by name)" "$r" $((SEQ_N + WARMUP)) \
+      "$bin/addin_bench" "$libdir/libconnect_bridge.so" seq "$SEQ_N" "$WARMUP"
     run_prog "$s" seq ".NET API" "$r" $((SEQ_N + WARMUP)) dotnet "$bin/api/Bench.ApiLoad.dll" seq "$SEQ_N" "$WARMUP"
     run_prog "$s" seq "raw HttpClient" "$r" $((SEQ_N + WARMUP)) dotnet "$bin/raw/Bench.RawHttpClient.dll" seq "$SEQ_N" "$WARMUP"
     run_curl_seq "$s" "$r"
@@ -471,6 +498,15 @@ declare -A rss_variant=(
   [bigcache]="DOTNET_GCgen0size=3400000"
   [bigcache-uncapped]="DOTNET_GCgen0size=3400000 DOTNET_GCGen0MaxBudget=40000000"
 )
+if [ "$addin" = 1 ]; then
+  for ((r = 1; r <= RSS_RUNS; r++)); do
+    log "memory, add-in host, run $r/$RSS_RUNS: $RSS_N sends"
+    server_reset responder
+    BENCH_URL="$(url_of responder)" "${pin[@]}" "$bin/addin_bench" "$libdir/libconnect_bridge.so" rss "$RSS_N" "$RSS_STEP" \
+      >"$out/results/rssvar-addin-$r.log" 2>&1 || { tail -5 "$out/results/rssvar-addin-$r.log"; die "add-in rss run failed"; }
+    check_count responder "$RSS_N" "add-in rss run"
+  done
+fi
 for v in uncapped bigcache bigcache-uncapped; do
   for ((r = 1; r <= RSS_RUNS; r++)); do
     log "memory, gen0 variant $v, run $r/$RSS_RUNS: $RSS_N sends"
