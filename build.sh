@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Connect.Bridge build entry point (Linux). Windows twin: build.cmd.
-#   ./build.sh demo     run the emulator and three sends against it
-#   ./build.sh test     the whole test suite: .NET tests, native C/Pascal harnesses, COM under Wine
+#   ./build.sh demo     run the emulator and three sends against it (--keep: then serve its chat page until Ctrl+C)
+#   ./build.sh test     the whole test suite: .NET tests, native C/Pascal harnesses, COM under Wine, the chat page
 #   ./build.sh native   publish libconnect_bridge.so + header into artifacts/native/linux-x64/
+#   ./build.sh addin    the 1C Native API add-in: artifacts/addin/ConnectBridge.zip (MANIFEST.XML + libraries)
 #   ./build.sh soak     8 threads x 10 000 sends through the .NET API and the native library (--short: 8 x 500)
 #   ./build.sh bench    benchmarks against curl, a raw HttpClient and wrk; writes docs/BENCHMARKS.md
 #   ./build.sh build    build the solution (Release)
@@ -40,6 +41,10 @@ case "$cmd" in
     need_dotnet
     tests/native/build-native.sh
     ;;
+  addin)
+    need_dotnet
+    tests/addin/pack-addin.sh
+    ;;
   soak)
     need_dotnet
     tests/soak/run.sh "$@"
@@ -54,6 +59,8 @@ case "$cmd" in
     run_suite ".NET tests (xunit)" dotnet test tests/Connect.Bridge.Tests -c Release -nologo --logger "console;verbosity=minimal"
     run_suite "native C + Free Pascal harnesses (tests/native/run.sh)" tests/native/run.sh
     run_suite "COM under Wine (tests/com/run.sh)" tests/com/run.sh
+    run_suite "chat page in headless Chromium (tests/page/run.sh)" tests/page/run.sh
+    run_suite "1C add-in, C++ host under ASan (tests/addin/run.sh)" tests/addin/run.sh
     run_suite "soak, shortened (tests/soak/run.sh --short)" tests/soak/run.sh --short
     echo
     echo "=== Summary ==="
@@ -62,7 +69,7 @@ case "$cmd" in
     [ "$failed" -eq 0 ]
     ;;
   *)
-    sed -n '2,9p' "$0"
+    sed -n '2,10p' "$0"
     exit 2
     ;;
 esac

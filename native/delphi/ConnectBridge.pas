@@ -78,6 +78,7 @@ const
   CB_OPT_PROXY_PASSWORD       = 10;
   CB_OPT_MAX_RETRIES          = 11;  { decimal; '0' disables }
   CB_OPT_ALLOW_INSECURE_HTTP  = 12;  { '1' / '0' }
+  CB_OPT_LOG_FILE             = 13;  { file path: one UTF-8 line per HTTP attempt appended; '' turns it off }
 
   { Keyboard formats for cb_set_keyboard and cb_send. }
   CB_KEYBOARD_AUTO = 0;

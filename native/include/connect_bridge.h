@@ -226,6 +226,7 @@ extern "C" {
 #define CB_OPT_MAX_RETRIES         11  /* decimal; default "2", "0" disables */
 #define CB_OPT_ALLOW_INSECURE_HTTP 12  /* "1" allows http:// to non-loopback
                                           hosts; default "0" */
+#define CB_OPT_LOG_FILE            13  /* file path: appends one UTF-8 line per HTTP attempt (no password); "" off */
 
 /*
 ** Keyboard text formats for cb_set_keyboard and cb_send.

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.InteropServices;
+using Connect.Bridge.Adapters;
 using Connect.Bridge.Emulator;
 
 namespace Connect.Bridge.Cli;
@@ -16,20 +18,22 @@ internal static class DemoCommand
     public static Command Create()
     {
         var language = new Option<string>("--language") { Description = "Error text language: ru | en", DefaultValueFactory = _ => "ru" };
-        var command = new Command("demo", "Run the emulator and show three sends against it (no network, no configuration).") { language };
+        var keep = new Option<bool>("--keep") { Description = "Keep the emulator and its chat page up after the sends, until Ctrl+C" };
+        var command = new Command("demo", "Run the emulator and show three sends against it (no network, no configuration).") { language, keep };
         command.SetAction(async (result, cancellationToken) =>
         {
             string login = "demo-bot", password = "demo-" + Guid.NewGuid().ToString("N")[..8];
             await using var emulator = await EmulatorServer.StartAsync(
                 new EmulatorSettings { Login = login, Password = password, AllowedLines = [LineId] }, cancellationToken);
             Console.WriteLine($"Emulator listening on {emulator.BaseUrl}");
+            Console.WriteLine($"Chat page (what the line's user sees): {emulator.BaseUrl}");
             int failures = 0;
 
             using var sender = new BridgeSender();
-            sender.SetOption(SenderOption.Language, result.GetValue(language));
-            sender.SetOption(SenderOption.BaseUrl, emulator.BaseUrl.ToString());
-            sender.SetOption(SenderOption.Login, login);
-            sender.SetOption(SenderOption.Password, password);
+            sender.Set(SenderSetting.Language, result.GetValue(language));
+            sender.Set(SenderSetting.BaseUrl, emulator.BaseUrl.ToString());
+            sender.Set(SenderSetting.Login, login);
+            sender.Set(SenderSetting.Password, password);
             sender.SetKeyboard("Да|Нет\nПозвать оператора", KeyboardFormat.Rows);
 
             Step("1. Message with Cyrillic text and a two-row keyboard");
@@ -49,16 +53,32 @@ internal static class DemoCommand
             failures += invalid.Status == BridgeStatus.InvalidArgument && sent == 0 ? 0 : 1;
 
             Step("3. Wrong credentials");
-            sender.SetOption(SenderOption.Password, "wrong-password");
+            sender.Set(SenderSetting.Password, "wrong-password");
             var unauthorised = sender.Send(LineId, UserId, "Проверка");
             Show(unauthorised);
             failures += unauthorised.Status == 401 ? 0 : 1;
 
             Console.WriteLine();
             Console.WriteLine(failures == 0 ? "Demo finished: all three outcomes as expected." : $"Demo finished with {failures} unexpected outcome(s).");
+            if (result.GetValue(keep))
+            {
+                Console.WriteLine($"Open {emulator.BaseUrl} in a browser; the emulator stays up until Ctrl+C.");
+                await WaitForStopAsync(cancellationToken);
+            }
+
             return failures == 0 ? 0 : 1;
         });
         return command;
+    }
+
+    private static async Task WaitForStopAsync(CancellationToken cancellationToken)
+    {
+        var stop = new TaskCompletionSource();
+        // SIGINT too: measured here, the invocation's own Ctrl+C handling did not end this wait.
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.TrySetResult(); });
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.TrySetResult(); });
+        using var registration = cancellationToken.Register(() => stop.TrySetResult());
+        await stop.Task;
     }
 
     private static void Step(string title)
@@ -68,7 +88,7 @@ internal static class DemoCommand
     }
 
     private static void Show(SendOutcome outcome) =>
-        Console.WriteLine(outcome.IsSuccess
+        Console.WriteLine(outcome.Succeeded
             ? $"   client returned: {outcome.Status.ToString(CultureInfo.InvariantCulture)} (success)"
             : $"   client returned: {outcome.Status.ToString(CultureInfo.InvariantCulture)} {outcome.ErrorText}");
 }

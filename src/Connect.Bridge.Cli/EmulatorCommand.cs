@@ -28,6 +28,7 @@ internal static class EmulatorCommand
             };
             await using var server = await EmulatorServer.StartAsync(settings, cancellationToken);
             Console.WriteLine($"Listening on {server.BaseUrl}");
+            Console.WriteLine($"Chat page: {server.BaseUrl}");
             var stop = new TaskCompletionSource();
             using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.TrySetResult(); });
             using var registration = cancellationToken.Register(() => stop.TrySetResult());

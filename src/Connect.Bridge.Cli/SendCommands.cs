@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Connect.Bridge.Adapters;
 
 namespace Connect.Bridge.Cli;
 
@@ -12,14 +13,12 @@ internal static class SendCommands
     private static readonly Option<string?> Author = new("--author") { Description = "Author (specialist) id (UUID)" };
     private static readonly Option<bool> GeneralSettings = new("--general-settings") { Description = "Send general_settings: true" };
     private static readonly Option<string?> KeyboardText = new("--keyboard") { Description = "Keyboard: JSON [[\"A\",\"B\"],[\"C\"]] or rows 'A|B' newline 'C'" };
-    private static readonly Option<string> KeyboardFormatOption = new("--keyboard-format")
-    {
-        Description = "auto | json | rows",
-        DefaultValueFactory = _ => "auto",
-    };
+    private static readonly Option<string?> KeyboardFormatOption = new("--keyboard-format") { Description = "auto | json | rows (default auto)" };
     private static readonly Option<string?> BaseUrl = new("--base-url") { Description = "Service address (default https://push.1c-connect.com)" };
-    private static readonly Option<double> TimeoutSeconds = new("--timeout") { Description = "Overall timeout in seconds", DefaultValueFactory = _ => 30 };
-    private static readonly Option<int> MaxRetries = new("--max-retries") { Description = "Retries when the message certainly did not arrive", DefaultValueFactory = _ => 2 };
+    // Numbers are taken as text: the core's settings table parses and bounds them and words the refusal.
+    private static readonly Option<string?> TimeoutSeconds = new("--timeout") { Description = "Overall timeout in seconds (default 30)" };
+    private static readonly Option<string?> MaxRetries = new("--max-retries") { Description = "Retries when the message certainly did not arrive (default 2)" };
+    private static readonly Option<string?> LogFile = new("--log-file") { Description = "Append one line per HTTP attempt to this file (UTF-8)" };
     private static readonly Option<string> Language = new("--language") { Description = "Error text language: ru | en", DefaultValueFactory = _ => "ru" };
     private static readonly Option<string?> Login = new("--login") { Description = "API login (or CONNECT_LOGIN)" };
     private static readonly Option<string?> Password = new("--password") { Description = "API password (or CONNECT_PASSWORD)" };
@@ -30,14 +29,14 @@ internal static class SendCommands
         var command = new Command("send", "Send a message into a support-line chat (SendMessageLine).")
         {
             Line, User, Text, Author, GeneralSettings, KeyboardText, KeyboardFormatOption,
-            BaseUrl, TimeoutSeconds, MaxRetries, Language, Login, Password, AllowInsecureHttp,
+            BaseUrl, TimeoutSeconds, MaxRetries, LogFile, Language, Login, Password, AllowInsecureHttp,
         };
         command.SetAction(result => Run(result, sender =>
         {
-            var outcome = sender.SetOption(SenderOption.AuthorId, result.GetValue(Author));
-            if (outcome.IsSuccess && result.GetValue(GeneralSettings)) outcome = sender.SetGeneralSettings(true);
-            if (outcome.IsSuccess) outcome = sender.SetKeyboard(result.GetValue(KeyboardText), ParseFormat(result.GetValue(KeyboardFormatOption)));
-            return outcome.IsSuccess ? sender.Send(result.GetValue(Line), result.GetValue(User), result.GetValue(Text)) : outcome;
+            sender.Set(SenderSetting.AuthorId, result.GetValue(Author));
+            if (result.GetValue(GeneralSettings)) sender.Set(SenderSetting.GeneralSettings, HostValue.Boolean(true));
+            sender.SetKeyboard(HostValue.Text(result.GetValue(KeyboardText)), HostValue.Text(result.GetValue(KeyboardFormatOption)));
+            return sender.Send(result.GetValue(Line), result.GetValue(User), result.GetValue(Text));
         }));
         return command;
     }
@@ -46,38 +45,32 @@ internal static class SendCommands
     {
         var command = new Command("drop-keyboard", "Remove the keyboard shown to a user (DropKeyboard).")
         {
-            Line, User, BaseUrl, TimeoutSeconds, MaxRetries, Language, Login, Password, AllowInsecureHttp,
+            Line, User, BaseUrl, TimeoutSeconds, MaxRetries, LogFile, Language, Login, Password, AllowInsecureHttp,
         };
         command.SetAction(result => Run(result, sender => sender.DropKeyboard(result.GetValue(Line), result.GetValue(User))));
         return command;
     }
 
-    private static KeyboardFormat ParseFormat(string? value) => value?.Trim().ToLowerInvariant() switch
-    {
-        "json" => KeyboardFormat.Json,
-        "rows" => KeyboardFormat.Rows,
-        "auto" or null or "" => KeyboardFormat.Auto,
-        _ => (KeyboardFormat)(-1), // the core reports an unknown format
-    };
-
     private static int Run(ParseResult result, Func<BridgeSender, SendOutcome> call)
     {
+        // A refused setting is sticky in the core: the call then returns the first refusal and sends nothing.
         using var sender = new BridgeSender();
-        var outcome = sender.SetOption(SenderOption.Language, result.GetValue(Language));
-        if (outcome.IsSuccess) outcome = sender.SetOption(SenderOption.BaseUrl, result.GetValue(BaseUrl));
-        if (outcome.IsSuccess) outcome = sender.SetOption(SenderOption.Login, result.GetValue(Login) ?? Environment.GetEnvironmentVariable("CONNECT_LOGIN"));
-        if (outcome.IsSuccess) outcome = sender.SetOption(SenderOption.Password, result.GetValue(Password) ?? Environment.GetEnvironmentVariable("CONNECT_PASSWORD"));
-        if (outcome.IsSuccess) outcome = sender.SetTimeout(TimeSpan.FromSeconds(result.GetValue(TimeoutSeconds)));
-        if (outcome.IsSuccess) outcome = sender.SetMaxRetries(result.GetValue(MaxRetries));
-        if (outcome.IsSuccess && result.GetValue(AllowInsecureHttp)) outcome = sender.SetAllowInsecureHttp(true);
-        if (outcome.IsSuccess) outcome = call(sender);
+        sender.Set(SenderSetting.Language, result.GetValue(Language));
+        sender.Set(SenderSetting.BaseUrl, result.GetValue(BaseUrl));
+        sender.Set(SenderSetting.Login, result.GetValue(Login) ?? Environment.GetEnvironmentVariable("CONNECT_LOGIN"));
+        sender.Set(SenderSetting.Password, result.GetValue(Password) ?? Environment.GetEnvironmentVariable("CONNECT_PASSWORD"));
+        if (result.GetValue(TimeoutSeconds) is { } timeout) sender.Set(SenderSetting.TimeoutSeconds, timeout);
+        if (result.GetValue(MaxRetries) is { } retries) sender.Set(SenderSetting.MaxRetries, retries);
+        sender.Set(SenderSetting.LogFile, result.GetValue(LogFile));
+        if (result.GetValue(AllowInsecureHttp)) sender.Set(SenderSetting.AllowInsecureHttp, HostValue.Boolean(true));
+        var outcome = call(sender);
         Print(outcome);
         return ExitCodes.From(outcome);
     }
 
     internal static void Print(SendOutcome outcome)
     {
-        if (outcome.IsSuccess)
+        if (outcome.Succeeded)
             Console.WriteLine($"OK {outcome.Status.ToString(CultureInfo.InvariantCulture)}");
         else
             Console.Error.WriteLine($"{outcome.Status.ToString(CultureInfo.InvariantCulture)} {outcome.ErrorText}");

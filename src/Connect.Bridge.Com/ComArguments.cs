@@ -1,72 +1,35 @@
-using System.Globalization;
+using Connect.Bridge.Adapters;
 
 namespace Connect.Bridge;
 
 /// <summary>
-/// Converts the VARIANT values late-bound callers pass (they arrive as <see cref="object"/>: VT_BSTR as string,
-/// VT_I4 as int, VT_R8 as double, VT_BOOL as bool, VT_EMPTY as null, VT_NULL as DBNull) to the types the core takes.
-/// A value of the wrong kind is not converted: the caller gets the core's wrong-type outcome. No wording here.
+/// Maps the VARIANT values late-bound callers pass (they arrive as <see cref="object"/>: VT_BSTR as string,
+/// VT_I4 as int, VT_R8 as double, VT_BOOL as bool, VT_EMPTY as null, VT_NULL as DBNull) onto the core's
+/// <see cref="HostValue"/> and back, without judging them: bounds, conversions and texts are the core's.
 /// </summary>
 internal static class ComArguments
 {
-    /// <summary>A string, and only a string (a number or Неопределено where a string is expected is a wrong type).</summary>
-    public static bool TryString(object? value, out string text)
+    /// <summary>A VARIANT as a host value of its own kind.</summary>
+    public static HostValue ToHostValue(object? value) => value switch
     {
-        if (value is string s)
-        {
-            text = s;
-            return true;
-        }
+        null or DBNull => HostValue.Empty,
+        string s => HostValue.Text(s),
+        bool b => HostValue.Boolean(b),
+        int or short or sbyte or byte or ushort or uint or long => HostValue.Integer(Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)),
+        ulong ul => ul <= long.MaxValue ? HostValue.Integer((long)ul) : HostValue.Number(ul),
+        double d => HostValue.Number(d),
+        float f => HostValue.Number(f),
+        decimal m => HostValue.Number((double)m),
+        _ => HostValue.Other(value.GetType().Name),
+    };
 
-        text = "";
-        return false;
-    }
-
-    /// <summary>A number of any numeric VARIANT type, as a double (integers up to 2^53 exactly).</summary>
-    public static bool TryNumber(object? value, out double number)
+    /// <summary>A host value as the VARIANT it reads back as.</summary>
+    public static object? FromHostValue(HostValue value) => value.Kind switch
     {
-        switch (value)
-        {
-            case int i: number = i; return true;
-            case short s: number = s; return true;
-            case sbyte sb: number = sb; return true;
-            case byte b: number = b; return true;
-            case ushort us: number = us; return true;
-            case uint ui: number = ui; return true;
-            case long l: number = l; return true;
-            case ulong ul: number = ul; return true;
-            case double d: number = d; return true;
-            case float f: number = f; return true;
-            case decimal m: number = (double)m; return true;
-            default: number = 0; return false;
-        }
-    }
-
-    /// <summary>A boolean (VT_BOOL), and only a boolean.</summary>
-    public static bool TryBoolean(object? value, out bool flag)
-    {
-        if (value is bool b)
-        {
-            flag = b;
-            return true;
-        }
-
-        flag = false;
-        return false;
-    }
-
-    /// <summary>A number as invariant text, for values only the core's text-form setters can word (fractional, out of range).</summary>
-    public static string NumberText(double number) => number.ToString("R", CultureInfo.InvariantCulture);
-
-    /// <summary>The name of what was passed, in the vocabulary of <see cref="BridgeErrors.WrongArgumentType"/>.</summary>
-    public static string KindOf(object? value) => value switch
-    {
-        null => "empty",
-        DBNull => "null",
-        string => "string",
-        bool => "boolean",
-        int or short or sbyte or byte or ushort or uint or long or ulong => "integer",
-        double or float or decimal => "number",
-        _ => value.GetType().Name,
+        HostValueKind.Text => value.AsText,
+        HostValueKind.Integer => value.AsInteger is >= int.MinValue and <= int.MaxValue ? (object)(int)value.AsInteger : (double)value.AsInteger,
+        HostValueKind.Number => value.AsNumber,
+        HostValueKind.Boolean => value.AsBoolean,
+        _ => null,
     };
 }

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
+using Connect.Bridge.Adapters;
 
 namespace Connect.Bridge;
 
@@ -9,9 +10,11 @@ namespace Connect.Bridge;
 /// arguments and returns the core's status codes and texts unchanged.
 /// </summary>
 /// <remarks>
-/// <para>Arguments and writable properties are typed <see cref="object"/> (VARIANT) so that a script passing
-/// the wrong type (a number where a string is expected, Неопределено) gets the core's invalid-argument outcome
-/// (-1) instead of a type-mismatch error from IDispatch. Every value read back is VT_BSTR, VT_I4 or VT_BOOL.</para>
+/// <para>Arguments and writable properties are typed <see cref="object"/> (VARIANT) and passed to the core's
+/// settings table as they are, so a script passing the wrong type (a number where a string is expected) gets the
+/// core's invalid-argument outcome (-1) instead of a type-mismatch error from IDispatch. A refused setting stays
+/// refused until it is set again validly: sends return its -1 and send nothing. Values read back are VT_BSTR,
+/// VT_I4, VT_R8 (TimeoutSeconds), VT_BOOL, or VT_EMPTY (GeneralSettings when omitted).</para>
 /// <para>With <see cref="ThrowOnError"/> false nothing throws; with it true a failed call raises an exception
 /// whose message is the error text (DISP_E_EXCEPTION with EXCEPINFO.bstrDescription: what 1C shows in
 /// ОписаниеОшибки()). <see cref="LastStatusCode"/> and <see cref="LastErrorText"/> are set either way.</para>
@@ -33,7 +36,6 @@ public sealed class Sender
 
     private readonly BridgeSender _core;
     private readonly Lock _gate = new();
-    private bool _throwOnError;
 
     /// <summary>Creates a sender with the real HTTP client (what CoCreateInstance calls).</summary>
     public Sender() : this(new BridgeSender()) { }
@@ -48,137 +50,118 @@ public sealed class Sender
         _core = core;
     }
 
-    // ---- settings -------------------------------------------------------------------------
+    // ---- settings: each one is a row of the core's settings table ---------------------------
 
     /// <summary>Service address; "" restores the default https://push.1c-connect.com.</summary>
-    public object BaseUrl
+    public object? BaseUrl
     {
-        get => Read(() => _core.GetOption(SenderOption.BaseUrl));
-        set => SetText(nameof(BaseUrl), value, SenderOption.BaseUrl);
+        get => Get(SenderSetting.BaseUrl);
+        set => Set(SenderSetting.BaseUrl, value);
     }
 
     /// <summary>API login.</summary>
-    public object Login
+    public object? Login
     {
-        get => Read(() => _core.GetOption(SenderOption.Login));
-        set => SetText(nameof(Login), value, SenderOption.Login);
+        get => Get(SenderSetting.Login);
+        set => Set(SenderSetting.Login, value);
     }
 
     /// <summary>API password; write-only (reads back "").</summary>
-    public object Password
+    public object? Password
     {
-        get => "";
-        set => SetText(nameof(Password), value, SenderOption.Password);
+        get => Get(SenderSetting.Password);
+        set => Set(SenderSetting.Password, value);
     }
 
-    /// <summary>Overall timeout of a call in seconds, retries included (default 30).</summary>
-    public object TimeoutSeconds
+    /// <summary>Overall timeout of a call in seconds, fractions allowed, retries included (default 30).</summary>
+    public object? TimeoutSeconds
     {
-        get => Read(() => (int)Math.Round(_core.Options.Timeout.TotalSeconds, MidpointRounding.AwayFromZero));
-        set => Apply(value, v =>
-            ComArguments.TryNumber(v, out var seconds)
-                ? double.IsFinite(seconds) && Math.Abs(seconds) < 1e9
-                    ? _core.SetTimeout(TimeSpan.FromSeconds(seconds))
-                    : _core.SetOption(SenderOption.TimeoutMs, ComArguments.NumberText(seconds))
-                : WrongType(nameof(TimeoutSeconds), "integer", v));
+        get => Get(SenderSetting.TimeoutSeconds);
+        set => Set(SenderSetting.TimeoutSeconds, value);
     }
 
     /// <summary>Language of error texts: "ru" (default) or "en".</summary>
-    public object Language
+    public object? Language
     {
-        get => Read(() => _core.GetOption(SenderOption.Language));
-        set => SetText(nameof(Language), value, SenderOption.Language);
+        get => Get(SenderSetting.Language);
+        set => Set(SenderSetting.Language, value);
     }
 
     /// <summary>The specialist on whose behalf messages are sent (UUID); "" means not sent.</summary>
-    public object AuthorId
+    public object? AuthorId
     {
-        get => Read(() => _core.GetOption(SenderOption.AuthorId));
-        set => SetText(nameof(AuthorId), value, SenderOption.AuthorId);
+        get => Get(SenderSetting.AuthorId);
+        set => Set(SenderSetting.AuthorId, value);
     }
 
-    /// <summary>The <c>general_settings</c> flag; sent only when true.</summary>
-    public object GeneralSettings
+    /// <summary>The <c>general_settings</c> flag: true or false is sent as given; Empty (Неопределено) omits it.</summary>
+    public object? GeneralSettings
     {
-        get => Read(() => _core.GeneralSettings == true);
-        set => Apply(value, v =>
-            ComArguments.TryBoolean(v, out var flag)
-                ? _core.SetGeneralSettings(flag ? true : null)
-                : WrongType(nameof(GeneralSettings), "boolean", v));
+        get => Get(SenderSetting.GeneralSettings);
+        set => Set(SenderSetting.GeneralSettings, value);
     }
 
     /// <summary>Explicit proxy address; "" uses the system proxy.</summary>
-    public object ProxyUrl
+    public object? ProxyUrl
     {
-        get => Read(() => _core.GetOption(SenderOption.ProxyUrl));
-        set => SetText(nameof(ProxyUrl), value, SenderOption.ProxyUrl);
+        get => Get(SenderSetting.ProxyUrl);
+        set => Set(SenderSetting.ProxyUrl, value);
     }
 
     /// <summary>Proxy login.</summary>
-    public object ProxyLogin
+    public object? ProxyLogin
     {
-        get => Read(() => _core.GetOption(SenderOption.ProxyLogin));
-        set => SetText(nameof(ProxyLogin), value, SenderOption.ProxyLogin);
+        get => Get(SenderSetting.ProxyLogin);
+        set => Set(SenderSetting.ProxyLogin, value);
     }
 
     /// <summary>Proxy password; write-only (reads back "").</summary>
-    public object ProxyPassword
+    public object? ProxyPassword
     {
-        get => "";
-        set => SetText(nameof(ProxyPassword), value, SenderOption.ProxyPassword);
+        get => Get(SenderSetting.ProxyPassword);
+        set => Set(SenderSetting.ProxyPassword, value);
     }
 
     /// <summary>Retries when the message certainly did not arrive (default 2; 0 disables).</summary>
-    public object MaxRetries
+    public object? MaxRetries
     {
-        get => Read(() => _core.Options.MaxRetries);
-        set => Apply(value, v =>
-            ComArguments.TryNumber(v, out var retries)
-                ? retries == Math.Floor(retries) && retries is >= int.MinValue and <= int.MaxValue
-                    ? _core.SetMaxRetries((int)retries)
-                    : _core.SetOption(SenderOption.MaxRetries, ComArguments.NumberText(retries))
-                : WrongType(nameof(MaxRetries), "integer", v));
+        get => Get(SenderSetting.MaxRetries);
+        set => Set(SenderSetting.MaxRetries, value);
     }
 
     /// <summary>Allows plain http to hosts other than loopback.</summary>
-    public object AllowInsecureHttp
+    public object? AllowInsecureHttp
     {
-        get => Read(() => _core.Options.AllowInsecureHttp);
-        set => Apply(value, v =>
-            ComArguments.TryBoolean(v, out var flag)
-                ? _core.SetAllowInsecureHttp(flag)
-                : WrongType(nameof(AllowInsecureHttp), "boolean", v));
+        get => Get(SenderSetting.AllowInsecureHttp);
+        set => Set(SenderSetting.AllowInsecureHttp, value);
+    }
+
+    /// <summary>A file that receives one line per HTTP attempt (appended, UTF-8, never the password); "" turns it off.</summary>
+    public object? LogFile
+    {
+        get => Get(SenderSetting.LogFile);
+        set => Set(SenderSetting.LogFile, value);
     }
 
     /// <summary>When true, a failed call raises a COM exception with the error text (default false).</summary>
-    public object ThrowOnError
+    public object? ThrowOnError
     {
-        get
-        {
-            lock (_gate) return _throwOnError;
-        }
-        set => Apply(value, v =>
-        {
-            if (!ComArguments.TryBoolean(v, out var flag)) return WrongType(nameof(ThrowOnError), "boolean", v);
-            _throwOnError = flag;
-            return null;
-        });
+        get => Get(SenderSetting.ThrowOnError);
+        set => Set(SenderSetting.ThrowOnError, value);
     }
 
     /// <summary>The keyboard as JSON (<c>[[{"text":"Да"},{"text":"Нет"}]]</c>); setting replaces it, "" clears it.</summary>
-    public object KeyboardJson
+    public object? KeyboardJson
     {
-        get => Read(() => _core.GetKeyboard(KeyboardFormat.Json));
-        set => Apply(value, v =>
-            ComArguments.TryString(v, out var text) ? _core.SetKeyboard(text, KeyboardFormat.Json) : WrongType(nameof(KeyboardJson), "string", v));
+        get => Get(SenderSetting.KeyboardJson);
+        set => Set(SenderSetting.KeyboardJson, value);
     }
 
     /// <summary>The keyboard as rows (one row per line, buttons separated by |); setting replaces it, "" clears it.</summary>
-    public object KeyboardRows
+    public object? KeyboardRows
     {
-        get => Read(() => _core.GetKeyboard(KeyboardFormat.Rows));
-        set => Apply(value, v =>
-            ComArguments.TryString(v, out var text) ? _core.SetKeyboard(text, KeyboardFormat.Rows) : WrongType(nameof(KeyboardRows), "string", v));
+        get => Get(SenderSetting.KeyboardRows);
+        set => Set(SenderSetting.KeyboardRows, value);
     }
 
     // ---- outcome of the last call -----------------------------------------------------------
@@ -206,7 +189,7 @@ public sealed class Sender
     {
         get
         {
-            lock (_gate) return _core.LastOutcome.IsSuccess;
+            lock (_gate) return _core.LastOutcome.Succeeded;
         }
     }
 
@@ -217,44 +200,28 @@ public sealed class Sender
 
     /// <summary>Sends a message (SendMessageLine) with the current keyboard, author and general settings.</summary>
     /// <returns>The HTTP status (2xx is success) or a negative code.</returns>
-    public int Send(object lineId, object userId, object text) => Call(() =>
-    {
-        if (!ComArguments.TryString(lineId, out var line)) return WrongType(nameof(lineId), "string", lineId);
-        if (!ComArguments.TryString(userId, out var user)) return WrongType(nameof(userId), "string", userId);
-        if (!ComArguments.TryString(text, out var message)) return WrongType(nameof(text), "string", text);
-        return _core.Send(line, user, message);
-    });
+    public int Send(object? lineId, object? userId, object? text) =>
+        Call(() => _core.Send(ComArguments.ToHostValue(lineId), ComArguments.ToHostValue(userId), ComArguments.ToHostValue(text)));
 
     /// <summary>Removes the keyboard shown to the user (DropKeyboard).</summary>
     /// <returns>The HTTP status (2xx is success) or a negative code.</returns>
-    public int DropKeyboard(object lineId, object userId) => Call(() =>
-    {
-        if (!ComArguments.TryString(lineId, out var line)) return WrongType(nameof(lineId), "string", lineId);
-        if (!ComArguments.TryString(userId, out var user)) return WrongType(nameof(userId), "string", userId);
-        return _core.DropKeyboard(line, user);
-    });
+    public int DropKeyboard(object? lineId, object? userId) =>
+        Call(() => _core.DropKeyboard(ComArguments.ToHostValue(lineId), ComArguments.ToHostValue(userId)));
 
     /// <summary>Appends a row given in the rows form (<c>Да|Нет</c>) to the keyboard.</summary>
-    public void AddKeyboardRow(object buttons) => Call(() =>
-        ComArguments.TryString(buttons, out var row) ? _core.AddKeyboardRow(row) : WrongType(nameof(buttons), "string", buttons));
+    public void AddKeyboardRow(object? buttons) => Call(() => _core.AddKeyboardRow(ComArguments.ToHostValue(buttons)));
 
     /// <summary>Removes every keyboard row.</summary>
-    public void ClearKeyboard() => Call(() =>
-    {
-        _core.ClearKeyboard();
-        return _core.LastOutcome;
-    });
+    public void ClearKeyboard() => Call(_core.ClearKeyboard);
 
     // ---- plumbing ---------------------------------------------------------------------------
 
-    private SendOutcome WrongType(string parameter, string expected, object? value) =>
-        _core.Record(BridgeErrors.WrongArgumentType(parameter, expected, ComArguments.KindOf(value), _core.Language));
+    private object? Get(SenderSetting setting)
+    {
+        lock (_gate) return ComArguments.FromHostValue(_core.Get(setting));
+    }
 
-    private void SetText(string property, object? value, SenderOption option) =>
-        Apply(value, v => ComArguments.TryString(v, out var text) ? _core.SetOption(option, text) : WrongType(property, "string", v));
-
-    /// <summary>Runs a property setter; a null result means the setting was the adapter's own and was accepted.</summary>
-    private void Apply(object? value, Func<object?, SendOutcome?> set) => Call(() => set(value) ?? RecordAccepted());
+    private void Set(SenderSetting setting, object? value) => Call(() => _core.Set(setting, ComArguments.ToHostValue(value)));
 
     /// <summary>Runs one call under the lock; records unexpected exceptions as -5; raises when ThrowOnError is on.</summary>
     private int Call(Func<SendOutcome> call)
@@ -272,18 +239,10 @@ public sealed class Sender
                 outcome = _core.Record(BridgeErrors.Internal(ex, _core.Language));
             }
 
-            raise = _throwOnError && !outcome.IsSuccess;
+            raise = _core.ThrowOnError && !outcome.Succeeded;
         }
 
         if (raise) throw new COMException(outcome.ErrorText, EFail) { Source = ProgIdName };
         return outcome.Status;
     }
-
-    private T Read<T>(Func<T> read)
-    {
-        lock (_gate) return read();
-    }
-
-    /// <summary>Records an accepted setting (status 0, no text) for the adapter's own ThrowOnError, as the core does for its settings.</summary>
-    private SendOutcome RecordAccepted() => _core.Record(SendOutcome.Ok);
 }

@@ -2,8 +2,7 @@ using System.Buffers;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
+using Connect.Bridge.Emulator.Page;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -21,7 +20,10 @@ namespace Connect.Bridge.Emulator;
 /// <remarks>
 /// Test endpoints (no auth): <c>GET /emulator/messages</c> (accepted calls as JSON),
 /// <c>GET /emulator/stats</c> (<c>{"requests":N,"accepted":M}</c>), <c>POST /emulator/reset</c>.
-/// Requests to <c>/emulator/*</c> are not counted in <see cref="RequestCount"/>.
+/// The chat page: <c>GET /</c> (what the line's user would see, live), fed by <c>GET /emulator/stream</c>
+/// (server-sent events of <see cref="Events"/>), with <c>GET /emulator/events</c> (the same journal as JSON) and
+/// <c>POST /emulator/press</c> (a simulated button press).
+/// Requests to <c>/</c> and <c>/emulator/*</c> are not counted in <see cref="RequestCount"/>.
 /// </remarks>
 public sealed class EmulatorServer : IAsyncDisposable
 {
@@ -34,8 +36,6 @@ public sealed class EmulatorServer : IAsyncDisposable
     /// <summary>403 text for a line outside <see cref="EmulatorSettings.AllowedLines"/>.</summary>
     public const string ForbiddenLineError = "User is not a subscriber or never been online";
 
-    private const string JsonContentType = "application/json; charset=utf-8";
-
     private readonly WebApplication app;
     private readonly byte[] expectedLogin;
     private readonly byte[] expectedPassword;
@@ -43,6 +43,9 @@ public sealed class EmulatorServer : IAsyncDisposable
     private readonly Action<RecordedCall>? onRecorded;
     private readonly int maxBodyBytes;
     private readonly Lock gate = new();
+    private readonly EventJournal journal = new(() => DateTimeOffset.UtcNow);
+    private readonly CancellationTokenSource stopping = new();
+    private readonly PageEndpoints page;
     private List<RecordedCall> calls = [];
     private long requestCount;
     private long acceptedCount;
@@ -56,6 +59,7 @@ public sealed class EmulatorServer : IAsyncDisposable
         this.allowedLines = allowedLines;
         onRecorded = settings.OnRecorded;
         maxBodyBytes = settings.MaxBodyBytes;
+        page = new PageEndpoints(journal, stopping.Token);
     }
 
     /// <summary>http://127.0.0.1:PORT/</summary>
@@ -75,6 +79,14 @@ public sealed class EmulatorServer : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>
+    /// A snapshot of the chat page's journal: accepted calls, rejected requests, simulated presses and clears, in order.
+    /// </summary>
+    public IReadOnlyList<EmulatorEvent> Events => journal.Events;
+
+    /// <summary>Bytes of the chat page as served: its HTML, style sheet and script together.</summary>
+    public long PageSize => page.PageSize;
 
     /// <summary>Every request that reached the API surface (accepted or rejected, any path outside /emulator/).</summary>
     public long RequestCount => Interlocked.Read(ref requestCount);
@@ -147,7 +159,7 @@ public sealed class EmulatorServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>Clears the recorded calls and both counters.</summary>
+    /// <summary>Clears the recorded calls, both counters and the page's journal (open pages clear too).</summary>
     public void Reset()
     {
         lock (gate)
@@ -155,6 +167,7 @@ public sealed class EmulatorServer : IAsyncDisposable
             calls = [];
             Interlocked.Exchange(ref requestCount, 0);
             Interlocked.Exchange(ref acceptedCount, 0);
+            journal.Clear();
         }
     }
 
@@ -166,6 +179,8 @@ public sealed class EmulatorServer : IAsyncDisposable
             return;
         }
 
+        // Ends the page's event streams first, so stopping does not wait for browsers to hang up.
+        await stopping.CancelAsync().ConfigureAwait(false);
         using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
         {
             try
@@ -179,24 +194,7 @@ public sealed class EmulatorServer : IAsyncDisposable
         }
 
         await app.DisposeAsync().ConfigureAwait(false);
-    }
-
-    private static Task WriteJsonAsync<T>(HttpContext context, int status, T value, JsonTypeInfo<T> typeInfo)
-    {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(value, typeInfo);
-        context.Response.StatusCode = status;
-        context.Response.ContentType = JsonContentType;
-        context.Response.ContentLength = bytes.Length;
-        return context.Response.Body.WriteAsync(bytes, 0, bytes.Length, context.RequestAborted);
-    }
-
-    private static Task ErrorAsync(HttpContext context, int status, string error) =>
-        WriteJsonAsync(context, status, new ErrorBody(error), EmulatorJsonContext.Output.ErrorBody);
-
-    private static Task MethodNotAllowedAsync(HttpContext context, string allow)
-    {
-        context.Response.Headers.Allow = allow;
-        return ErrorAsync(context, StatusCodes.Status405MethodNotAllowed, "Method not allowed");
+        stopping.Dispose();
     }
 
     private static Task RedirectAsync(HttpContext context, string path)
@@ -219,6 +217,11 @@ public sealed class EmulatorServer : IAsyncDisposable
             return HandleControlAsync(context, path.TrimEnd('/'));
         }
 
+        if (PageEndpoints.IsAsset(path))
+        {
+            return page.ServeAssetAsync(context, path);
+        }
+
         Interlocked.Increment(ref requestCount);
         return path switch
         {
@@ -226,27 +229,38 @@ public sealed class EmulatorServer : IAsyncDisposable
             DropKeyboardPath => HandleApiAsync(context, isMessage: false),
             "/v1/line/send/message" => RedirectAsync(context, SendMessagePath),
             "/v1/line/drop/keyboard" => RedirectAsync(context, DropKeyboardPath),
-            _ => ErrorAsync(context, StatusCodes.Status404NotFound, "Not found"),
+            _ => EmulatorResponses.ErrorAsync(context, StatusCodes.Status404NotFound, "Not found"),
         };
     }
 
     private Task HandleControlAsync(HttpContext context, string path)
     {
         var method = context.Request.Method;
+        if (path.StartsWith(PageEndpoints.AssetPrefix, StringComparison.Ordinal) && PageEndpoints.IsAsset(path))
+        {
+            return page.ServeAssetAsync(context, path);
+        }
+
         switch (path)
         {
+            case PageEndpoints.StreamPath:
+                return page.StreamAsync(context);
+            case PageEndpoints.EventsPath:
+                return page.ServeEventsAsync(context);
+            case PageEndpoints.PressPath:
+                return page.PressAsync(context);
             case "/emulator/messages":
                 return HttpMethods.IsGet(method)
-                    ? WriteJsonAsync(context, StatusCodes.Status200OK, Calls, EmulatorJsonContext.Output.IReadOnlyListRecordedCall)
-                    : MethodNotAllowedAsync(context, "GET");
+                    ? EmulatorResponses.WriteJsonAsync(context, StatusCodes.Status200OK, Calls, EmulatorJsonContext.Output.IReadOnlyListRecordedCall)
+                    : EmulatorResponses.MethodNotAllowedAsync(context, "GET");
             case "/emulator/stats":
                 return HttpMethods.IsGet(method)
-                    ? WriteJsonAsync(context, StatusCodes.Status200OK, new StatsBody(RequestCount, AcceptedCount), EmulatorJsonContext.Output.StatsBody)
-                    : MethodNotAllowedAsync(context, "GET");
+                    ? EmulatorResponses.WriteJsonAsync(context, StatusCodes.Status200OK, new StatsBody(RequestCount, AcceptedCount), EmulatorJsonContext.Output.StatsBody)
+                    : EmulatorResponses.MethodNotAllowedAsync(context, "GET");
             case "/emulator/reset":
                 if (!HttpMethods.IsPost(method))
                 {
-                    return MethodNotAllowedAsync(context, "POST");
+                    return EmulatorResponses.MethodNotAllowedAsync(context, "POST");
                 }
 
                 Reset();
@@ -254,7 +268,7 @@ public sealed class EmulatorServer : IAsyncDisposable
                 context.Response.ContentLength = 0;
                 return Task.CompletedTask;
             default:
-                return ErrorAsync(context, StatusCodes.Status404NotFound, "Not found");
+                return EmulatorResponses.ErrorAsync(context, StatusCodes.Status404NotFound, "Not found");
         }
     }
 
@@ -263,7 +277,8 @@ public sealed class EmulatorServer : IAsyncDisposable
         var request = context.Request;
         if (!HttpMethods.IsPost(request.Method))
         {
-            await MethodNotAllowedAsync(context, "POST").ConfigureAwait(false);
+            journal.AddRejected(request.Path.Value ?? "/", StatusCodes.Status405MethodNotAllowed, "Method not allowed");
+            await EmulatorResponses.MethodNotAllowedAsync(context, "POST").ConfigureAwait(false);
             return;
         }
 
@@ -271,7 +286,7 @@ public sealed class EmulatorServer : IAsyncDisposable
         if (authError is not null)
         {
             context.Response.Headers.WWWAuthenticate = "Basic realm=\"1C-Connect\", charset=\"UTF-8\"";
-            await ErrorAsync(context, StatusCodes.Status401Unauthorized, authError).ConfigureAwait(false);
+            await RejectAsync(context, StatusCodes.Status401Unauthorized, authError).ConfigureAwait(false);
             return;
         }
 
@@ -279,14 +294,14 @@ public sealed class EmulatorServer : IAsyncDisposable
         var error = RequestValidator.CheckContentType(contentType);
         if (error is not null)
         {
-            await ErrorAsync(context, StatusCodes.Status400BadRequest, error).ConfigureAwait(false);
+            await RejectAsync(context, StatusCodes.Status400BadRequest, error).ConfigureAwait(false);
             return;
         }
 
         var body = await ReadBodyAsync(request, context.RequestAborted).ConfigureAwait(false);
         if (body is null)
         {
-            await ErrorAsync(context, StatusCodes.Status413PayloadTooLarge, "Request body too large").ConfigureAwait(false);
+            await RejectAsync(context, StatusCodes.Status413PayloadTooLarge, "Request body too large").ConfigureAwait(false);
             return;
         }
 
@@ -295,13 +310,13 @@ public sealed class EmulatorServer : IAsyncDisposable
         error ??= RequestValidator.Parse(body, isMessage, out parsed);
         if (error is not null)
         {
-            await ErrorAsync(context, StatusCodes.Status400BadRequest, error).ConfigureAwait(false);
+            await RejectAsync(context, StatusCodes.Status400BadRequest, error).ConfigureAwait(false);
             return;
         }
 
         if (allowedLines is not null && !allowedLines.Contains(parsed!.Line))
         {
-            await ErrorAsync(context, StatusCodes.Status403Forbidden, ForbiddenLineError).ConfigureAwait(false);
+            await RejectAsync(context, StatusCodes.Status403Forbidden, ForbiddenLineError).ConfigureAwait(false);
             return;
         }
 
@@ -319,18 +334,20 @@ public sealed class EmulatorServer : IAsyncDisposable
             accept.Count == 0 ? null : accept.ToString(),
             scheme,
             DateTimeOffset.UtcNow);
-        Record(call);
+        Record(call, parsed);
 
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentLength = 0;
     }
 
-    private void Record(RecordedCall call)
+    private void Record(RecordedCall call, ParsedBody parsed)
     {
+        var conversation = EventJournal.ConversationOf(parsed.Line, parsed.UserId);
         lock (gate)
         {
             calls.Add(call);
             Interlocked.Increment(ref acceptedCount);
+            _ = call.Kind == RecordedCall.MessageKind ? journal.AddMessage(call, conversation) : journal.AddDrop(call, conversation);
         }
 
         if (onRecorded is { } callback)
@@ -344,6 +361,14 @@ public sealed class EmulatorServer : IAsyncDisposable
                 // The callback is an observer; it must not change what the client sees.
             }
         }
+    }
+
+    /// <summary>Answers an API request with an error and puts it in the page's log of rejected requests.</summary>
+    private Task RejectAsync(HttpContext context, int status, string error)
+    {
+        // Only the path, status and reason: nothing from the Authorization header ever reaches the journal.
+        journal.AddRejected(context.Request.Path.Value ?? "/", status, error);
+        return EmulatorResponses.ErrorAsync(context, status, error);
     }
 
     /// <summary>Reads the whole body; null when it exceeds the limit.</summary>

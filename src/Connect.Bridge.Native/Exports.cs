@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Connect.Bridge.Adapters;
 using System.Runtime.InteropServices;
 
 namespace Connect.Bridge.Native;
@@ -104,7 +105,7 @@ public static unsafe class Exports
     {
         if (ForkGuard.InChild()) return ForkGuard.Status;
         using var fp = FpGuard.Enter();
-        return OnSender(s, [NativeString.Utf8(value)], Names.SetOption, option, Core.SetOption);
+        return OnSender(s, [NativeString.Utf8(value)], Names.SetOption, option, Core.SetOption, Core.RefuseOption);
     }
 
     [UnmanagedCallersOnly(EntryPoint = "cb_set_option_w", CallConvs = [typeof(CallConvStdcall)])]
@@ -112,7 +113,7 @@ public static unsafe class Exports
     {
         if (ForkGuard.InChild()) return ForkGuard.Status;
         using var fp = FpGuard.Enter();
-        return OnSender(s, [NativeString.Utf16(value)], Names.SetOption, option, Core.SetOption);
+        return OnSender(s, [NativeString.Utf16(value)], Names.SetOption, option, Core.SetOption, Core.RefuseOption);
     }
 
     [UnmanagedCallersOnly(EntryPoint = "cb_set_keyboard", CallConvs = [typeof(CallConvStdcall)])]
@@ -120,7 +121,7 @@ public static unsafe class Exports
     {
         if (ForkGuard.InChild()) return ForkGuard.Status;
         using var fp = FpGuard.Enter();
-        return OnSender(s, [NativeString.Utf8(keyboard)], Names.SetKeyboard, format, Core.SetKeyboard);
+        return OnSender(s, [NativeString.Utf8(keyboard)], Names.SetKeyboard, format, Core.SetKeyboard, Core.RefuseKeyboard);
     }
 
     [UnmanagedCallersOnly(EntryPoint = "cb_set_keyboard_w", CallConvs = [typeof(CallConvStdcall)])]
@@ -128,7 +129,7 @@ public static unsafe class Exports
     {
         if (ForkGuard.InChild()) return ForkGuard.Status;
         using var fp = FpGuard.Enter();
-        return OnSender(s, [NativeString.Utf16(keyboard)], Names.SetKeyboard, format, Core.SetKeyboard);
+        return OnSender(s, [NativeString.Utf16(keyboard)], Names.SetKeyboard, format, Core.SetKeyboard, Core.RefuseKeyboard);
     }
 
     [UnmanagedCallersOnly(EntryPoint = "cb_send_message", CallConvs = [typeof(CallConvStdcall)])]
@@ -137,7 +138,7 @@ public static unsafe class Exports
         if (ForkGuard.InChild()) return ForkGuard.Status;
         using var fp = FpGuard.Enter();
         return OnSender(s, [NativeString.Utf8(lineId), NativeString.Utf8(userId), NativeString.Utf8(text)],
-            Names.SendMessage, 0, Core.SendMessage);
+            Names.SendMessage, 0, Core.SendMessage, Core.RefuseCall);
     }
 
     [UnmanagedCallersOnly(EntryPoint = "cb_send_message_w", CallConvs = [typeof(CallConvStdcall)])]
@@ -146,7 +147,7 @@ public static unsafe class Exports
         if (ForkGuard.InChild()) return ForkGuard.Status;
         using var fp = FpGuard.Enter();
         return OnSender(s, [NativeString.Utf16(lineId), NativeString.Utf16(userId), NativeString.Utf16(text)],
-            Names.SendMessage, 0, Core.SendMessage);
+            Names.SendMessage, 0, Core.SendMessage, Core.RefuseCall);
     }
 
     [UnmanagedCallersOnly(EntryPoint = "cb_drop_keyboard", CallConvs = [typeof(CallConvStdcall)])]
@@ -154,7 +155,7 @@ public static unsafe class Exports
     {
         if (ForkGuard.InChild()) return ForkGuard.Status;
         using var fp = FpGuard.Enter();
-        return OnSender(s, [NativeString.Utf8(lineId), NativeString.Utf8(userId)], Names.DropKeyboard, 0, Core.DropKeyboard);
+        return OnSender(s, [NativeString.Utf8(lineId), NativeString.Utf8(userId)], Names.DropKeyboard, 0, Core.DropKeyboard, Core.RefuseCall);
     }
 
     [UnmanagedCallersOnly(EntryPoint = "cb_drop_keyboard_w", CallConvs = [typeof(CallConvStdcall)])]
@@ -162,7 +163,7 @@ public static unsafe class Exports
     {
         if (ForkGuard.InChild()) return ForkGuard.Status;
         using var fp = FpGuard.Enter();
-        return OnSender(s, [NativeString.Utf16(lineId), NativeString.Utf16(userId)], Names.DropKeyboard, 0, Core.DropKeyboard);
+        return OnSender(s, [NativeString.Utf16(lineId), NativeString.Utf16(userId)], Names.DropKeyboard, 0, Core.DropKeyboard, Core.RefuseCall);
     }
 
     [UnmanagedCallersOnly(EntryPoint = "cb_last_status", CallConvs = [typeof(CallConvStdcall)])]
@@ -239,8 +240,15 @@ public static unsafe class Exports
 
         public static SendOutcome Record(BridgeSender sender, SendOutcome outcome) => sender.Record(outcome);
 
+        // A badly encoded value refuses its setting (sticky until set again); for a call it is that call's outcome.
+        public static SendOutcome RefuseOption(BridgeSender sender, int option, SendOutcome refusal) => sender.RefuseOption(option, refusal);
+
+        public static SendOutcome RefuseKeyboard(BridgeSender sender, int format, SendOutcome refusal) => sender.RefuseKeyboard(refusal);
+
+        public static SendOutcome RefuseCall(BridgeSender sender, int unused, SendOutcome refusal) => sender.Record(refusal);
+
         public static SendOutcome SetOption(BridgeSender sender, string?[] args, int option) =>
-            sender.SetOption((SenderOption)option, args[0]);
+            sender.SetOption(option, args[0]);
 
         public static SendOutcome SetKeyboard(BridgeSender sender, string?[] args, int format) =>
             sender.SetKeyboard(args[0], (KeyboardFormat)format);
@@ -271,7 +279,7 @@ public static unsafe class Exports
     /// any exception into an internal error on the sender. Returns the status.
     /// </summary>
     private static int OnSender(nint s, ReadOnlySpan<NativeString> args, string[] names, int number,
-        Func<BridgeSender, string?[], int, SendOutcome> call)
+        Func<BridgeSender, string?[], int, SendOutcome> call, Func<BridgeSender, int, SendOutcome, SendOutcome> refuse)
     {
         BridgeSender? sender = null;
         try
@@ -287,7 +295,7 @@ public static unsafe class Exports
             {
                 if (!args[i].TryDecode(out values[i]))
                 {
-                    return Core.Record(sender, BridgeErrors.InvalidEncoding(names[i], sender.Language)).Status;
+                    return refuse(sender, number, BridgeErrors.InvalidEncoding(names[i], sender.Language)).Status;
                 }
             }
 

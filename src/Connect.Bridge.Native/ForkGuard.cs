@@ -1,3 +1,4 @@
+using Connect.Bridge.Adapters;
 using System.Runtime.InteropServices;
 
 namespace Connect.Bridge.Native;

@@ -18,6 +18,12 @@ public static class Limits
     public const int MaxButtonIdLength = 256;
     /// <summary>Maximum keyboard text accepted by the parsers, in characters (guards against huge inputs).</summary>
     public const int MaxKeyboardTextLength = 64 * 1024;
+    /// <summary>Shortest overall timeout of a call, in milliseconds.</summary>
+    public const int MinTimeoutMs = 1;
+    /// <summary>Longest overall timeout of a call, in milliseconds (one hour).</summary>
+    public const int MaxTimeoutMs = 3_600_000;
+    /// <summary>Most retries a call may make.</summary>
+    public const int MaxRetries = 10;
     /// <summary>How much of an error response body is read to find the server's error text.</summary>
     public const int MaxErrorBodyBytes = 16 * 1024;
 }

@@ -1,1 +1,2 @@
 global using Connect.Bridge.Tests.Infrastructure;
+global using Connect.Bridge.Adapters;

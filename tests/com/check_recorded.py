@@ -75,7 +75,7 @@ check(len(author) == 1 and author[0].get("authorid") == AUTHOR and author[0].get
 after = by_text.get("after a bad call", [])
 check(len(after) == 1 and after[0].get("authorid") is None and after[0].get("generalsettings") is None
       and after[0].get("keyboard") is None,
-      "AuthorId=\"\" and GeneralSettings=false are not sent", repr(after))
+      "AuthorId=\"\" and GeneralSettings=Empty are not sent", repr(after))
 check(len(drops) == 1, "DropKeyboard recorded once", f"{len(drops)} found")
 
 js = by_text.get(TEXT_JS, [])

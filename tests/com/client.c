@@ -309,7 +309,7 @@ int wmain(int argc, wchar_t **argv)
             free(v);
         }
         b = get_bool(L"GeneralSettings", &vt);
-        check(b == 0 && vt == VT_BOOL, L"GeneralSettings defaults to false (VT_BOOL)", L"vt=%d value=%d", vt, b);
+        check(vt == VT_EMPTY, L"GeneralSettings defaults to omitted (VT_EMPTY)", L"vt=%d value=%d", vt, b);
         b = get_bool(L"AllowInsecureHttp", &vt);
         check(b == 0 && vt == VT_BOOL, L"AllowInsecureHttp defaults to false (VT_BOOL)", L"vt=%d value=%d", vt, b);
     }
@@ -372,6 +372,7 @@ int wmain(int argc, wchar_t **argv)
             name[127] = 0;
             check(SUCCEEDED(h1) && SUCCEEDED(h2) && b1 == 1 && b2 == 0 && vt == VT_BOOL, name, L"hr=%08lx/%08lx values=%d,%d vt=%d", h1, h2, b1, b2, vt);
         }
+        put(L"GeneralSettings", vempty()); /* back to omitted: false would be sent as false */
     }
 
     /* ---- keyboard properties (Cyrillic round trip) ---- */
@@ -446,7 +447,7 @@ int wmain(int argc, wchar_t **argv)
         VARIANT b[3] = {vstr(line), vstr(user), vstr(L"author and general settings")};
         expect_status(L"Send with AuthorId and GeneralSettings: 200", call(L"Send", 3, b), 200);
         put(L"AuthorId", vstr(L""));
-        put(L"GeneralSettings", vbool(0));
+        put(L"GeneralSettings", vempty()); /* Empty omits the field; false would be sent as false */
 
         VARIANT c[2] = {vstr(line), vstr(user)};
         expect_status(L"DropKeyboard: 200", call(L"DropKeyboard", 2, c), 200);
@@ -528,11 +529,11 @@ int wmain(int argc, wchar_t **argv)
 
         struct { const wchar_t *prop; VARIANT v; const wchar_t *label; } wrong[] = {
             {L"BaseUrl", vint(5), L"BaseUrl = VT_I4: -1"},
-            {L"Login", vempty(), L"Login = VT_EMPTY: -1"},
+            {L"Login", vbool(1), L"Login = VT_BOOL: -1"},
             {L"TimeoutSeconds", vstr(L"abc"), L"TimeoutSeconds = VT_BSTR: -1"},
             {L"MaxRetries", vdbl(2.5), L"MaxRetries = VT_R8 2.5: -1"},
-            {L"GeneralSettings", vint(1), L"GeneralSettings = VT_I4: -1"},
-            {L"ThrowOnError", vstr(L"true"), L"ThrowOnError = VT_BSTR: -1"},
+            {L"GeneralSettings", vint(2), L"GeneralSettings = VT_I4 2: -1"},
+            {L"ThrowOnError", vstr(L"maybe"), L"ThrowOnError = VT_BSTR \"maybe\": -1"},
             {L"KeyboardRows", vint(3), L"KeyboardRows = VT_I4: -1"},
             {L"Language", vstr(L"de"), L"Language = \"de\": -1"},
         };
@@ -550,6 +551,22 @@ int wmain(int argc, wchar_t **argv)
         check(t == 20 && streq(bu, baseUrl) && toe == 0, L"rejected property values leave the settings unchanged",
               L"TimeoutSeconds=%d BaseUrl=[%ls] ThrowOnError=%d", t, bu, toe);
         free(bu);
+
+        /* Refusals are sticky: a send answers the oldest standing one until each setting is set again validly. */
+        {
+            VARIANT s1[3] = {vstr(line), vstr(user), vstr(L"while refused")};
+            expect_status(L"a send while a refusal stands: -1", call(L"Send", 3, s1), -1);
+            put(L"BaseUrl", vstr(baseUrl));
+            put(L"Login", vstr(login));
+            put(L"TimeoutSeconds", vint(20));
+            put(L"MaxRetries", vint(0));
+            put(L"GeneralSettings", vempty());
+            put(L"ThrowOnError", vbool(0));
+            put(L"KeyboardRows", vstr(L""));
+            put(L"Language", vstr(L"ru"));
+            int ls = last_status();
+            check(ls == 0, L"every refused property set again validly: LastStatusCode 0", L"LastStatusCode=%d", ls);
+        }
 
         /* Variables passed by reference, as VBScript does (VT_BYREF|VT_VARIANT) or as C callers may (VT_BYREF|VT_BSTR). */
         {
@@ -641,6 +658,7 @@ int wmain(int argc, wchar_t **argv)
         check(pr.hr == DISP_E_EXCEPTION && pr.ei.bstrDescription && *pr.ei.bstrDescription && last_status() == -1,
               L"ThrowOnError: a rejected property value raises DISP_E_EXCEPTION", L"hr=%08lx desc=[%ls]", pr.hr, pr.ei.bstrDescription);
         clear_result(&pr);
+        put(L"TimeoutSeconds", vint(20)); /* the refusal is sticky until the property is set again validly */
 
         VARIANT e[3] = {vstr(line), vstr(user), vstr(TEXT_RU)};
         r = call(L"Send", 3, e);

@@ -6,7 +6,7 @@ Compares, by name and value:
     native/include/connect_bridge.h and native/delphi/ConnectBridge.pas (NUMBER encoded as SQLite does);
   - every CB_* constant of the header with the Pascal unit's (the header's CB_VERSION_NUMBER is
     CB_HEADER_VERSION_NUMBER in Pascal, which ignores case and has the function cb_version_number);
-  - CB_OPT_* with src/Connect.Bridge/Adapters/SenderOption.cs and with the option list of tests/corpus/README.md
+  - CB_OPT_* with src/Connect.Bridge/Adapters/SenderSetting.cs and with the option list of tests/corpus/README.md
     (its "1 BaseUrl, 2 Login, ..." list and "Ids outside 1..N");
   - CB_E_* with src/Connect.Bridge/Errors/BridgeStatus.cs, CB_KEYBOARD_* with the KeyboardFormat enum.
 Prints one line per check and "N passed, N failed"; exits 1 on any disagreement.
@@ -83,15 +83,16 @@ same(header, pascal_as_c, "every CB_* constant of the header = the Pascal unit's
 check(header.get("CB_OK") == 0, "CB_OK is 0")
 
 # ---- option ids ----------------------------------------------------------------------------------------------
-sender_option = cs_enum(read("src/Connect.Bridge/Adapters/SenderOption.cs"), "SenderOption")
-same(prefixed(header, "CB_OPT_"), {snake(k): v for k, v in sender_option.items()}, "CB_OPT_* = SenderOption")
+# native option ids are SenderSetting values below 1000 (the others are COM/CLI-only settings)
+sender_option = {k: v for k, v in cs_enum(read("src/Connect.Bridge/Adapters/SenderSetting.cs"), "SenderSetting").items() if v < 1000}
+same(prefixed(header, "CB_OPT_"), {snake(k): v for k, v in sender_option.items()}, "CB_OPT_* = SenderSetting (ids < 1000)")
 
 readme = read("tests/corpus/README.md")
 paragraph = re.search(r"Option ids are those of[^:]*:(.*?)\.\s*\n?Ids outside 1\.\.(\d+)", readme, re.S)
 check(paragraph is not None, "tests/corpus/README.md lists the option ids ('Option ids are those of ...', 'Ids outside 1..N')")
 if paragraph:
     listed = {name: int(n) for n, name in re.findall(r"(\d+)\s+([A-Za-z]+)", paragraph[1])}
-    same(listed, sender_option, "tests/corpus/README.md option list = SenderOption")
+    same(listed, sender_option, "tests/corpus/README.md option list = SenderSetting")
     top = int(paragraph[2])
     check(top == max(sender_option.values(), default=-1), f"tests/corpus/README.md 'Ids outside 1..{top}' = the highest option id")
 
@@ -105,7 +106,7 @@ check(sorted(codes.values()) == sorted(status.values()) and len(codes) > 0,
 mismatched = [k for k, v in codes.items() if not (by_value.get(v, "") + "_").startswith(k + "_") and not (k + "_").startswith(by_value.get(v, "?") + "_")]
 check(not mismatched, f"CB_E_* names match BridgeStatus names by value{': ' + str(mismatched) if mismatched else ''}")
 
-keyboard = cs_enum(read("src/Connect.Bridge/Model/Keyboard.cs"), "KeyboardFormat")
+keyboard = cs_enum(read("src/Connect.Bridge/Model/KeyboardFormat.cs"), "KeyboardFormat")
 same(prefixed(header, "CB_KEYBOARD_"), {snake(k): v for k, v in keyboard.items()}, "CB_KEYBOARD_* = KeyboardFormat")
 
 passed = sum(results)

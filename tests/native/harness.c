@@ -550,7 +550,7 @@ static void test_invalid_arguments(void)
 
     /* options */
     check_fail(cb_set_option(s, 0, "x"), -1, s, "unknown option id 0");
-    check_fail(cb_set_option(s, 13, "x"), -1, s, "unknown option id 13");
+    check_fail(cb_set_option(s, 14, "x"), -1, s, "unknown option id 14");
     check_fail(cb_set_option(s, -7, "x"), -1, s, "unknown option id -7");
     check_fail(cb_set_option_w(s, 99, u16("x")), -1, s, "unknown option id 99 (_w)");
     check_fail(cb_set_option(s, CB_OPT_TIMEOUT_MS, "soon"), -1, s, "non-numeric timeout");
@@ -573,6 +573,15 @@ static void test_invalid_arguments(void)
     /* The keyboard that was there before a failed cb_set_keyboard stays (here: none). */
     check(emulator_number("requests") == 0, "nothing reached the emulator for any invalid argument (requests = %ld)",
           emulator_number("requests"));
+
+    /* Refusals are sticky: the oldest standing one answers every send until its setting is set again validly. */
+    int sticky = cb_send_message(s, g_line, USER, "ok");
+    check(sticky == -1 && strstr(last_error(s), "UTF-8") != NULL, "a refused setting makes the next send -1 with its text: %s", last_error(s));
+    check(cb_set_option(s, CB_OPT_LOGIN, g_login) == 0 && cb_set_option(s, CB_OPT_TIMEOUT_MS, "10000") == 0
+          && cb_set_option(s, CB_OPT_LANGUAGE, "ru") == 0 && cb_set_option(s, CB_OPT_AUTHOR_ID, "") == 0
+          && cb_set_keyboard(s, "", CB_KEYBOARD_AUTO) == 0, "refused settings set again validly -> 0");
+    check(cb_last_status(s) == 0 && last_error(s)[0] == 0, "... and no refusal is reported any more");
+    check(emulator_number("requests") == 0, "nothing reached the emulator while a refusal stood");
 
     /* A failure then a success: the success clears the text */
     cb_send_message(s, g_line, USER, "");

@@ -9,6 +9,7 @@
 // By default the emulator runs in a child process (this program with --serve-emulator), so the RSS figures are the
 // client's alone: the emulator keeps every call it accepts, which would otherwise grow this process by ~1 KB a send.
 // --in-process-emulator runs it in this process instead (RSS then includes those records).
+using Connect.Bridge.Adapters;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -187,8 +188,8 @@ finally
 static BridgeSender NewSender(string baseUrl, string password)
 {
     var sender = new BridgeSender();
-    foreach (var (option, value) in new[] { (SenderOption.BaseUrl, baseUrl), (SenderOption.Login, Login), (SenderOption.Password, password), (SenderOption.Language, "en") })
-        if (!sender.SetOption(option, value).IsSuccess) throw new InvalidOperationException(sender.LastOutcome.ToString());
+    foreach (var (option, value) in new[] { (SenderSetting.BaseUrl, baseUrl), (SenderSetting.Login, Login), (SenderSetting.Password, password), (SenderSetting.Language, "en") })
+        if (!sender.Set(option, value).Succeeded) throw new InvalidOperationException(sender.LastOutcome.ToString());
     return sender;
 }
 

@@ -1,20 +1,23 @@
-using System.Globalization;
-
-namespace Connect.Bridge;
+namespace Connect.Bridge.Adapters;
 
 /// <summary>
-/// The stateful sender the COM class and the native exports wrap: settings, a keyboard, and the outcome of the
-/// last call. All parsing, validation and wording happens here, so the adapters only translate arguments.
-/// Use one instance from one thread at a time; instances share the process-wide connection pool.
+/// The stateful sender every adapter wraps (COM class, native exports, CLI, the 1C add-in): settings, a keyboard,
+/// and the outcome of the last call. Values arrive as <see cref="HostValue"/> and are judged by
+/// <see cref="SenderSettings"/>, so the adapters only translate arguments.
 /// </summary>
-public sealed class BridgeSender : IDisposable
+/// <remarks>
+/// A refused setting is sticky: until that setting is set again to a valid value, every send and drop returns
+/// its refusal (-1, its text) and sends nothing, and <see cref="LastOutcome"/> keeps reporting it even after
+/// other settings are accepted. Use one instance from one thread at a time; instances share the connection pool.
+/// </remarks>
+internal sealed class BridgeSender : IDisposable
 {
     private readonly Func<ConnectClientOptions, ILineClient> _clientFactory;
-    private readonly ConnectClientOptions _options = new();
+    private readonly SenderState _state = new();
+    // Refusals by slot, in the order they happened: the oldest one is what sends and LastOutcome report.
+    private readonly List<(SenderSetting Slot, SendOutcome Outcome)> _refusals = [];
+    private Microsoft.Extensions.Logging.ILogger? _logger;
     private ILineClient? _client;
-    private string? _authorId;
-    private bool? _generalSettings;
-    private Keyboard? _keyboard;
 
     /// <summary>Creates a sender that talks HTTP through <see cref="ConnectClient"/>.</summary>
     public BridgeSender() : this(static options => new ConnectClient(options)) { }
@@ -26,164 +29,144 @@ public sealed class BridgeSender : IDisposable
         _clientFactory = clientFactory;
     }
 
-    /// <summary>The outcome of the last call on this sender: a send, a drop, or a setting that failed or succeeded (status 0).</summary>
+    /// <summary>The outcome of the last call: a send, a drop, a refused setting (sticky) or status 0 when all settings stand.</summary>
     public SendOutcome LastOutcome { get; private set; } = SendOutcome.Ok;
 
     /// <summary>The language of error texts.</summary>
-    public ErrorLanguage Language => _options.Language;
+    public ErrorLanguage Language => _state.Options.Language;
 
     /// <summary>A copy of the current client options.</summary>
-    public ConnectClientOptions Options => _options.Clone();
+    public ConnectClientOptions Options => _state.Options.Clone();
 
     /// <summary>The author id sent with messages (canonical), or null.</summary>
-    public string? AuthorId => _authorId;
+    public string? AuthorId => _state.AuthorId;
 
     /// <summary>The <c>general_settings</c> value sent with messages, or null to omit it.</summary>
-    public bool? GeneralSettings => _generalSettings;
+    public bool? GeneralSettings => _state.GeneralSettings;
 
     /// <summary>The current keyboard, or null.</summary>
-    public Keyboard? Keyboard => _keyboard;
+    public Keyboard? Keyboard => _state.Keyboard;
+
+    /// <summary>Whether the hosting adapter raises on a failed call (COM, the add-in).</summary>
+    public bool ThrowOnError => _state.ThrowOnError;
 
     // ---- settings ---------------------------------------------------------------------------
 
-    /// <summary>Sets an option from its text form (as the native exports pass it).</summary>
-    public SendOutcome SetOption(SenderOption option, string? value)
+    /// <summary>Sets one setting from a value as the host passed it.</summary>
+    public SendOutcome Set(SenderSetting setting, HostValue value)
     {
-        var l = Language;
-        string text = value ?? "";
-        switch (option)
-        {
-            case SenderOption.BaseUrl:
-                return Change(() => _options.BaseUrl = text.Length == 0 ? ConnectClientOptions.DefaultBaseUrl : text);
-            case SenderOption.Login:
-                return Change(() => _options.Login = text);
-            case SenderOption.Password:
-                return Change(() => _options.Password = text);
-            case SenderOption.TimeoutMs:
-                if (!TryParseInt(text, out int ms) || ms < 1 || ms > 3_600_000) return Record(SendOutcome.Invalid(Texts.BadTimeout(text, l)));
-                return Change(() => _options.Timeout = TimeSpan.FromMilliseconds(ms));
-            case SenderOption.Language:
-                return text.Trim().ToLowerInvariant() switch
-                {
-                    "ru" or "" => Change(() => _options.Language = ErrorLanguage.Russian),
-                    "en" => Change(() => _options.Language = ErrorLanguage.English),
-                    _ => Record(SendOutcome.Invalid(Texts.BadLanguage(text, l))),
-                };
-            case SenderOption.AuthorId:
-                if (text.Trim().Length == 0) return Change(() => _authorId = null, affectsClient: false);
-                if (!MessageValidator.TryCanonicalUuid(text, out var author)) return Record(SendOutcome.Invalid(Texts.NotUuid("author_id", text, l)));
-                return Change(() => _authorId = author, affectsClient: false);
-            case SenderOption.GeneralSettings:
-                if (text.Trim().Length == 0) return Change(() => _generalSettings = null, affectsClient: false);
-                if (!TryParseFlag(text, out bool general)) return Record(SendOutcome.Invalid(Texts.BadBoolean("general_settings", text, l)));
-                return Change(() => _generalSettings = general, affectsClient: false);
-            case SenderOption.ProxyUrl:
-                return Change(() => _options.ProxyUrl = text.Length == 0 ? null : text);
-            case SenderOption.ProxyLogin:
-                return Change(() => _options.ProxyLogin = text.Length == 0 ? null : text);
-            case SenderOption.ProxyPassword:
-                return Change(() => _options.ProxyPassword = text.Length == 0 ? null : text);
-            case SenderOption.MaxRetries:
-                if (!TryParseInt(text, out int retries)) return Record(SendOutcome.Invalid(Texts.BadRetries(text, l)));
-                return SetMaxRetries(retries);
-            case SenderOption.AllowInsecureHttp:
-                if (!TryParseFlag(text, out bool insecure)) return Record(SendOutcome.Invalid(Texts.BadBoolean("AllowInsecureHttp", text, l)));
-                return SetAllowInsecureHttp(insecure);
-            default:
-                return Record(BridgeErrors.UnknownOption((int)option, l));
-        }
+        var entry = SenderSettings.Find(setting);
+        if (entry is null) return Record(BridgeErrors.UnknownOption((int)setting, Language));
+        var parsed = entry.Parse(value, Language);
+        if (parsed.Error is not null) return Refuse(entry.Slot, SendOutcome.Invalid(parsed.Error));
+        entry.Apply(_state, parsed.Value);
+        if (entry.AffectsClient) ResetClient();
+        return Accept(entry.Slot);
     }
 
-    /// <summary>Reads an option in its text form; passwords read back empty.</summary>
-    public string GetOption(SenderOption option) => option switch
-    {
-        SenderOption.BaseUrl => _options.BaseUrl,
-        SenderOption.Login => _options.Login ?? "",
-        SenderOption.TimeoutMs => ((long)_options.Timeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
-        SenderOption.Language => Language == ErrorLanguage.English ? "en" : "ru",
-        SenderOption.AuthorId => _authorId ?? "",
-        SenderOption.GeneralSettings => _generalSettings switch { true => "1", false => "0", null => "" },
-        SenderOption.ProxyUrl => _options.ProxyUrl ?? "",
-        SenderOption.ProxyLogin => _options.ProxyLogin ?? "",
-        SenderOption.MaxRetries => _options.MaxRetries.ToString(CultureInfo.InvariantCulture),
-        SenderOption.AllowInsecureHttp => _options.AllowInsecureHttp ? "1" : "0",
-        _ => "",
-    };
+    /// <summary>Reads a setting back as it was given (passwords read back empty).</summary>
+    public HostValue Get(SenderSetting setting) => SenderSettings.Find(setting)?.Read(_state) ?? HostValue.Empty;
 
-    /// <summary>Sets the overall timeout (1 ms to 1 hour).</summary>
-    public SendOutcome SetTimeout(TimeSpan timeout)
-    {
-        if (timeout <= TimeSpan.Zero || timeout > TimeSpan.FromHours(1))
-            return Record(SendOutcome.Invalid(Texts.BadTimeout(timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture) + " s", Language)));
-        return Change(() => _options.Timeout = timeout);
-    }
+    /// <summary>Sets a setting by its native option id (CB_OPT_*) from text; other numbers are unknown ids.</summary>
+    public SendOutcome SetOption(int optionId, string? value) =>
+        SenderSettings.FindOption(optionId) is { } entry ? Set(entry.Setting, HostValue.Text(value)) : Record(BridgeErrors.UnknownOption(optionId, Language));
 
-    /// <summary>Sets the retry count (0..10).</summary>
-    public SendOutcome SetMaxRetries(int retries)
-    {
-        if (retries is < 0 or > 10) return Record(SendOutcome.Invalid(Texts.BadRetries(retries.ToString(CultureInfo.InvariantCulture), Language)));
-        return Change(() => _options.MaxRetries = retries);
-    }
+    /// <summary>Sets a setting from text (C strings, CLI arguments).</summary>
+    public SendOutcome Set(SenderSetting setting, string? value) => Set(setting, HostValue.Text(value));
 
-    /// <summary>Sets or clears (null) the <c>general_settings</c> field.</summary>
-    public SendOutcome SetGeneralSettings(bool? value) => Change(() => _generalSettings = value, affectsClient: false);
+    /// <summary>Records a failure an adapter met while reading a setting's value (a bad encoding) as that setting's refusal.</summary>
+    public SendOutcome RefuseOption(int optionId, SendOutcome refusal) =>
+        SenderSettings.FindOption(optionId) is { } entry ? Refuse(entry.Slot, refusal) : Record(BridgeErrors.UnknownOption(optionId, Language));
 
-    /// <summary>Allows plain http to non-loopback hosts.</summary>
-    public SendOutcome SetAllowInsecureHttp(bool value) => Change(() => _options.AllowInsecureHttp = value);
+    /// <summary>Records a failure an adapter met while reading a value for <paramref name="setting"/> (a bad encoding) as that setting's refusal.</summary>
+    public SendOutcome RefuseSetting(SenderSetting setting, SendOutcome refusal) =>
+        SenderSettings.Find(setting) is { } entry ? Refuse(entry.Slot, refusal) : Record(BridgeErrors.UnknownOption((int)setting, Language));
 
     /// <summary>Sets the logger for the underlying client.</summary>
     public void SetLogger(Microsoft.Extensions.Logging.ILogger? logger)
     {
-        _options.Logger = logger;
+        _logger = logger;
         ResetClient();
     }
 
     // ---- keyboard ---------------------------------------------------------------------------
 
-    /// <summary>Replaces the keyboard with parsed text; null or "" clears it.</summary>
-    public SendOutcome SetKeyboard(string? text, KeyboardFormat format)
+    /// <summary>Replaces the keyboard with parsed text in a format given by number or name; empty clears it.</summary>
+    public SendOutcome SetKeyboard(HostValue text, HostValue format)
     {
-        if (!Enum.IsDefined(format)) return Record(BridgeErrors.UnknownKeyboardFormat((int)format, Language));
-        if (string.IsNullOrEmpty(text)) return Change(() => _keyboard = null, affectsClient: false);
-        var result = KeyboardParser.Parse(text, format);
-        if (result.Error is not null) return Record(SendOutcome.Invalid(Texts.Keyboard(result.Error, Language)));
-        return Change(() => _keyboard = result.Keyboard, affectsClient: false);
+        var parsedFormat = SenderSettings.ParseKeyboardFormat(format, Language);
+        if (parsedFormat.Error is not null) return Refuse(SenderSetting.KeyboardJson, SendOutcome.Invalid(parsedFormat.Error));
+        var parsed = SenderSettings.ParseKeyboard(text, (KeyboardFormat)parsedFormat.Value!, "keyboard", Language);
+        if (parsed.Error is not null) return Refuse(SenderSetting.KeyboardJson, SendOutcome.Invalid(parsed.Error));
+        _state.Keyboard = (Keyboard?)parsed.Value;
+        return Accept(SenderSetting.KeyboardJson);
+    }
+
+    /// <summary>Replaces the keyboard with parsed text (the native form: a format number); null or "" clears it.</summary>
+    public SendOutcome SetKeyboard(string? text, KeyboardFormat format) => SetKeyboard(HostValue.Text(text), HostValue.Integer((int)format));
+
+    /// <summary>Records a failure an adapter met while reading a keyboard (a bad encoding) as the keyboard's refusal.</summary>
+    public SendOutcome RefuseKeyboard(SendOutcome refusal) => Refuse(SenderSetting.KeyboardJson, refusal);
+
+    /// <summary>Appends the row(s) given in the rows form to the keyboard.</summary>
+    public SendOutcome AddKeyboardRow(HostValue rowText)
+    {
+        if (rowText.Kind == HostValueKind.Empty) return Refuse(SenderSetting.KeyboardJson, BridgeErrors.NullArgument("buttons", Language));
+        if (rowText.Kind != HostValueKind.Text)
+            return Refuse(SenderSetting.KeyboardJson, BridgeErrors.WrongArgumentType("buttons", "string", rowText.KindName, Language));
+        var result = KeyboardParser.ParseRows(rowText.AsText!);
+        if (result.Error is not null) return Refuse(SenderSetting.KeyboardJson, SendOutcome.Invalid(Texts.Keyboard(result.Error, Language)));
+        var rows = new List<IReadOnlyList<KeyboardButton>>(_state.Keyboard?.Rows ?? []);
+        rows.AddRange(result.Keyboard!.Rows);
+        var combined = new Keyboard(rows);
+        if (KeyboardParser.Check(combined) is { } error) return Refuse(SenderSetting.KeyboardJson, SendOutcome.Invalid(Texts.Keyboard(error, Language)));
+        _state.Keyboard = combined;
+        return Accept(SenderSetting.KeyboardJson);
     }
 
     /// <summary>Appends the row(s) given in the rows form to the keyboard.</summary>
-    public SendOutcome AddKeyboardRow(string? rowText)
+    public SendOutcome AddKeyboardRow(string? rowText) => AddKeyboardRow(HostValue.Text(rowText));
+
+    /// <summary>Removes all keyboard rows (a valid keyboard setting: it ends a keyboard refusal).</summary>
+    public SendOutcome ClearKeyboard()
     {
-        if (rowText is null) return Record(BridgeErrors.NullArgument("buttons", Language));
-        var result = KeyboardParser.ParseRows(rowText);
-        if (result.Error is not null) return Record(SendOutcome.Invalid(Texts.Keyboard(result.Error, Language)));
-        var rows = new List<IReadOnlyList<KeyboardButton>>(_keyboard?.Rows ?? []);
-        rows.AddRange(result.Keyboard!.Rows);
-        var combined = new Keyboard(rows);
-        if (KeyboardParser.Check(combined) is { } error) return Record(SendOutcome.Invalid(Texts.Keyboard(error, Language)));
-        return Change(() => _keyboard = combined, affectsClient: false);
+        _state.Keyboard = null;
+        return Accept(SenderSetting.KeyboardJson);
     }
 
-    /// <summary>Removes all keyboard rows.</summary>
-    public void ClearKeyboard() => Change(() => _keyboard = null, affectsClient: false);
-
     /// <summary>The keyboard as JSON or rows text; "" when there is none.</summary>
-    public string GetKeyboard(KeyboardFormat format) => _keyboard is null ? "" : format == KeyboardFormat.Rows ? _keyboard.ToRows() : _keyboard.ToJson();
+    public string GetKeyboard(KeyboardFormat format) => Get(format == KeyboardFormat.Rows ? SenderSetting.KeyboardRows : SenderSetting.KeyboardJson).AsText ?? "";
 
     // ---- calls ------------------------------------------------------------------------------
 
-    /// <summary>Sends a message with the sender's keyboard, author and general settings.</summary>
-    public SendOutcome Send(string? lineId, string? userId, string? text) => Guard(() =>
-        Client.TrySendMessage(new LineMessage(lineId!, userId!, text!)
+    /// <summary>Sends a message with the sender's keyboard, author and general settings; a standing refusal sends nothing.</summary>
+    public SendOutcome Send(HostValue lineId, HostValue userId, HostValue text)
+    {
+        if (Refused is { } refused) return Record(refused);
+        if ((WrongType(lineId, "lineId") ?? WrongType(userId, "userId") ?? WrongType(text, "text")) is { } wrong) return Record(wrong);
+        return Guard(() => Client.TrySendMessage(new LineMessage(lineId.AsText!, userId.AsText!, text.AsText!)
         {
-            AuthorId = _authorId,
-            GeneralSettings = _generalSettings,
-            Keyboard = _keyboard,
+            AuthorId = _state.AuthorId,
+            GeneralSettings = _state.GeneralSettings,
+            Keyboard = _state.Keyboard,
         }));
+    }
 
-    /// <summary>Removes the keyboard shown to the user.</summary>
-    public SendOutcome DropKeyboard(string? lineId, string? userId) => Guard(() => Client.TryDropKeyboard(lineId!, userId!));
+    /// <summary>Sends a message (text arguments; null is a missing value).</summary>
+    public SendOutcome Send(string? lineId, string? userId, string? text) => Send(HostValue.Text(lineId), HostValue.Text(userId), HostValue.Text(text));
 
-    /// <summary>Records an outcome an adapter decided (a bad string encoding, or its own setting accepted) as the last outcome.</summary>
+    /// <summary>Removes the keyboard shown to the user; a standing refusal sends nothing.</summary>
+    public SendOutcome DropKeyboard(HostValue lineId, HostValue userId)
+    {
+        if (Refused is { } refused) return Record(refused);
+        if ((WrongType(lineId, "lineId") ?? WrongType(userId, "userId")) is { } wrong) return Record(wrong);
+        return Guard(() => Client.TryDropKeyboard(lineId.AsText!, userId.AsText!));
+    }
+
+    /// <summary>Removes the keyboard shown to the user (text arguments).</summary>
+    public SendOutcome DropKeyboard(string? lineId, string? userId) => DropKeyboard(HostValue.Text(lineId), HostValue.Text(userId));
+
+    /// <summary>Records an outcome an adapter met outside any setting (a NULL buffer, a bad string encoding of a send argument).</summary>
     public SendOutcome Record(SendOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(outcome);
@@ -195,11 +178,11 @@ public sealed class BridgeSender : IDisposable
         string? text, string? keyboard, KeyboardFormat keyboardFormat)
     {
         using var sender = new BridgeSender();
-        var outcome = sender.SetOption(SenderOption.BaseUrl, baseUrl);
-        if (outcome.IsSuccess) outcome = sender.SetOption(SenderOption.Login, login);
-        if (outcome.IsSuccess) outcome = sender.SetOption(SenderOption.Password, password);
-        if (outcome.IsSuccess) outcome = sender.SetKeyboard(keyboard, keyboardFormat);
-        return outcome.IsSuccess ? sender.Send(lineId, userId, text) : outcome;
+        sender.Set(SenderSetting.BaseUrl, baseUrl);
+        sender.Set(SenderSetting.Login, login);
+        sender.Set(SenderSetting.Password, password);
+        sender.SetKeyboard(keyboard, keyboardFormat);
+        return sender.Send(lineId, userId, text);
     }
 
     /// <summary>Releases the underlying client.</summary>
@@ -207,7 +190,35 @@ public sealed class BridgeSender : IDisposable
 
     // ---- plumbing ---------------------------------------------------------------------------
 
-    private ILineClient Client => _client ??= _clientFactory(_options.Clone());
+    private ILineClient Client => _client ??= _clientFactory(ClientOptions());
+
+    private SendOutcome? Refused => _refusals.Count > 0 ? _refusals[0].Outcome : null;
+
+    private ConnectClientOptions ClientOptions()
+    {
+        var options = _state.Options.Clone();
+        options.Logger = _state.LogFile is { } path ? new FileLog(path, _logger) : _logger;
+        return options;
+    }
+
+    /// <summary>A send argument that is not a string: null for a string, and for Empty (the core's own "not set" text follows).</summary>
+    private SendOutcome? WrongType(HostValue value, string parameter) =>
+        value.Kind is HostValueKind.Text or HostValueKind.Empty ? null : BridgeErrors.WrongArgumentType(parameter, "string", value.KindName, Language);
+
+    private SendOutcome Refuse(SenderSetting slot, SendOutcome refusal)
+    {
+        _refusals.RemoveAll(r => r.Slot == slot);
+        _refusals.Add((slot, refusal));
+        return Record(refusal);
+    }
+
+    /// <summary>The setting is accepted (status 0 returned); the last outcome still reports any other standing refusal.</summary>
+    private SendOutcome Accept(SenderSetting slot)
+    {
+        _refusals.RemoveAll(r => r.Slot == slot);
+        Record(Refused ?? SendOutcome.Ok);
+        return SendOutcome.Ok;
+    }
 
     private SendOutcome Guard(Func<SendOutcome> call)
     {
@@ -220,32 +231,12 @@ public sealed class BridgeSender : IDisposable
         {
             outcome = BridgeErrors.Internal(ex, Language);
         }
-        return Record(outcome.WithoutSecret(_options.Password).WithoutSecret(_options.ProxyPassword));
-    }
-
-    private SendOutcome Change(Action apply, bool affectsClient = true)
-    {
-        apply();
-        if (affectsClient) ResetClient();
-        return Record(SendOutcome.Ok);
+        return Record(outcome.WithoutSecret(_state.Options.Password).WithoutSecret(_state.Options.ProxyPassword));
     }
 
     private void ResetClient()
     {
         (_client as IDisposable)?.Dispose();
         _client = null;
-    }
-
-    private static bool TryParseInt(string text, out int value) =>
-        int.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
-
-    private static bool TryParseFlag(string text, out bool value)
-    {
-        switch (text.Trim().ToLowerInvariant())
-        {
-            case "1" or "true": value = true; return true;
-            case "0" or "false": value = false; return true;
-            default: value = false; return false;
-        }
     }
 }

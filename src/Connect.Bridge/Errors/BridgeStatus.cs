@@ -17,12 +17,3 @@ public static class BridgeStatus
     /// <summary>-5: an internal error in the library.</summary>
     public const int InternalError = -5;
 }
-
-/// <summary>Language of error texts.</summary>
-public enum ErrorLanguage
-{
-    /// <summary>Russian (<c>ru</c>), the default.</summary>
-    Russian = 0,
-    /// <summary>English (<c>en</c>).</summary>
-    English = 1,
-}

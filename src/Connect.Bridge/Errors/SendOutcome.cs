@@ -6,8 +6,8 @@ namespace Connect.Bridge;
 /// </summary>
 public sealed class SendOutcome
 {
-    /// <summary>A local call (a setting) that succeeded: status 0, no text.</summary>
-    public static SendOutcome Ok { get; } = new(0, "");
+    /// <summary>An adapter's setting that was accepted: status 0, no text. Never an outcome of <see cref="ILineClient"/>.</summary>
+    internal static SendOutcome Ok { get; } = new(0, "");
 
     internal SendOutcome(int status, string errorText, string? serverError = null, string? responseBody = null, int attempts = 0)
     {
@@ -18,7 +18,7 @@ public sealed class SendOutcome
         Attempts = attempts;
     }
 
-    /// <summary>The HTTP status when the server answered, otherwise a negative <see cref="BridgeStatus"/> code (0 for a successful local setting).</summary>
+    /// <summary>The HTTP status when the server answered, otherwise a negative <see cref="BridgeStatus"/> code.</summary>
     public int Status { get; }
 
     /// <summary>One line explaining the failure in the chosen language; empty on success.</summary>
@@ -33,8 +33,11 @@ public sealed class SendOutcome
     /// <summary>How many HTTP attempts were made (0 when nothing was sent).</summary>
     public int Attempts { get; }
 
-    /// <summary>True for a 2xx answer (and for a successful local setting, status 0).</summary>
-    public bool IsSuccess => Status is 0 or (>= 200 and < 300);
+    /// <summary>True for a 2xx answer.</summary>
+    public bool IsSuccess => Status is >= 200 and < 300;
+
+    /// <summary>True for a 2xx answer or an accepted setting (status 0): what COM's IsSuccess and the header's CB_SUCCEEDED mean.</summary>
+    internal bool Succeeded => Status == 0 || IsSuccess;
 
     /// <summary>True when the outcome was decided before anything was sent.</summary>
     public bool IsInvalidArgument => Status == BridgeStatus.InvalidArgument;
@@ -52,26 +55,5 @@ public sealed class SendOutcome
     }
 
     /// <inheritdoc/>
-    public override string ToString() => IsSuccess ? Status.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"{Status}: {ErrorText}";
-}
-
-/// <summary>Thrown by the throwing .NET methods for any non-2xx outcome; carries the status and the server's text.</summary>
-public sealed class ConnectBridgeException : Exception
-{
-    /// <summary>Creates the exception from an outcome.</summary>
-    public ConnectBridgeException(SendOutcome outcome) : base((outcome ?? throw new ArgumentNullException(nameof(outcome))).ErrorText)
-    {
-        Outcome = outcome;
-    }
-
-    /// <summary>The full outcome.</summary>
-    public SendOutcome Outcome { get; }
-    /// <summary>The HTTP status or a negative <see cref="BridgeStatus"/> code.</summary>
-    public int Status => Outcome.Status;
-    /// <summary>The error text (same as <see cref="Exception.Message"/>).</summary>
-    public string ErrorText => Outcome.ErrorText;
-    /// <summary>The server's own <c>error</c> text, when there was one.</summary>
-    public string? ServerError => Outcome.ServerError;
-    /// <summary>The start of the error response body, when there was one.</summary>
-    public string? ResponseBody => Outcome.ResponseBody;
+    public override string ToString() => Succeeded ? Status.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"{Status}: {ErrorText}";
 }

@@ -57,9 +57,9 @@ internal static class Texts
     public static string UnknownOption(int option, ErrorLanguage l) =>
         T(l, $"Неверный аргумент: неизвестный номер параметра {N(option)}.", $"Invalid argument: unknown option id {N(option)}.");
 
-    public static string UnknownKeyboardFormat(int format, ErrorLanguage l) =>
-        T(l, $"Неверный аргумент: неизвестный формат клавиатуры {N(format)} (0 — авто, 1 — JSON, 2 — строки).",
-             $"Invalid argument: unknown keyboard format {N(format)} (0 auto, 1 JSON, 2 rows).");
+    public static string UnknownKeyboardFormat(string format, ErrorLanguage l) =>
+        T(l, $"Неверный аргумент: неизвестный формат клавиатуры {TextRules.Excerpt(format)} (0 — авто, 1 — JSON, 2 — строки).",
+             $"Invalid argument: unknown keyboard format {TextRules.Excerpt(format)} (0 auto, 1 JSON, 2 rows).");
 
     public static string InvalidBufferSize(ErrorLanguage l) =>
         T(l, "Неверный аргумент: размер буфера отрицателен.", "Invalid argument: the buffer size is negative.");
@@ -100,8 +100,12 @@ internal static class Texts
              $"Invalid option: the timeout \"{TextRules.Excerpt(value)}\" must be between 1 ms and 1 hour.");
 
     public static string BadRetries(string value, ErrorLanguage l) =>
-        T(l, $"Неверный параметр: число повторов «{TextRules.Excerpt(value)}» должно быть от 0 до 10.",
-             $"Invalid option: the retry count \"{TextRules.Excerpt(value)}\" must be between 0 and 10.");
+        T(l, $"Неверный параметр: число повторов «{TextRules.Excerpt(value)}» должно быть от 0 до {N(Limits.MaxRetries)}.",
+             $"Invalid option: the retry count \"{TextRules.Excerpt(value)}\" must be between 0 and {N(Limits.MaxRetries)}.");
+
+    public static string BadLogFile(string path, string cause, ErrorLanguage l) =>
+        T(l, $"Неверный параметр: файл журнала «{TextRules.Excerpt(path, 200)}» нельзя открыть для дописывания ({cause}).",
+             $"Invalid option: the log file \"{TextRules.Excerpt(path, 200)}\" cannot be opened for appending ({cause}).");
 
     public static string BadLanguage(string value, ErrorLanguage l) =>
         T(l, $"Неверный параметр: язык «{TextRules.Excerpt(value)}» не поддерживается; допустимы ru и en.",

@@ -2,16 +2,6 @@ using System.Collections.ObjectModel;
 
 namespace Connect.Bridge;
 
-/// <summary>How a keyboard is written as text.</summary>
-public enum KeyboardFormat
-{
-    /// <summary>JSON when the first non-blank character is <c>[</c>, rows otherwise.</summary>
-    Auto = 0,
-    /// <summary>The wire form <c>[[{"text":"A","id":"a"}]]</c> or the shorthand <c>[["A","B"]]</c>.</summary>
-    Json = 1,
-    /// <summary>One row per line, buttons separated by <c>|</c>; <c>\|</c> and <c>\\</c> escape.</summary>
-    Rows = 2,
-}
 
 /// <summary>An immutable keyboard: rows of buttons.</summary>
 public sealed class Keyboard : IEquatable<Keyboard>
@@ -110,22 +100,4 @@ public sealed class Keyboard : IEquatable<Keyboard>
 
     /// <inheritdoc/>
     public override string ToString() => ToJson();
-}
-
-/// <summary>Keyboard text that cannot be parsed; the message says where (row and button, or JSON position).</summary>
-public sealed class KeyboardFormatException : FormatException
-{
-    internal KeyboardFormatException(KeyboardError error, ErrorLanguage language) : base(Texts.Keyboard(error, language))
-    {
-        Row = error.Row;
-        Button = error.Button;
-        Position = error.Position;
-    }
-
-    /// <summary>1-based row number, or 0 when not about a row.</summary>
-    public int Row { get; }
-    /// <summary>1-based button number within the row, or 0.</summary>
-    public int Button { get; }
-    /// <summary>1-based character position in the JSON text for syntax errors, or 0.</summary>
-    public long Position { get; }
 }

@@ -15,6 +15,3 @@ public sealed record LineMessage(string LineId, string UserId, string Text)
     /// <summary>Buttons shown to the user, or <c>null</c> for none.</summary>
     public Keyboard? Keyboard { get; init; }
 }
-
-/// <summary>One keyboard button: a caption and an optional command id.</summary>
-public sealed record KeyboardButton(string Text, string? Id = null);

@@ -53,4 +53,20 @@ public class CliTests
         Assert.Equal(3, r.Exit);
         Assert.StartsWith("-2 ", r.Err);
     }
+
+    [Theory]
+    [InlineData("--timeout", "NaN", "-1 Invalid option: the timeout \"NaN\" must be between 1 ms and 1 hour.")]
+    [InlineData("--timeout", "1e20", "-1 Invalid option: the timeout \"1e20\" must be between 1 ms and 1 hour.")]
+    [InlineData("--timeout", "Infinity", "-1 Invalid option: the timeout \"Infinity\" must be between 1 ms and 1 hour.")]
+    [InlineData("--max-retries", "1.5", "-1 Invalid option: the retry count \"1.5\" must be between 0 and 10.")]
+    [InlineData("--keyboard-format", "yaml", "-1 Invalid argument: unknown keyboard format yaml (0 auto, 1 JSON, 2 rows).")]
+    public void Bad_values_answer_minus_one_naming_what_was_typed_with_exit_code_2(string option, string value, string expected)
+    {
+        // Nothing listens on port 9: a value that slipped through would end in -2, not -1.
+        var (exit, output, error) = Run("send", "--line", TestData.LineId, "--user", TestData.UserId, "--text", "t", "--keyboard", "A|B",
+            "--base-url", "http://127.0.0.1:9/", "--login", "bot", "--password", "p", "--language", "en", option, value);
+        Assert.Equal(2, exit);
+        Assert.Equal(expected, error.Trim());
+        Assert.Equal("", output);
+    }
 }

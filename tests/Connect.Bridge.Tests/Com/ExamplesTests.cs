@@ -9,6 +9,8 @@ namespace Connect.Bridge.Tests.Com;
 /// object must exist on <see cref="Sender"/> (a property used as a property, a method called as a method).
 /// Convention the check relies on: the COM object variable is always named <c>Отправитель</c>; a creation
 /// assigned to any other name fails the check, so new examples cannot slip past it.
+/// The add-in AddIn.ConnectBridge.Sender has the same members, also under Russian names: a Russian name is checked
+/// as the COM member it stands for, by the add-in's own member table (src/Connect.Bridge.Native/AddIn/SenderMembers.cs).
 /// </summary>
 public sealed partial class ExamplesTests
 {
@@ -72,6 +74,9 @@ public sealed partial class ExamplesTests
         Assert.ThrowsAny<Exception>(() => CheckCode("bad", "Отправитель = Новый COMОбъект(\"Connect.Bridge.Sender\");\nОтправитель.Send(1, 2);"));
         Assert.ThrowsAny<Exception>(() => CheckCode("bad", "Объект = Новый COMОбъект(\"Connect.Bridge.Sender\");\nОбъект.Send(1, 2, 3);"));
         Assert.ThrowsAny<Exception>(() => CheckCode("bad", "Отправитель = Новый COMОбъект(\"Connect.Bridge.Sendr\");\nОтправитель.Send(1, 2, 3);"));
+        Assert.ThrowsAny<Exception>(() => CheckCode("bad", "Отправитель = Новый(\"AddIn.ConnectBridge.Sender\");\nОтправитель.Отправить(1, 2);"));
+        Assert.ThrowsAny<Exception>(() => CheckCode("bad", "Отправитель = Новый(\"AddIn.ConnectBridge.Sender\");\nОтправитель.КодСостояния = 1;"));
+        CheckCode("ok", "Отправитель = Новый(\"AddIn.ConnectBridge.Sender\");\nОтправитель.оТПРАВИТЬ(1, 2, 3);\nОтправитель.ВызыватьИсключения = Истина;");
         // Comments and strings are not code.
         CheckCode("ok", "// Отправитель.Nothing()\nОтправитель = Новый COMОбъект(\"Connect.Bridge.Sender\");\nТ = \"Отправитель.Nothing\";\nОтправитель.send(1, 2, 3);\nЕсли Отправитель.LastStatusCode = 401 Тогда КонецЕсли;");
     }
@@ -101,6 +106,7 @@ public sealed partial class ExamplesTests
         foreach (Match use in uses)
         {
             var name = use.Groups["member"].Value;
+            if (AddInRussianNames.Value.TryGetValue(name, out var english)) name = english;
             bool called = use.Groups["call"].Success;
             int line = code[..use.Index].Count(c => c == '\n') + 1;
             if (called)
@@ -197,6 +203,15 @@ public sealed partial class ExamplesTests
         return sb.ToString();
     }
 
+    /// <summary>Russian name -> English (COM) name, read from the add-in's member table: ("English", "Russian", ...).</summary>
+    private static readonly Lazy<Dictionary<string, string>> AddInRussianNames = new(() =>
+    {
+        var table = File.ReadAllText(Path.Combine(FindRepoRoot(), "src", "Connect.Bridge.Native", "AddIn", "SenderMembers.cs"), Encoding.UTF8);
+        var names = AddInMemberEntry().Matches(table).ToDictionary(m => m.Groups["ru"].Value, m => m.Groups["en"].Value, StringComparer.OrdinalIgnoreCase);
+        Assert.True(names.Count >= 20, $"the add-in member table has {names.Count} entries");
+        return names;
+    });
+
     private static string FindRepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
@@ -213,6 +228,9 @@ public sealed partial class ExamplesTests
 
     [GeneratedRegex(@"(?<![\p{L}\p{Nd}_.])" + ObjectVariable + @"\s*\.\s*(?<member>[\p{L}_][\p{L}\p{Nd}_]*)(?:\s*(?<call>\()|(?<assign>\s*=(?!=)))?", RegexOptions.IgnoreCase)]
     private static partial Regex MemberUse();
+
+    [GeneratedRegex(@"\(""(?<en>[A-Za-z]+)"",\s*""(?<ru>[А-Яа-яЁё][\p{L}\p{Nd}]*)""")]
+    private static partial Regex AddInMemberEntry();
 
     [GeneratedRegex(@"```(?:bsl|1c)\s*\n(?<code>.*?)```", RegexOptions.Singleline)]
     private static partial Regex FencedBsl();

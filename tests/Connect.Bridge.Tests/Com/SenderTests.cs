@@ -89,7 +89,7 @@ public sealed class SenderTests
     }
 
     [Fact]
-    public void Empty_author_and_false_general_settings_are_not_sent()
+    public void Empty_author_is_not_sent_and_false_general_settings_is_sent_as_false()
     {
         _sender.AuthorId = Author;
         _sender.AuthorId = "";
@@ -100,7 +100,7 @@ public sealed class SenderTests
 
         var message = SentMessage();
         Assert.Null(message.AuthorId);
-        Assert.Null(message.GeneralSettings);
+        Assert.False(message.GeneralSettings); // false is sent as false, as CB_OPT_GENERAL_SETTINGS "0" does
         Assert.Null(message.Keyboard);
         Assert.Equal("", _sender.AuthorId);
         Assert.Equal(false, _sender.GeneralSettings);
@@ -181,14 +181,18 @@ public sealed class SenderTests
     }
 
     [Fact]
-    public void Every_value_read_back_is_a_string_int_or_bool_and_never_null()
+    public void Every_value_read_back_is_a_string_int_double_or_bool_and_only_an_omitted_flag_is_empty()
     {
         _sender.KeyboardRows = "A|B";
         foreach (var property in typeof(Sender).GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
             var value = property.GetValue(_sender);
-            Assert.True(value is string or int or bool, $"{property.Name} read back {value?.GetType().Name ?? "null"}");
+            if (property.Name == nameof(Sender.GeneralSettings)) Assert.Null(value); // omitted until set: VT_EMPTY
+            else Assert.True(value is string or int or double or bool, $"{property.Name} read back {value?.GetType().Name ?? "null"}");
         }
+        Assert.IsType<int>(_sender.TimeoutSeconds);
+        _sender.TimeoutSeconds = 1.5;
+        Assert.IsType<double>(_sender.TimeoutSeconds);
     }
 
     [Fact]
@@ -234,11 +238,15 @@ public sealed class SenderTests
     }
 
     [Fact]
-    public void An_accepted_setting_resets_the_last_outcome()
+    public void Another_accepted_setting_keeps_reporting_a_standing_refusal_until_it_is_fixed()
     {
         _sender.Language = "de";
         Assert.Equal(BridgeStatus.InvalidArgument, _sender.LastStatusCode);
         _sender.ThrowOnError = false;
+        Assert.Equal(BridgeStatus.InvalidArgument, _sender.LastStatusCode);
+        Assert.Equal(BridgeStatus.InvalidArgument, _sender.Send(Line, User, "x"));
+        NothingSent();
+        _sender.Language = "ru";
         Assert.Equal(0, _sender.LastStatusCode);
         Assert.Equal("", _sender.LastErrorText);
         Assert.True(_sender.IsSuccess);
@@ -256,12 +264,9 @@ public sealed class SenderTests
     }
 
     [Fact]
-    public void Empty_null_double_and_bool_arguments_are_named_in_the_text()
+    public void Double_and_bool_arguments_are_named_in_the_text()
     {
-        Assert.Equal(-1, _sender.Send(Line, User, null!));
-        Assert.Equal(WrongTypeText("text", "string", "empty"), _sender.LastErrorText);
-        Assert.Equal(-1, _sender.Send(Line, DBNull.Value, "x"));
-        Assert.Equal(WrongTypeText("userId", "string", "null"), _sender.LastErrorText);
+        // Empty / Null arguments reach the core as missing values (as a C NULL does) and get its "not set" text there.
         Assert.Equal(-1, _sender.DropKeyboard(1.5, User));
         Assert.Equal(WrongTypeText("lineId", "string", "number"), _sender.LastErrorText);
         Assert.Equal(-1, _sender.DropKeyboard(Line, true));
@@ -279,7 +284,6 @@ public sealed class SenderTests
 
     [Theory]
     [InlineData(nameof(Sender.BaseUrl), 5, "string", "integer")]
-    [InlineData(nameof(Sender.Login), null, "string", "empty")]
     [InlineData(nameof(Sender.Password), 1.5, "string", "number")]
     [InlineData(nameof(Sender.Language), true, "string", "boolean")]
     [InlineData(nameof(Sender.AuthorId), 3, "string", "integer")]
@@ -287,12 +291,9 @@ public sealed class SenderTests
     [InlineData(nameof(Sender.ProxyLogin), 3, "string", "integer")]
     [InlineData(nameof(Sender.ProxyPassword), 3, "string", "integer")]
     [InlineData(nameof(Sender.KeyboardJson), 3, "string", "integer")]
-    [InlineData(nameof(Sender.KeyboardRows), null, "string", "empty")]
-    [InlineData(nameof(Sender.TimeoutSeconds), "30", "integer", "string")]
-    [InlineData(nameof(Sender.MaxRetries), null, "integer", "empty")]
-    [InlineData(nameof(Sender.GeneralSettings), 1, "boolean", "integer")]
-    [InlineData(nameof(Sender.AllowInsecureHttp), "true", "boolean", "string")]
-    [InlineData(nameof(Sender.ThrowOnError), 1, "boolean", "integer")]
+    [InlineData(nameof(Sender.TimeoutSeconds), true, "number", "boolean")]
+    [InlineData(nameof(Sender.MaxRetries), false, "number", "boolean")]
+    [InlineData(nameof(Sender.LogFile), 3, "string", "integer")]
     public void A_wrong_type_for_a_property_is_minus_one_and_changes_nothing(string property, object? value, string expected, string actual)
     {
         var info = typeof(Sender).GetProperty(property)!;
@@ -474,7 +475,7 @@ public sealed class SenderTests
         string[] readWrite =
         [
             "BaseUrl", "Login", "Password", "TimeoutSeconds", "Language", "AuthorId", "GeneralSettings", "ProxyUrl",
-            "ProxyLogin", "ProxyPassword", "MaxRetries", "AllowInsecureHttp", "ThrowOnError", "KeyboardJson", "KeyboardRows",
+            "ProxyLogin", "ProxyPassword", "MaxRetries", "AllowInsecureHttp", "ThrowOnError", "KeyboardJson", "KeyboardRows", "LogFile",
         ];
         string[] readOnly = ["LastStatusCode", "LastErrorText", "IsSuccess", "Version"];
         var properties = typeof(Sender).GetProperties(BindingFlags.Public | BindingFlags.Instance);

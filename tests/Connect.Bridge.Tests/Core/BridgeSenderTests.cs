@@ -22,16 +22,16 @@ public class BridgeSenderTests
         LineMessage? sent = null;
         _client.TrySendMessage(Arg.Do<LineMessage>(m => sent = m), Arg.Any<CancellationToken>()).Returns(new SendOutcome(200, ""));
         var sender = Sender();
-        Assert.True(sender.SetOption(SenderOption.BaseUrl, "http://127.0.0.1:5000").IsSuccess);
-        sender.SetOption(SenderOption.Login, "bot");
-        sender.SetOption(SenderOption.Password, "p");
-        sender.SetOption(SenderOption.TimeoutMs, "1500");
-        sender.SetOption(SenderOption.Language, "EN");
-        sender.SetOption(SenderOption.MaxRetries, "0");
-        sender.SetOption(SenderOption.AllowInsecureHttp, "1");
-        sender.SetOption(SenderOption.ProxyUrl, "http://proxy.local:3128");
-        sender.SetOption(SenderOption.AuthorId, "{0E8B3A4C-1111-4222-8333-944455556666}");
-        sender.SetOption(SenderOption.GeneralSettings, "1");
+        Assert.True(sender.Set(SenderSetting.BaseUrl, "http://127.0.0.1:5000").Succeeded);
+        sender.Set(SenderSetting.Login, "bot");
+        sender.Set(SenderSetting.Password, "p");
+        sender.Set(SenderSetting.TimeoutMs, "1500");
+        sender.Set(SenderSetting.Language, "EN");
+        sender.Set(SenderSetting.MaxRetries, "0");
+        sender.Set(SenderSetting.AllowInsecureHttp, "1");
+        sender.Set(SenderSetting.ProxyUrl, "http://proxy.local:3128");
+        sender.Set(SenderSetting.AuthorId, "{0E8B3A4C-1111-4222-8333-944455556666}");
+        sender.Set(SenderSetting.GeneralSettings, "1");
         sender.SetKeyboard("A|B", KeyboardFormat.Auto);
 
         var outcome = sender.Send(TestData.LineId, TestData.UserId, "hi");
@@ -59,31 +59,32 @@ public class BridgeSenderTests
         var sender = Sender();
         sender.Send(TestData.LineId, TestData.UserId, "1");
         sender.SetKeyboard("A", KeyboardFormat.Rows);
-        sender.SetOption(SenderOption.AuthorId, "");
+        sender.Set(SenderSetting.AuthorId, "");
         sender.Send(TestData.LineId, TestData.UserId, "2");
         Assert.Equal(1, _created);
-        sender.SetOption(SenderOption.Login, "other");
+        sender.Set(SenderSetting.Login, "other");
         sender.Send(TestData.LineId, TestData.UserId, "3");
         Assert.Equal(2, _created);
     }
 
     [Theory]
-    [InlineData(SenderOption.TimeoutMs, "0")]
-    [InlineData(SenderOption.TimeoutMs, "-1")]
-    [InlineData(SenderOption.TimeoutMs, "abc")]
-    [InlineData(SenderOption.TimeoutMs, "99999999999")]
-    [InlineData(SenderOption.Language, "de")]
-    [InlineData(SenderOption.AuthorId, "nope")]
-    [InlineData(SenderOption.GeneralSettings, "yes")]
-    [InlineData(SenderOption.MaxRetries, "11")]
-    [InlineData(SenderOption.AllowInsecureHttp, "2")]
-    [InlineData((SenderOption)99, "x")]
-    public void Bad_option_values_are_minus_one_and_recorded(SenderOption option, string value)
+    [InlineData(4, "0", "Неверный параметр: тайм-аут «0» должен быть от 1 мс до 1 часа.")]
+    [InlineData(4, "-1", "Неверный параметр: тайм-аут «-1» должен быть от 1 мс до 1 часа.")]
+    [InlineData(4, "abc", "Неверный параметр: тайм-аут «abc» должен быть от 1 мс до 1 часа.")]
+    [InlineData(4, "99999999999", "Неверный параметр: тайм-аут «99999999999» должен быть от 1 мс до 1 часа.")]
+    [InlineData(5, "de", "Неверный параметр: язык «de» не поддерживается; допустимы ru и en.")]
+    [InlineData(6, "nope", "Неверный аргумент: author_id «nope» не является UUID (ожидается вид 5f0ddfd1-6d9c-4e25-9bca-c7ff0fd83c44).")]
+    [InlineData(7, "yes", "Неверный параметр: general_settings «yes» должен быть 1 или 0.")]
+    [InlineData(11, "11", "Неверный параметр: число повторов «11» должно быть от 0 до 10.")]
+    [InlineData(12, "2", "Неверный параметр: AllowInsecureHttp «2» должен быть 1 или 0.")]
+    [InlineData(99, "x", "Неверный аргумент: неизвестный номер параметра 99.")]
+    [InlineData(1001, "1", "Неверный аргумент: неизвестный номер параметра 1001.")]
+    public void Bad_option_values_are_minus_one_and_recorded(int option, string value, string expected)
     {
         var sender = Sender();
         var outcome = sender.SetOption(option, value);
         Assert.Equal(-1, outcome.Status);
-        Assert.NotEqual("", outcome.ErrorText);
+        Assert.Equal(expected, outcome.ErrorText);
         Assert.Same(outcome, sender.LastOutcome);
         Assert.Equal(0, _created);
     }
@@ -92,24 +93,25 @@ public class BridgeSenderTests
     public void Options_read_back_in_text_form_and_passwords_read_back_empty()
     {
         var sender = Sender();
-        sender.SetOption(SenderOption.Password, "secret");
-        sender.SetOption(SenderOption.ProxyPassword, "secret2");
-        sender.SetOption(SenderOption.TimeoutMs, "2500");
-        sender.SetOption(SenderOption.GeneralSettings, "0");
-        Assert.Equal("", sender.GetOption(SenderOption.Password));
-        Assert.Equal("", sender.GetOption(SenderOption.ProxyPassword));
-        Assert.Equal("2500", sender.GetOption(SenderOption.TimeoutMs));
-        Assert.Equal("0", sender.GetOption(SenderOption.GeneralSettings));
-        Assert.Equal("ru", sender.GetOption(SenderOption.Language));
-        Assert.Equal(ConnectClientOptions.DefaultBaseUrl, sender.GetOption(SenderOption.BaseUrl));
+        sender.Set(SenderSetting.Password, "secret");
+        sender.Set(SenderSetting.ProxyPassword, "secret2");
+        sender.Set(SenderSetting.TimeoutMs, "2500");
+        sender.Set(SenderSetting.GeneralSettings, "0");
+        Assert.Equal("", sender.Get(SenderSetting.Password).ToString());
+        Assert.Equal("", sender.Get(SenderSetting.ProxyPassword).ToString());
+        Assert.Equal("2500", sender.Get(SenderSetting.TimeoutMs).ToString());
+        Assert.Equal(HostValueKind.Boolean, sender.Get(SenderSetting.GeneralSettings).Kind);
+        Assert.False(sender.Get(SenderSetting.GeneralSettings).AsBoolean);
+        Assert.Equal("ru", sender.Get(SenderSetting.Language).ToString());
+        Assert.Equal(ConnectClientOptions.DefaultBaseUrl, sender.Get(SenderSetting.BaseUrl).ToString());
     }
 
     [Fact]
     public void Keyboard_set_add_read_back_and_clear()
     {
         var sender = Sender();
-        Assert.True(sender.SetKeyboard("""[["Да",{"text":"Нет","id":"no"}]]""", KeyboardFormat.Json).IsSuccess);
-        Assert.True(sender.AddKeyboardRow(@"Позвать оператора|a\|b").IsSuccess);
+        Assert.True(sender.SetKeyboard("""[["Да",{"text":"Нет","id":"no"}]]""", KeyboardFormat.Json).Succeeded);
+        Assert.True(sender.AddKeyboardRow(@"Позвать оператора|a\|b").Succeeded);
         Assert.Equal("""[[{"text":"Да"},{"text":"Нет","id":"no"}],[{"text":"Позвать оператора"},{"text":"a|b"}]]""", sender.GetKeyboard(KeyboardFormat.Json));
         Assert.Equal("Да | Нет\nПозвать оператора | a\\|b", sender.GetKeyboard(KeyboardFormat.Rows));
         Assert.Equal(-1, sender.AddKeyboardRow("|").Status);

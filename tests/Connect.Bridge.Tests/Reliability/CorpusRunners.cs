@@ -57,11 +57,11 @@ public sealed class DotNetSurface : ICorpusSurface
     {
         foreach (var (option, value) in new[]
         {
-            (SenderOption.BaseUrl, baseUrl), (SenderOption.Login, TestData.Login), (SenderOption.Password, TestData.Password),
-            (SenderOption.Language, language == ErrorLanguage.English ? "en" : "ru"),
+            (SenderSetting.BaseUrl, baseUrl), (SenderSetting.Login, TestData.Login), (SenderSetting.Password, TestData.Password),
+            (SenderSetting.Language, language == ErrorLanguage.English ? "en" : "ru"),
         })
         {
-            if (!sender.SetOption(option, value).IsSuccess) throw new InvalidOperationException("preset " + option);
+            if (!sender.Set(option, value).Succeeded) throw new InvalidOperationException("preset " + option);
         }
     }
 
@@ -69,7 +69,7 @@ public sealed class DotNetSurface : ICorpusSurface
     {
         var outcome = step switch
         {
-            CorpusStep.Option o => _sender.SetOption((SenderOption)o.Id, o.Value.Text),
+            CorpusStep.Option o => _sender.SetOption(o.Id, o.Value.Text),
             CorpusStep.SetKeyboard k => _sender.SetKeyboard(k.Text.Text, (KeyboardFormat)k.Format),
             CorpusStep.Send s => _sender.Send(s.Line.Text, s.User.Text, s.Text.Text),
             CorpusStep.Drop d => _sender.DropKeyboard(d.Line.Text, d.User.Text),
@@ -190,7 +190,7 @@ public sealed class NativeModelSurface(string baseUrl, ErrorLanguage language) :
         }
         var outcome = step switch
         {
-            CorpusStep.Option o => _sender.SetOption((SenderOption)o.Id, decoded[0]),
+            CorpusStep.Option o => _sender.SetOption(o.Id, decoded[0]),
             CorpusStep.SetKeyboard k => _sender.SetKeyboard(decoded[0], (KeyboardFormat)k.Format),
             CorpusStep.Send => _sender.Send(decoded[0], decoded[1], decoded[2]),
             _ => _sender.DropKeyboard(decoded[0], decoded[1]),

@@ -120,7 +120,7 @@ public class LimitTests
     {
         using var sender = new BridgeSender();
         for (int i = 0; i < Limits.MaxKeyboardRows; i++)
-            Assert.True(sender.AddKeyboardRow("A|B").IsSuccess, $"row {i + 1}");
+            Assert.True(sender.AddKeyboardRow("A|B").Succeeded, $"row {i + 1}");
         var outcome = sender.AddKeyboardRow("C");
         Assert.Equal(BridgeStatus.InvalidArgument, outcome.Status);
         Assert.Equal($"Неверная клавиатура (строка {Limits.MaxKeyboardRows + 1}): больше {Limits.MaxKeyboardRows} строк.", outcome.ErrorText);

@@ -56,9 +56,9 @@ public class SecretsFinalCheck
         foreach (string bad in new[] { TestData.Password + "\r\nX-Evil: 1", TestData.Password + "\ud800", "\t" + TestData.Password })
         {
             using var sender = new BridgeSender();
-            sender.SetOption(SenderOption.BaseUrl, "http://127.0.0.1:9/");
-            sender.SetOption(SenderOption.Login, TestData.Login);
-            sender.SetOption(SenderOption.Password, bad);
+            sender.Set(SenderSetting.BaseUrl, "http://127.0.0.1:9/");
+            sender.Set(SenderSetting.Login, TestData.Login);
+            sender.Set(SenderSetting.Password, bad);
             SecretWatch.Capture("bad password option", sender.Send(TestData.LineId, TestData.UserId, "x"));
             SecretWatch.Capture("bad password option, last outcome", sender.LastOutcome);
         }

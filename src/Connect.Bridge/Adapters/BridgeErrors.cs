@@ -1,10 +1,10 @@
-namespace Connect.Bridge;
+namespace Connect.Bridge.Adapters;
 
 /// <summary>
 /// Outcomes for failures that only an adapter can detect (a NULL handle, a bad string encoding, a wrong
 /// COM argument type). The wording lives here so that every surface says the same thing.
 /// </summary>
-public static class BridgeErrors
+internal static class BridgeErrors
 {
     /// <summary>A NULL or destroyed sender handle.</summary>
     public static SendOutcome NullHandle(ErrorLanguage language) => SendOutcome.Invalid(Texts.NullHandle(language));
@@ -27,7 +27,8 @@ public static class BridgeErrors
     public static SendOutcome UnknownOption(int option, ErrorLanguage language) => SendOutcome.Invalid(Texts.UnknownOption(option, language));
 
     /// <summary>A keyboard format number that is not 0, 1 or 2.</summary>
-    public static SendOutcome UnknownKeyboardFormat(int format, ErrorLanguage language) => SendOutcome.Invalid(Texts.UnknownKeyboardFormat(format, language));
+    public static SendOutcome UnknownKeyboardFormat(int format, ErrorLanguage language) =>
+        SendOutcome.Invalid(Texts.UnknownKeyboardFormat(format.ToString(System.Globalization.CultureInfo.InvariantCulture), language));
 
     /// <summary>A negative buffer size.</summary>
     public static SendOutcome InvalidBufferSize(ErrorLanguage language) => SendOutcome.Invalid(Texts.InvalidBufferSize(language));

@@ -2,7 +2,7 @@ namespace Connect.Bridge;
 
 /// <summary>
 /// The non-throwing line API: every call returns a <see cref="SendOutcome"/>. This is the seam the COM and
-/// native adapters use (through <see cref="BridgeSender"/>) and the one unit tests substitute.
+/// native adapters use (through their internal sender) and the one unit tests substitute.
 /// </summary>
 public interface ILineClient
 {

@@ -24,9 +24,9 @@ internal sealed class ClientConfig
         string? error = CheckBaseUrl(o.BaseUrl, o.AllowInsecureHttp, l, out var baseUri)
             ?? CheckCredentials(o.Login, o.Password, l)
             ?? CheckProxy(o, l, out proxy);
-        if (error is null && (o.Timeout <= TimeSpan.Zero || o.Timeout > TimeSpan.FromHours(1)))
+        if (error is null && (o.Timeout < TimeSpan.FromMilliseconds(Limits.MinTimeoutMs) || o.Timeout > TimeSpan.FromMilliseconds(Limits.MaxTimeoutMs)))
             error = Texts.BadTimeout(o.Timeout.ToString(), l);
-        if (error is null && (o.MaxRetries is < 0 or > 10))
+        if (error is null && (o.MaxRetries < 0 || o.MaxRetries > Limits.MaxRetries))
             error = Texts.BadRetries(o.MaxRetries.ToString(System.Globalization.CultureInfo.InvariantCulture), l);
         if (error is not null) return new ClientConfig { Error = error };
         string token = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{o.Login}:{o.Password}"));

@@ -1,0 +1,189 @@
+using System.Globalization;
+
+namespace Connect.Bridge.Adapters;
+
+/// <summary>
+/// The one table of sender settings: for each, its id, name, bound, parser and wording. Every surface (COM, native,
+/// CLI, the 1C add-in) passes a <see cref="HostValue"/> here unjudged, so conversions and texts exist once.
+/// </summary>
+/// <remarks>
+/// Rules shared by all rows: text settings take a string, and empty (Неопределено, NULL, "") means the default;
+/// numbers are accepted as numbers or as invariant text and must be whole where the unit is whole; booleans are
+/// accepted as booleans, 1/0, or the words true/false/Истина/Ложь (any case). GeneralSettings is the one
+/// three-state setting: false is sent as false, empty omits the field.
+/// </remarks>
+internal static class SenderSettings
+{
+    private static readonly Dictionary<SenderSetting, SettingEntry> Entries = Build().ToDictionary(e => e.Setting);
+
+    /// <summary>The row of a setting, or null for a number that names none.</summary>
+    public static SettingEntry? Find(SenderSetting setting) => Entries.GetValueOrDefault(setting);
+
+    /// <summary>The row for a native option id (CB_OPT_*), or null when the id is unknown.</summary>
+    public static SettingEntry? FindOption(int optionId) => optionId is > 0 and < 1000 ? Find((SenderSetting)optionId) : null;
+
+    private static IEnumerable<SettingEntry> Build()
+    {
+        yield return Text(SenderSetting.BaseUrl, "BaseUrl", (s, v) => s.Options.BaseUrl = v ?? ConnectClientOptions.DefaultBaseUrl, s => s.Options.BaseUrl);
+        yield return Text(SenderSetting.Login, "Login", (s, v) => s.Options.Login = v ?? "", s => s.Options.Login);
+        yield return Text(SenderSetting.Password, "Password", (s, v) => s.Options.Password = v ?? "", _ => "");
+        yield return new(SenderSetting.TimeoutMs, "TimeoutMs", SenderSetting.TimeoutMs,
+            (v, l) => TryWhole(v, out long ms) && ms >= Limits.MinTimeoutMs && ms <= Limits.MaxTimeoutMs
+                ? ParsedSetting.Accept(TimeSpan.FromMilliseconds(ms))
+                : NumberRefusal(v, "TimeoutMs", Texts.BadTimeout(v.ToString(), l), l),
+            (s, v) => s.Options.Timeout = (TimeSpan)v!, s => HostValue.Integer((long)s.Options.Timeout.TotalMilliseconds), true);
+        yield return new(SenderSetting.TimeoutSeconds, "TimeoutSeconds", SenderSetting.TimeoutMs,
+            (v, l) => TryNumber(v, out double seconds) && seconds * 1000 >= Limits.MinTimeoutMs && seconds * 1000 <= Limits.MaxTimeoutMs
+                ? ParsedSetting.Accept(TimeSpan.FromSeconds(seconds))
+                : NumberRefusal(v, "TimeoutSeconds", Texts.BadTimeout(v.ToString(), l), l),
+            (s, v) => s.Options.Timeout = (TimeSpan)v!, s => Seconds(s.Options.Timeout), true);
+        yield return new(SenderSetting.Language, "Language", SenderSetting.Language,
+            (v, l) => v.Kind is not (HostValueKind.Text or HostValueKind.Empty) ? WrongType("Language", "string", v, l)
+                : (v.AsText ?? "").Trim().ToLowerInvariant() switch
+                {
+                    "ru" or "" => ParsedSetting.Accept(ErrorLanguage.Russian),
+                    "en" => ParsedSetting.Accept(ErrorLanguage.English),
+                    _ => ParsedSetting.Refuse(Texts.BadLanguage(v.ToString(), l)),
+                },
+            (s, v) => s.Options.Language = (ErrorLanguage)v!, s => HostValue.Text(s.Options.Language == ErrorLanguage.English ? "en" : "ru"), true);
+        yield return new(SenderSetting.AuthorId, "AuthorId", SenderSetting.AuthorId,
+            (v, l) => v.Kind is not (HostValueKind.Text or HostValueKind.Empty) ? WrongType("AuthorId", "string", v, l)
+                : string.IsNullOrWhiteSpace(v.AsText) ? ParsedSetting.Accept(null)
+                : MessageValidator.TryCanonicalUuid(v.AsText, out var author) ? ParsedSetting.Accept(author)
+                : ParsedSetting.Refuse(Texts.NotUuid("author_id", v.AsText, l)),
+            (s, v) => s.AuthorId = (string?)v, s => HostValue.Text(s.AuthorId ?? ""), false);
+        yield return new(SenderSetting.GeneralSettings, "GeneralSettings", SenderSetting.GeneralSettings,
+            (v, l) => IsNothing(v) ? ParsedSetting.Accept(null) : Flag(v, "GeneralSettings", "general_settings", l),
+            (s, v) => s.GeneralSettings = (bool?)v, s => s.GeneralSettings is { } b ? HostValue.Boolean(b) : HostValue.Empty, false);
+        yield return Text(SenderSetting.ProxyUrl, "ProxyUrl", (s, v) => s.Options.ProxyUrl = v, s => s.Options.ProxyUrl);
+        yield return Text(SenderSetting.ProxyLogin, "ProxyLogin", (s, v) => s.Options.ProxyLogin = v, s => s.Options.ProxyLogin);
+        yield return Text(SenderSetting.ProxyPassword, "ProxyPassword", (s, v) => s.Options.ProxyPassword = v, _ => "");
+        yield return new(SenderSetting.MaxRetries, "MaxRetries", SenderSetting.MaxRetries,
+            (v, l) => TryWhole(v, out long retries) && retries >= 0 && retries <= Limits.MaxRetries
+                ? ParsedSetting.Accept((int)retries)
+                : NumberRefusal(v, "MaxRetries", Texts.BadRetries(v.ToString(), l), l),
+            (s, v) => s.Options.MaxRetries = (int)v!, s => HostValue.Integer(s.Options.MaxRetries), true);
+        yield return new(SenderSetting.AllowInsecureHttp, "AllowInsecureHttp", SenderSetting.AllowInsecureHttp,
+            (v, l) => Flag(v, "AllowInsecureHttp", "AllowInsecureHttp", l),
+            (s, v) => s.Options.AllowInsecureHttp = (bool)v!, s => HostValue.Boolean(s.Options.AllowInsecureHttp), true);
+        yield return new(SenderSetting.LogFile, "LogFile", SenderSetting.LogFile,
+            (v, l) => v.Kind is not (HostValueKind.Text or HostValueKind.Empty) ? WrongType("LogFile", "string", v, l)
+                : string.IsNullOrEmpty(v.AsText) ? ParsedSetting.Accept(null)
+                : FileLog.Check(v.AsText, l) is { } problem ? ParsedSetting.Refuse(problem)
+                : ParsedSetting.Accept(v.AsText),
+            (s, v) => s.LogFile = (string?)v, s => HostValue.Text(s.LogFile ?? ""), true);
+        yield return Keyboard(SenderSetting.KeyboardJson, "KeyboardJson", KeyboardFormat.Json);
+        yield return Keyboard(SenderSetting.KeyboardRows, "KeyboardRows", KeyboardFormat.Rows);
+        yield return new(SenderSetting.ThrowOnError, "ThrowOnError", SenderSetting.ThrowOnError,
+            (v, l) => Flag(v, "ThrowOnError", "ThrowOnError", l),
+            (s, v) => s.ThrowOnError = (bool)v!, s => HostValue.Boolean(s.ThrowOnError), false);
+    }
+
+    /// <summary>The keyboard in a given text format: the one parser, with its texts; empty clears the keyboard.</summary>
+    public static ParsedSetting ParseKeyboard(HostValue value, KeyboardFormat format, string name, ErrorLanguage l)
+    {
+        if (value.Kind is not (HostValueKind.Text or HostValueKind.Empty)) return WrongType(name, "string", value, l);
+        if (string.IsNullOrEmpty(value.AsText)) return ParsedSetting.Accept(null);
+        var result = KeyboardParser.Parse(value.AsText, format);
+        return result.Error is null ? ParsedSetting.Accept(result.Keyboard) : ParsedSetting.Refuse(Texts.Keyboard(result.Error, l));
+    }
+
+    /// <summary>A keyboard format by number (0, 1, 2) or by name (auto, json, rows), as each surface passes it.</summary>
+    public static ParsedSetting ParseKeyboardFormat(HostValue value, ErrorLanguage l)
+    {
+        KeyboardFormat? format = value.Kind switch
+        {
+            HostValueKind.Empty => KeyboardFormat.Auto,
+            HostValueKind.Integer when value.AsInteger is >= 0 and <= 2 => (KeyboardFormat)value.AsInteger,
+            HostValueKind.Text => value.AsText!.Trim().ToLowerInvariant() switch
+            {
+                "" or "auto" or "0" => KeyboardFormat.Auto,
+                "json" or "1" => KeyboardFormat.Json,
+                "rows" or "2" => KeyboardFormat.Rows,
+                _ => null,
+            },
+            _ => null,
+        };
+        return format is { } f ? ParsedSetting.Accept(f) : ParsedSetting.Refuse(Texts.UnknownKeyboardFormat(value.ToString(), l));
+    }
+
+    // ---- row builders and shared parsers ----------------------------------------------------
+
+    /// <summary>Seconds as given: a whole number reads back as an integer (VT_I4), a fraction as a number (1.5 stays 1.5).</summary>
+    private static HostValue Seconds(TimeSpan timeout) =>
+        timeout.Ticks % TimeSpan.TicksPerSecond == 0 ? HostValue.Integer((long)timeout.TotalSeconds) : HostValue.Number(timeout.TotalSeconds);
+
+    private static SettingEntry Text(SenderSetting setting, string name, Action<SenderState, string?> apply, Func<SenderState, string?> read) =>
+        new(setting, name, setting,
+            (v, l) => v.Kind is HostValueKind.Text or HostValueKind.Empty
+                ? ParsedSetting.Accept(string.IsNullOrEmpty(v.AsText) ? null : v.AsText)
+                : WrongType(name, "string", v, l),
+            (s, v) => apply(s, (string?)v), s => HostValue.Text(read(s) ?? ""), true);
+
+    private static SettingEntry Keyboard(SenderSetting setting, string name, KeyboardFormat format) =>
+        new(setting, name, SenderSetting.KeyboardJson,
+            (v, l) => ParseKeyboard(v, format, name, l),
+            (s, v) => s.Keyboard = (Keyboard?)v,
+            s => HostValue.Text(s.Keyboard is null ? "" : format == KeyboardFormat.Rows ? s.Keyboard.ToRows() : s.Keyboard.ToJson()), false);
+
+    private static bool IsNothing(HostValue v) => v.Kind == HostValueKind.Empty || (v.Kind == HostValueKind.Text && v.AsText!.Trim().Length == 0);
+
+    private static ParsedSetting WrongType(string name, string expected, HostValue v, ErrorLanguage l) =>
+        ParsedSetting.Refuse(Texts.WrongArgumentType(name, expected, v.KindName, l));
+
+    /// <summary>A refused number: of the wrong kind altogether, or out of bounds / not whole (the setting's own text).</summary>
+    private static ParsedSetting NumberRefusal(HostValue v, string name, string boundText, ErrorLanguage l) =>
+        v.Kind is HostValueKind.Boolean or HostValueKind.Other ? WrongType(name, "number", v, l) : ParsedSetting.Refuse(boundText);
+
+    private static ParsedSetting Flag(HostValue v, string name, string field, ErrorLanguage l)
+    {
+        bool? flag = v.Kind switch
+        {
+            HostValueKind.Boolean => v.AsBoolean,
+            HostValueKind.Integer => v.AsInteger switch { 1 => true, 0 => false, _ => null },
+            HostValueKind.Number => v.AsNumber switch { 1 => true, 0 => false, _ => null },
+            HostValueKind.Text => v.AsText!.Trim().ToLowerInvariant() switch
+            {
+                "1" or "true" or "истина" => true,
+                "0" or "false" or "ложь" => false,
+                _ => null,
+            },
+            _ => null,
+        };
+        if (flag is { } b) return ParsedSetting.Accept(b);
+        return v.Kind == HostValueKind.Other ? WrongType(name, "boolean", v, l) : ParsedSetting.Refuse(Texts.BadBoolean(field, v.ToString(), l));
+    }
+
+    /// <summary>A whole number: an integer, a finite number with no fraction, or invariant integer text.</summary>
+    private static bool TryWhole(HostValue v, out long value)
+    {
+        value = 0;
+        switch (v.Kind)
+        {
+            case HostValueKind.Integer:
+                value = v.AsInteger;
+                return true;
+            case HostValueKind.Number when double.IsFinite(v.AsNumber) && v.AsNumber == Math.Floor(v.AsNumber) && Math.Abs(v.AsNumber) < 1e15:
+                value = (long)v.AsNumber;
+                return true;
+            case HostValueKind.Text:
+                return long.TryParse(v.AsText!.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>A finite number: an integer, a number, or invariant decimal text (no NaN, no infinity).</summary>
+    private static bool TryNumber(HostValue v, out double value)
+    {
+        value = v.Kind switch
+        {
+            HostValueKind.Integer => v.AsInteger,
+            HostValueKind.Number => v.AsNumber,
+            HostValueKind.Text when double.TryParse(v.AsText!.Trim(), NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent,
+                CultureInfo.InvariantCulture, out var parsed) => parsed,
+            _ => double.NaN,
+        };
+        return double.IsFinite(value);
+    }
+}

@@ -1,0 +1,196 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace Connect.Bridge;
+
+/// <summary>
+/// Client for the 1C-Connect line API. Thread-safe; all instances share one connection pool per proxy setting.
+/// The <c>Try…</c> methods return a <see cref="SendOutcome"/>; the others throw <see cref="ConnectBridgeException"/>
+/// for any non-2xx outcome. Cancelling <c>cancellationToken</c> throws <see cref="OperationCanceledException"/>.
+/// The synchronous methods run the same asynchronous path and block the calling thread on a per-thread wait
+/// handle (measured: HttpClient's synchronous path made a NativeAOT host's memory grow with every send); call the
+/// <c>…Async</c> methods from thread-pool code.
+/// </summary>
+public sealed class ConnectClient : ILineClient, IDisposable
+{
+    private static readonly MediaTypeHeaderValue JsonContentType = MediaTypeHeaderValue.Parse("application/json; charset=utf-8");
+    private static readonly MediaTypeWithQualityHeaderValue JsonAccept = new("application/json");
+
+    private readonly ConnectClientOptions _options;
+    private readonly ClientConfig _config;
+    private readonly HttpClient? _http;
+    private readonly bool _ownsHttp;
+
+    /// <summary>Creates a client on the shared connection pool.</summary>
+    public ConnectClient(ConnectClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Clone();
+        _config = ClientConfig.Create(_options);
+        if (_config.Error is null)
+        {
+            var handler = SharedHandlers.Get(_config.Proxy, _options.ProxyLogin, _options.ProxyPassword);
+            _http = new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+            _ownsHttp = true;
+        }
+    }
+
+    /// <summary>
+    /// Creates a client over a caller-supplied <see cref="HttpClient"/> (for IHttpClientFactory users). Proxy options are
+    /// then ignored; configure the handler not to follow redirects.
+    /// </summary>
+    public ConnectClient(HttpClient httpClient, ConnectClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Clone();
+        _config = ClientConfig.Create(_options);
+        _http = httpClient;
+    }
+
+    /// <summary>The language of this client's error texts.</summary>
+    public ErrorLanguage Language => _options.Language;
+
+    // ---- throwing API -----------------------------------------------------------------------
+
+    /// <summary>Sends a message; throws <see cref="ConnectBridgeException"/> unless the server answers 2xx.</summary>
+    public async Task<SendOutcome> SendMessageAsync(LineMessage message, CancellationToken cancellationToken = default) =>
+        ThrowIfFailed(await TrySendMessageAsync(message, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>Synchronous <see cref="SendMessageAsync"/>.</summary>
+    public SendOutcome SendMessage(LineMessage message, CancellationToken cancellationToken = default) =>
+        ThrowIfFailed(TrySendMessage(message, cancellationToken));
+
+    /// <summary>Removes the user's keyboard; throws <see cref="ConnectBridgeException"/> unless the server answers 2xx.</summary>
+    public async Task<SendOutcome> DropKeyboardAsync(string lineId, string userId, CancellationToken cancellationToken = default) =>
+        ThrowIfFailed(await TryDropKeyboardAsync(lineId, userId, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>Synchronous <see cref="DropKeyboardAsync"/>.</summary>
+    public SendOutcome DropKeyboard(string lineId, string userId, CancellationToken cancellationToken = default) =>
+        ThrowIfFailed(TryDropKeyboard(lineId, userId, cancellationToken));
+
+    private static SendOutcome ThrowIfFailed(SendOutcome outcome) => outcome.IsSuccess ? outcome : throw new ConnectBridgeException(outcome);
+
+    // ---- non-throwing API -------------------------------------------------------------------
+
+    /// <inheritdoc/>
+    public Task<SendOutcome> TrySendMessageAsync(LineMessage message, CancellationToken cancellationToken = default) =>
+        SendMessageCoreAsync(message, cancellationToken).AsTask();
+
+    /// <inheritdoc/>
+    public SendOutcome TrySendMessage(LineMessage message, CancellationToken cancellationToken = default) =>
+        SyncWait.Result(SendMessageCoreAsync(message, cancellationToken).AsTask());
+
+    /// <inheritdoc/>
+    public Task<SendOutcome> TryDropKeyboardAsync(string lineId, string userId, CancellationToken cancellationToken = default) =>
+        DropKeyboardCoreAsync(lineId, userId, cancellationToken).AsTask();
+
+    /// <inheritdoc/>
+    public SendOutcome TryDropKeyboard(string lineId, string userId, CancellationToken cancellationToken = default) =>
+        SyncWait.Result(DropKeyboardCoreAsync(lineId, userId, cancellationToken).AsTask());
+
+    private ValueTask<SendOutcome> SendMessageCoreAsync(LineMessage message, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        WireMessage? wire = null;
+        string? error = _config.Error ?? MessageValidator.Validate(message, _options.Language, out wire);
+        if (error is not null) return ValueTask.FromResult(Reject(error));
+        byte[] body = JsonSerializer.SerializeToUtf8Bytes(wire!, WireJson.Context.WireMessage);
+        return PostAsync(_config.SendMessageUri, body, ct);
+    }
+
+    private ValueTask<SendOutcome> DropKeyboardCoreAsync(string lineId, string userId, CancellationToken ct)
+    {
+        WireDropKeyboard? wire = null;
+        string? error = _config.Error ?? MessageValidator.ValidateDrop(lineId, userId, _options.Language, out wire);
+        if (error is not null) return ValueTask.FromResult(Reject(error));
+        byte[] body = JsonSerializer.SerializeToUtf8Bytes(wire!, WireJson.Context.WireDropKeyboard);
+        return PostAsync(_config.DropKeyboardUri, body, ct);
+    }
+
+    /// <summary>The request body this client would send for a message, or null when the message is invalid (for tests and tools).</summary>
+    internal static byte[]? SerializeMessage(LineMessage message, ErrorLanguage language = ErrorLanguage.Russian) =>
+        MessageValidator.Validate(message, language, out var wire) is null ? JsonSerializer.SerializeToUtf8Bytes(wire!, WireJson.Context.WireMessage) : null;
+
+    private SendOutcome Reject(string error)
+    {
+        if (_options.Logger is { } logger) Log.Rejected(logger, error);
+        return SendOutcome.Invalid(error).WithoutSecret(_options.Password).WithoutSecret(_options.ProxyPassword);
+    }
+
+    // ---- the wire: the retry rule is RetryRule, answers are read by ResponseReader, failures by FailureClassifier ----
+
+    private async ValueTask<SendOutcome> PostAsync(Uri uri, byte[] body, CancellationToken ct)
+    {
+        var l = _options.Language;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(_options.Timeout);
+        var call = new LineCall(uri, body, Stopwatch.GetTimestamp() + (long)(_options.Timeout.TotalSeconds * Stopwatch.Frequency));
+        SendOutcome outcome;
+        try
+        {
+            using var response = await RetryRule.SendAsync(call, _options.MaxRetries, _options.RetryDelay, AttemptAsync, timeout.Token).ConfigureAwait(false);
+            outcome = await ResponseReader.ReadAsync(response, call.Attempts, l, timeout.Token, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (OperationCanceledException) when (call.LastAnswer != 0)
+        {
+            // The timeout ended a retry backoff: the server did answer (429/503), so that answer is the outcome, not "no answer".
+            outcome = new SendOutcome(call.LastAnswer, Texts.HttpError(call.LastAnswer, null, l), attempts: call.Attempts);
+        }
+        catch (OperationCanceledException)
+        {
+            outcome = new SendOutcome(BridgeStatus.Timeout, Texts.Timeout(_options.Timeout, l), attempts: call.Attempts);
+        }
+        catch (HttpRequestException ex)
+        {
+            outcome = FailureClassifier.Classify(ex, _config.Host, call.Attempts, l);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            outcome = new SendOutcome(BridgeStatus.InternalError, Texts.Internal(ex.GetType().Name, l), attempts: call.Attempts);
+        }
+        // The Basic token is the password in reversible form: a server that echoes the Authorization header leaks it too.
+        return outcome.WithoutSecret(_options.Password).WithoutSecret(_options.ProxyPassword).WithoutSecret(_config.Authorization.Parameter);
+    }
+
+    /// <summary>One HTTP attempt, logged (path, status or failure, duration, attempt number; never the Authorization header).</summary>
+    private async ValueTask<HttpResponseMessage> AttemptAsync(LineCall call, CancellationToken ct)
+    {
+        int attempt = ++call.Attempts;
+        call.LastAnswer = 0;
+        var request = new HttpRequestMessage(HttpMethod.Post, call.Uri)
+        {
+            Content = new ByteArrayContent(call.Body),
+            Version = HttpVersion.Version11,
+        };
+        request.Content.Headers.ContentType = JsonContentType;
+        request.Headers.Accept.Add(JsonAccept);
+        request.Headers.Authorization = _config.Authorization;
+        long started = Stopwatch.GetTimestamp();
+        try
+        {
+            var response = await _http!.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+            call.LastAnswer = (int)response.StatusCode;
+            if (_options.Logger is { } logger)
+                Log.Attempt(logger, call.Uri.AbsolutePath, (int)response.StatusCode, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, attempt);
+            return response;
+        }
+        catch (Exception ex) when (_options.Logger is not null)
+        {
+            Log.AttemptFailed(_options.Logger, call.Uri.AbsolutePath, ex.GetType().Name, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, attempt);
+            throw;
+        }
+    }
+
+    /// <summary>Releases the client's HttpClient wrapper; the shared connection pool stays.</summary>
+    public void Dispose()
+    {
+        if (_ownsHttp) _http?.Dispose();
+    }
+}

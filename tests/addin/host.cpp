@@ -1,0 +1,883 @@
+/*
+ * A test host for AddIn.ConnectBridge.Sender that does what a Linux 1C:Enterprise does (g++, the interfaces of
+ * addin_abi.h as C++ classes, so the compiler lays out and calls the vtables):
+ *   - reads MANIFEST.XML from the component ZIP, picks the entry for Linux x86_64, copies the library into a cache
+ *     folder and dlopens it from there;
+ *   - GetClassNames, GetAttachType, SetPlatformCapabilities, GetClassObject;
+ *   - Init and setMemManager in both orders (1C: Init first; OneScript: setMemManager first), GetInfo,
+ *     RegisterExtensionAs;
+ *   - every property and method by its English and Russian name and in odd case, names read back in both languages,
+ *     GetNParams / GetParamDefValue / HasRetVal, IsPropReadable / IsPropWritable;
+ *   - values of every kind 1C passes (PWSTR, I4, I8, R8, BOOL, EMPTY) and a few it does not (DATE, PSTR);
+ *   - the error path: ThrowOnError (ВызыватьИсключения) true -> AddError(ADDIN_E_FAIL, ..., the core's text) and false;
+ *   - sends against the emulator: Cyrillic text and a rows keyboard arrive exactly; invalid input sends nothing;
+ *   - Done (twice), DestroyObject (then again on the stale pointer), and release through the vtable destructor
+ *     (delete through IComponentBase* and through a secondary base), after which DestroyObject refuses the pointer;
+ *   - the Itanium prefix of each vtable (offset-to-top 0, -P, -2P, -3P, RTTI null);
+ *   - a memory manager that tracks every block: everything the component hands back was allocated there, the host
+ *     frees it all, nothing is left and nothing foreign is freed.
+ * Usage: host ZIP CACHE-DIR [--corpus FILE]   (environment: CB_TEST_BASE_URL, CB_TEST_LOGIN, CB_TEST_PASSWORD, CB_TEST_LINE).
+ * With --corpus: the bad-input corpus as flattened by tests/com/corpus_flatten.py instead (see run_corpus).
+ * Ends with "N passed, N failed"; exit code 0 only when nothing failed. The password is never printed.
+ */
+#include "addin_abi.h"
+
+#include <arpa/inet.h>
+#include <dlfcn.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+#include <deque>
+
+static int g_passed, g_failed;
+
+static void check(bool ok, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    printf("%s ", ok ? "PASS" : "FAIL");
+    vprintf(fmt, ap);
+    printf("\n");
+    va_end(ap);
+    fflush(stdout);
+    (ok ? g_passed : g_failed)++;
+}
+
+// ---- text ------------------------------------------------------------------------------------------------
+
+static std::u16string u16(const char *s)
+{
+    std::u16string out;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned cp;
+        if (*p < 0x80) cp = *p++;
+        else if ((*p & 0xE0) == 0xC0) { cp = (p[0] & 0x1Fu) << 6 | (p[1] & 0x3Fu); p += 2; }
+        else if ((*p & 0xF0) == 0xE0) { cp = (p[0] & 0x0Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu); p += 3; }
+        else { cp = (p[0] & 0x07u) << 18 | (p[1] & 0x3Fu) << 12 | (p[2] & 0x3Fu) << 6 | (p[3] & 0x3Fu); p += 4; }
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            out += (char16_t)(0xD800 + (cp >> 10));
+            out += (char16_t)(0xDC00 + (cp & 0x3FF));
+        } else {
+            out += (char16_t)cp;
+        }
+    }
+    return out;
+}
+
+static std::string utf8(const char16_t *s, size_t n)
+{
+    std::string out;
+    for (size_t i = 0; i < n; i++) {
+        unsigned cp = s[i];
+        if (cp >= 0xD800 && cp < 0xDC00 && i + 1 < n) cp = 0x10000 + ((cp - 0xD800) << 10) + (s[++i] - 0xDC00);
+        if (cp < 0x80) out += (char)cp;
+        else if (cp < 0x800) { out += (char)(0xC0 | cp >> 6); out += (char)(0x80 | (cp & 0x3F)); }
+        else if (cp < 0x10000) { out += (char)(0xE0 | cp >> 12); out += (char)(0x80 | (cp >> 6 & 0x3F)); out += (char)(0x80 | (cp & 0x3F)); }
+        else { out += (char)(0xF0 | cp >> 18); out += (char)(0x80 | (cp >> 12 & 0x3F)); out += (char)(0x80 | (cp >> 6 & 0x3F)); out += (char)(0x80 | (cp & 0x3F)); }
+    }
+    return out;
+}
+
+static std::string utf8(const char16_t *s)
+{
+    if (!s) return "(null)";
+    size_t n = 0;
+    while (s[n]) n++;
+    return utf8(s, n);
+}
+
+/* Alternates upper and lower case (ASCII and Cyrillic): "Send" -> "SeNd", "Отправить" -> "ОтПрАвИтЬ". */
+static std::u16string odd_case(const std::u16string &s)
+{
+    std::u16string out = s;
+    for (size_t i = 0; i < out.size(); i++) {
+        char16_t c = out[i];
+        bool upper = i % 2 == 0;
+        if (upper) {
+            if (c >= u'a' && c <= u'z') c = (char16_t)(c - 32);
+            else if (c >= 0x430 && c <= 0x44F) c = (char16_t)(c - 0x20);
+            else if (c == 0x451) c = 0x401;
+        } else {
+            if (c >= u'A' && c <= u'Z') c = (char16_t)(c + 32);
+            else if (c >= 0x410 && c <= 0x42F) c = (char16_t)(c + 0x20);
+            else if (c == 0x401) c = 0x451;
+        }
+        out[i] = c;
+    }
+    return out;
+}
+
+// ---- the host's memory manager and connection --------------------------------------------------------------
+
+/* Every block the component allocates through the host is recorded; the host frees what it receives. */
+class TrackingMemory : public IMemoryManager {
+public:
+    std::map<void *, unsigned long> live;
+    long allocations = 0, foreign_frees = 0;
+
+    bool AllocMemory(void **memory, unsigned long bytes) override
+    {
+        *memory = malloc(bytes ? bytes : 1);
+        if (!*memory) return false;
+        live[*memory] = bytes;
+        allocations++;
+        return true;
+    }
+
+    void FreeMemory(void **memory) override
+    {
+        if (!memory || !*memory) return;
+        auto it = live.find(*memory);
+        if (it == live.end()) { foreign_frees++; return; }
+        live.erase(it);
+        free(*memory);
+        *memory = nullptr;
+    }
+
+    bool owns(const void *p) const { return live.count(const_cast<void *>(p)) != 0; }
+
+    /* What the host does with a string it received: reads it, then frees it. */
+    std::string take(const WCHAR_T *p)
+    {
+        if (!p) return "(null)";
+        std::string s = utf8(p);
+        void *v = (void *)p;
+        FreeMemory(&v);
+        return s;
+    }
+};
+
+struct ReportedError {
+    unsigned short code;
+    std::string source, description;
+    long scode;
+};
+
+class RecordingConnection : public IAddInDefBase {
+public:
+    std::vector<ReportedError> errors;
+
+    bool AddError(unsigned short wcode, const WCHAR_T *source, const WCHAR_T *descr, long scode) override
+    {
+        errors.push_back({ wcode, utf8(source), utf8(descr), scode });
+        return true;
+    }
+    bool Read(WCHAR_T *, tVariant *, long *, WCHAR_T **) override { return false; }
+    bool Write(WCHAR_T *, tVariant *) override { return false; }
+    bool RegisterProfileAs(WCHAR_T *) override { return false; }
+    bool SetEventBufferDepth(long) override { return false; }
+    long GetEventBufferDepth() override { return 0; }
+    bool ExternalEvent(WCHAR_T *, WCHAR_T *, WCHAR_T *) override { return false; }
+    void CleanEventBuffer() override {}
+    bool SetStatusLine(WCHAR_T *) override { return false; }
+    void ResetStatusLine() override {}
+};
+
+static TrackingMemory g_memory;
+static RecordingConnection g_connection;
+
+// ---- tVariant helpers ----------------------------------------------------------------------------------------
+
+static tVariant v_empty() { tVariant v; memset(&v, 0, sizeof v); v.vt = VTYPE_EMPTY; return v; }
+
+/* A PWSTR as 1C passes it: the host's buffer (kept alive in a pool), length in UTF-16 units. */
+static std::deque<std::u16string> g_strings;   // a deque: growing it never moves the strings the variants point to
+static tVariant v_str(const char *s)
+{
+    g_strings.push_back(u16(s));
+    tVariant v = v_empty();
+    v.pwstrVal = const_cast<WCHAR_T *>(g_strings.back().c_str());
+    v.wstrLen = (uint32_t)g_strings.back().size();
+    v.vt = VTYPE_PWSTR;
+    return v;
+}
+static tVariant v_i4(int32_t n) { tVariant v = v_empty(); v.lVal = n; v.vt = VTYPE_I4; return v; }
+static tVariant v_i8(int64_t n) { tVariant v = v_empty(); v.llVal = n; v.vt = VTYPE_I8; return v; }
+static tVariant v_r8(double d) { tVariant v = v_empty(); v.dblVal = d; v.vt = VTYPE_R8; return v; }
+static tVariant v_bool(bool b) { tVariant v = v_empty(); v.bVal = b; v.vt = VTYPE_BOOL; return v; }
+static tVariant v_date(double d) { tVariant v = v_empty(); v.date = d; v.vt = VTYPE_DATE; return v; }
+
+/* A value read back, described as "<type>:<value>"; a string is checked to be the host's and freed. */
+static std::string describe(tVariant &v)
+{
+    char buf[64];
+    switch (v.vt) {
+    case VTYPE_EMPTY: return "empty";
+    case VTYPE_I4: snprintf(buf, sizeof buf, "i4:%d", v.lVal); return buf;
+    case VTYPE_I8: snprintf(buf, sizeof buf, "i8:%lld", (long long)v.llVal); return buf;
+    case VTYPE_R8: snprintf(buf, sizeof buf, "r8:%g", v.dblVal); return buf;
+    case VTYPE_BOOL: return v.bVal ? "bool:true" : "bool:false";
+    case VTYPE_PWSTR: {
+        if (!g_memory.owns(v.pwstrVal)) return "pwstr not allocated by the host's memory manager";
+        if (v.pwstrVal[v.wstrLen] != 0) return "pwstr not NUL-terminated at wstrLen";
+        std::string s = "str:" + utf8(v.pwstrVal, v.wstrLen);
+        g_memory.take(v.pwstrVal);
+        return s;
+    }
+    default: snprintf(buf, sizeof buf, "vt %u", v.vt); return buf;
+    }
+}
+
+// ---- the component ------------------------------------------------------------------------------------------
+
+struct Exports {
+    GetClassObjectPtr get_class_object;
+    DestroyObjectPtr destroy_object;
+    GetClassNamesPtr get_class_names;
+    SetPlatformCapabilitiesPtr set_platform_capabilities;
+    GetAttachTypePtr get_attach_type;
+};
+static Exports g_x;
+
+static long prop(IComponentBase *c, const char *name) { return c->FindProp(u16(name).c_str()); }
+static long method(IComponentBase *c, const char *name) { return c->FindMethod(u16(name).c_str()); }
+
+static bool set(IComponentBase *c, const char *name, tVariant v) { return c->SetPropVal(prop(c, name), &v); }
+
+static std::string get(IComponentBase *c, const char *name)
+{
+    tVariant v = v_empty();
+    if (!c->GetPropVal(prop(c, name), &v)) return "GetPropVal false";
+    return describe(v);
+}
+
+static int status(IComponentBase *c)
+{
+    tVariant v = v_empty();
+    return c->GetPropVal(prop(c, "LastStatusCode"), &v) && v.vt == VTYPE_I4 ? v.lVal : -999;
+}
+
+static std::string error_text(IComponentBase *c)
+{
+    std::string s = get(c, "LastErrorText");
+    return s.rfind("str:", 0) == 0 ? s.substr(4) : "<" + s + ">";
+}
+
+/* CallAsFunc by name; the status from the returned value (or -999), ok = what the call returned. */
+static int call(IComponentBase *c, const char *name, std::vector<tVariant> args, bool *ok = nullptr)
+{
+    tVariant ret = v_empty();
+    bool r = c->CallAsFunc(method(c, name), &ret, args.data(), (long)args.size());
+    if (ok) *ok = r;
+    return ret.vt == VTYPE_I4 ? ret.lVal : -999;
+}
+
+static bool proc(IComponentBase *c, const char *name, std::vector<tVariant> args)
+{
+    return c->CallAsProc(method(c, name), args.data(), (long)args.size());
+}
+
+static IComponentBase *create(const char *name = "Sender")
+{
+    IComponentBase *c = nullptr;
+    long created = g_x.get_class_object(u16(name).c_str(), &c);
+    return created ? c : nullptr;
+}
+
+// ---- emulator (plain HTTP on loopback) -----------------------------------------------------------------------
+
+static int g_port;
+
+static std::string http(const char *method_name, const char *path)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return "";
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons((uint16_t)g_port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    timeval tv{ 10, 0 };
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    if (connect(fd, (sockaddr *)&a, sizeof a) != 0) { close(fd); return ""; }
+    char req[256];
+    int n = snprintf(req, sizeof req, "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", method_name, path);
+    if (write(fd, req, (size_t)n) != n) { close(fd); return ""; }
+    std::string resp;
+    char buf[4096];
+    for (int i = 0; i < 100000; i++) {
+        ssize_t r = read(fd, buf, sizeof buf);
+        if (r <= 0) break;
+        resp.append(buf, (size_t)r);
+    }
+    close(fd);
+    size_t body = resp.find("\r\n\r\n");
+    if (resp.rfind("HTTP/1.1 2", 0) != 0 || body == std::string::npos) return "";
+    std::string out = resp.substr(body + 4);
+    if (resp.find("ransfer-Encoding: chunked") != std::string::npos) {
+        std::string plain;
+        size_t p = 0;
+        while (p < out.size()) {
+            size_t size = strtoul(out.c_str() + p, nullptr, 16);
+            size_t line = out.find("\r\n", p);
+            if (size == 0 || line == std::string::npos) break;
+            plain += out.substr(line + 2, size);
+            p = line + 2 + size + 2;
+        }
+        out = plain;
+    }
+    return out;
+}
+
+/* The emulator's records with \uXXXX escapes resolved, so exact Cyrillic can be searched for. */
+static std::string emulator_messages()
+{
+    std::string raw = http("GET", "/emulator/messages"), out;
+    for (size_t i = 0; i < raw.size(); i++) {
+        if (raw[i] == '\\' && i + 5 < raw.size() && raw[i + 1] == 'u') {
+            std::u16string unit(1, (char16_t)strtoul(raw.substr(i + 2, 4).c_str(), nullptr, 16));
+            i += 5;
+            if (unit[0] >= 0xD800 && unit[0] < 0xDC00 && i + 6 < raw.size() && raw[i + 1] == '\\' && raw[i + 2] == 'u') {
+                unit += (char16_t)strtoul(raw.substr(i + 3, 4).c_str(), nullptr, 16);
+                i += 6;
+            }
+            out += utf8(unit.c_str(), unit.size());
+        } else if (raw[i] == '\\' && i + 1 < raw.size() && raw[i + 1] == 'n') {
+            out += '\n';
+            i++;
+        } else {
+            out += raw[i];
+        }
+    }
+    return out;
+}
+
+static long emulator_stat(const char *field)
+{
+    std::string body = http("GET", "/emulator/stats");
+    size_t p = body.find(std::string("\"") + field + "\"");
+    if (p == std::string::npos || (p = body.find(':', p)) == std::string::npos) return -1;
+    return strtol(body.c_str() + p + 1, nullptr, 10);
+}
+
+static void emulator_reset() { http("POST", "/emulator/reset"); }
+
+// ---- loading as 1C does -----------------------------------------------------------------------------------
+
+static std::string attribute(const std::string &element, const char *name)
+{
+    std::string key = std::string(" ") + name + "=\"";
+    size_t p = element.find(key);
+    if (p == std::string::npos) return "";
+    p += key.size();
+    size_t e = element.find('"', p);
+    return e == std::string::npos ? "" : element.substr(p, e - p);
+}
+
+static std::string run(const std::string &command)
+{
+    std::string out;
+    FILE *f = popen(command.c_str(), "r");
+    if (!f) return out;
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+    pclose(f);
+    return out;
+}
+
+/* Reads MANIFEST.XML, picks <component os="Linux" arch="x86_64" type="native">, copies it into the cache, dlopens it. */
+static void *load_from_zip(const std::string &zip, const std::string &cache)
+{
+    std::string manifest = run("unzip -p '" + zip + "' MANIFEST.XML");
+    check(manifest.find("http://v8.1c.ru/8.2/addin/bundle") != std::string::npos, "MANIFEST.XML is a 1C add-in bundle");
+    std::string path;
+    int linux_entries = 0;
+    for (size_t p = manifest.find("<component"); p != std::string::npos; p = manifest.find("<component", p + 1)) {
+        std::string element = manifest.substr(p, manifest.find('>', p) - p);
+        if (attribute(element, "os") == "Linux" && attribute(element, "arch") == "x86_64" && attribute(element, "type") == "native") {
+            path = attribute(element, "path");
+            linux_entries++;
+        }
+    }
+    check(linux_entries == 1 && !path.empty(), "MANIFEST.XML has one Linux x86_64 native entry (%s)", path.c_str());
+    if (path.empty()) return nullptr;
+    run("mkdir -p '" + cache + "' && unzip -o -q -j '" + zip + "' '" + path + "' -d '" + cache + "'");
+    std::string file = cache + "/" + path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
+    void *h = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
+    check(h != nullptr, "dlopen of the copy in the cache (%s)", h ? file.c_str() : dlerror());
+    return h;
+}
+
+// ---- the member table as documented (examples-1c/README.md) --------------------------------------------------
+
+struct ExpectedProp { const char *en, *ru; bool readable, writable; };
+static const ExpectedProp kProps[] = {
+    { "BaseUrl", "АдресСервиса", true, true },
+    { "Login", "Логин", true, true },
+    { "Password", "Пароль", true, true },
+    { "TimeoutSeconds", "ТаймаутСекунд", true, true },
+    { "Language", "Язык", true, true },
+    { "AuthorId", "ИдентификаторАвтора", true, true },
+    { "GeneralSettings", "ОбщиеНастройки", true, true },
+    { "ProxyUrl", "АдресПрокси", true, true },
+    { "ProxyLogin", "ЛогинПрокси", true, true },
+    { "ProxyPassword", "ПарольПрокси", true, true },
+    { "MaxRetries", "ЧислоПовторов", true, true },
+    { "AllowInsecureHttp", "РазрешитьНезащищенныйHttp", true, true },
+    { "ThrowOnError", "ВызыватьИсключения", true, true },
+    { "KeyboardJson", "КлавиатураJson", true, true },
+    { "KeyboardRows", "КлавиатураСтроками", true, true },
+    { "LastStatusCode", "КодСостояния", true, false },
+    { "LastErrorText", "ТекстОшибки", true, false },
+    { "IsSuccess", "Успешно", true, false },
+    { "Version", "Версия", true, false },
+};
+struct ExpectedMethod { const char *en, *ru; long params; bool returns; };
+static const ExpectedMethod kMethods[] = {
+    { "Send", "Отправить", 3, true },
+    { "DropKeyboard", "СброситьКлавиатуру", 2, true },
+    { "AddKeyboardRow", "ДобавитьСтрокуКлавиатуры", 1, false },
+    { "ClearKeyboard", "ОчиститьКлавиатуру", 0, false },
+};
+
+// ---- the tests ----------------------------------------------------------------------------------------------
+
+static void test_exports()
+{
+    std::string names = utf8(g_x.get_class_names());
+    check(names == "Sender", "GetClassNames -> \"%s\"", names.c_str());
+    check(g_x.get_attach_type() == eCanAttachAny, "GetAttachType -> %d (Any)", (int)g_x.get_attach_type());
+    check(g_x.set_platform_capabilities(eAppCapabilities3) == eAppCapabilities3, "SetPlatformCapabilities(3) -> 3");
+    IComponentBase *none = create("Receiver");
+    check(none == nullptr, "GetClassObject for an unknown class name creates nothing");
+    IComponentBase *c = nullptr;
+    check(g_x.destroy_object(&c) != 0, "DestroyObject of a null object fails cleanly");
+}
+
+/* Itanium: offset-to-top and RTTI before each of the four vtables; the host's bases sit at 0, P, 2P, 3P. */
+static void test_layout(IComponentBase *c)
+{
+    const intptr_t P = sizeof(void *);
+    void *bases[4] = { static_cast<IInitDoneBase *>(c), static_cast<ILanguageExtenderBase *>(c),
+                       static_cast<LocaleBase *>(c), static_cast<UserLanguageBase *>(c) };
+    bool ok = true;
+    for (int i = 0; i < 4; i++) {
+        ok = ok && (char *)bases[i] - (char *)c == i * P;
+        intptr_t *vtable = *(intptr_t **)bases[i];
+        ok = ok && vtable[-2] == -i * P && vtable[-1] == 0 && vtable[0] != 0 && vtable[1] != 0;
+    }
+    check(ok, "four vtables at 0, P, 2P, 3P, each with offset-to-top 0/-P/-2P/-3P, null RTTI and two destructor slots");
+}
+
+static void test_names(IComponentBase *c)
+{
+    long nprops = c->GetNProps(), nmethods = c->GetNMethods();
+    check(nprops == (long)(sizeof kProps / sizeof *kProps), "GetNProps -> %ld", nprops);
+    check(nmethods == (long)(sizeof kMethods / sizeof *kMethods), "GetNMethods -> %ld", nmethods);
+    int good = 0, total = 0;
+    for (long i = 0; i < (long)(sizeof kProps / sizeof *kProps); i++) {
+        const ExpectedProp &e = kProps[i];
+        long by_en = prop(c, e.en), by_ru = prop(c, e.ru);
+        long odd_en = c->FindProp(odd_case(u16(e.en)).c_str()), odd_ru = c->FindProp(odd_case(u16(e.ru)).c_str());
+        const WCHAR_T *n0 = c->GetPropName(by_en, 0), *n1 = c->GetPropName(by_en, 1);
+        bool owned = g_memory.owns(n0) && g_memory.owns(n1);
+        std::string en = g_memory.take(n0), ru = g_memory.take(n1);
+        bool ok = by_en == i && by_ru == i && odd_en == i && odd_ru == i && owned && en == e.en && ru == e.ru
+                  && c->IsPropReadable(i) == e.readable && c->IsPropWritable(i) == e.writable;
+        if (!ok) printf("  property %s/%s: %ld %ld %ld %ld names %s/%s owned %d\n", e.en, e.ru, by_en, by_ru, odd_en, odd_ru, en.c_str(), ru.c_str(), owned);
+        good += ok;
+        total++;
+    }
+    check(good == total, "every property found by English, Russian and odd-case names; names read back in both languages "
+          "from host memory; readable/writable as documented (%d of %d)", good, total);
+    good = total = 0;
+    for (long i = 0; i < (long)(sizeof kMethods / sizeof *kMethods); i++) {
+        const ExpectedMethod &e = kMethods[i];
+        long by_en = method(c, e.en), by_ru = method(c, e.ru);
+        long odd_en = c->FindMethod(odd_case(u16(e.en)).c_str()), odd_ru = c->FindMethod(odd_case(u16(e.ru)).c_str());
+        const WCHAR_T *n0 = c->GetMethodName(i, 0), *n1 = c->GetMethodName(i, 1);
+        bool owned = g_memory.owns(n0) && g_memory.owns(n1);
+        std::string en = g_memory.take(n0), ru = g_memory.take(n1);
+        tVariant def = v_empty();
+        bool no_defaults = true;
+        for (long p = 0; p < e.params; p++) no_defaults = no_defaults && !c->GetParamDefValue(i, p, &def);
+        bool ok = by_en == i && by_ru == i && odd_en == i && odd_ru == i && owned && en == e.en && ru == e.ru
+                  && c->GetNParams(i) == e.params && c->HasRetVal(i) == e.returns && no_defaults;
+        if (!ok) printf("  method %s/%s: %ld %ld %ld %ld names %s/%s params %ld\n", e.en, e.ru, by_en, by_ru, odd_en, odd_ru, en.c_str(), ru.c_str(), c->GetNParams(i));
+        good += ok;
+        total++;
+    }
+    check(good == total, "every method found by English, Russian and odd-case names; GetNParams, HasRetVal as documented, "
+          "GetParamDefValue false (no defaults) (%d of %d)", good, total);
+    check(prop(c, "NoSuchProperty") == -1 && method(c, "НетТакогоМетода") == -1 && c->FindProp(nullptr) == -1,
+          "unknown names and a null name -> -1");
+    check(c->GetPropName(999, 0) == nullptr && c->GetMethodName(-1, 1) == nullptr && c->GetNParams(99) == 0,
+          "out-of-range numbers -> null names, 0 parameters");
+    tVariant v = v_empty();
+    check(!c->GetPropVal(999, &v) && !c->SetPropVal(-1, &v) && !c->CallAsProc(77, nullptr, 0), "out-of-range numbers -> false, no crash");
+}
+
+static void test_values(IComponentBase *c, const char *base)
+{
+    check(set(c, "BaseUrl", v_str(base)) && get(c, "АдресСервиса") == std::string("str:") + base, "PWSTR: BaseUrl set, read back by its Russian name");
+    check(set(c, "ТаймаутСекунд", v_i4(7)) && get(c, "TimeoutSeconds") == "i4:7" && status(c) == 0, "I4: TimeoutSeconds 7 -> i4:7, status 0");
+    check(set(c, "timeoutseconds", v_i8(9)) && get(c, "TimeoutSeconds") == "i4:9", "I8: TimeoutSeconds 9 -> i4:9");
+    check(set(c, "TimeoutSeconds", v_r8(2.5)) && get(c, "TimeoutSeconds") == "i4:3", "R8: TimeoutSeconds 2.5 s -> reads back 3 (rounded)");
+    check(set(c, "AllowInsecureHttp", v_bool(true)) && get(c, "AllowInsecureHttp") == "bool:true", "BOOL: AllowInsecureHttp true");
+    check(set(c, "AllowInsecureHttp", v_bool(false)) && get(c, "РазрешитьНезащищенныйHttp") == "bool:false", "BOOL: AllowInsecureHttp false");
+    check(set(c, "ОбщиеНастройки", v_bool(true)) && get(c, "GeneralSettings") == "bool:true", "BOOL: GeneralSettings true");
+    check(set(c, "GeneralSettings", v_bool(false)) && get(c, "GeneralSettings") == "bool:false", "BOOL: GeneralSettings false");
+    check(set(c, "Language", v_str("en")) && get(c, "Язык") == "str:en", "Language en");
+    check(get(c, "Password") == "str:" && get(c, "ProxyPassword") == "str:", "passwords read back empty");
+    check(get(c, "Version").rfind("str:1.", 0) == 0, "Version -> %s", get(c, "Version").c_str());
+
+    // Wrong kinds: the core's -1 outcome and its text; the property keeps its value.
+    bool accepted = set(c, "Login", v_empty());
+    check(accepted && status(c) == -1 && error_text(c) == "Invalid argument: Login must be a string, got empty.",
+          "EMPTY for Login -> -1, \"%s\"", error_text(c).c_str());
+    set(c, "Login", v_i4(5));
+    check(status(c) == -1 && error_text(c) == "Invalid argument: Login must be a string, got integer.", "I4 for Login -> -1, \"%s\"", error_text(c).c_str());
+    tVariant null_value = v_empty();
+    null_value.vt = VTYPE_NULL;
+    set(c, "Login", null_value);
+    check(status(c) == -1 && error_text(c) == "Invalid argument: Login must be a string, got null.", "NULL for Login -> -1, \"%s\"", error_text(c).c_str());
+    set(c, "TimeoutSeconds", v_str("30"));
+    check(status(c) == -1 && error_text(c) == "Invalid argument: TimeoutSeconds must be a integer, got string.", "PWSTR for TimeoutSeconds -> -1, \"%s\"", error_text(c).c_str());
+    set(c, "ThrowOnError", v_i4(1));
+    check(status(c) == -1 && get(c, "ThrowOnError") == "bool:false", "I4 for ThrowOnError -> -1, flag unchanged");
+    set(c, "AllowInsecureHttp", v_date(45000.5));
+    check(status(c) == -1 && error_text(c) == "Invalid argument: AllowInsecureHttp must be a boolean, got date.", "DATE -> -1, \"%s\"", error_text(c).c_str());
+    set(c, "MaxRetries", v_r8(2.5));
+    std::string retries_text = error_text(c);
+    check(status(c) == -1 && retries_text.find("2.5") != std::string::npos && get(c, "MaxRetries") == "i4:2",
+          "R8 2.5 for MaxRetries -> the core's retries text (\"%s\"), value unchanged", retries_text.c_str());
+    set(c, "MaxRetries", v_i4(11));
+    check(status(c) == -1 && get(c, "ЧислоПовторов") == "i4:2", "MaxRetries 11 -> -1 from the core's bounds");
+    tVariant lone = v_str("x");
+    g_strings.back()[0] = 0xD800;   // a lone surrogate, passed on as it is (as COM passes a BSTR): the core words it
+    c->SetPropVal(prop(c, "KeyboardRows"), &lone);
+    check(status(c) == -1 && error_text(c) == "Invalid keyboard (row 1, button 1): invalid Unicode character (a lone surrogate).",
+          "a lone surrogate in a PWSTR -> the core's text (\"%s\")", error_text(c).c_str());
+    bool ok = true;
+    int st = call(c, "Send", { v_i4(1), v_str("u"), v_str("t") }, &ok);
+    check(ok && st == -1 && error_text(c) == "Invalid argument: lineId must be a string, got integer.", "Send with I4 lineId -> -1, \"%s\"", error_text(c).c_str());
+    st = call(c, "Send", { v_str("a") }, &ok);
+    check(ok && st == -1 && error_text(c) == "Invalid argument: userId must be a string, got empty.", "Send with missing arguments -> -1, \"%s\"", error_text(c).c_str());
+    check(set(c, "Language", v_str("ru")) && status(c) == 0, "Language ru");
+    set(c, "Login", v_bool(true));
+    check(error_text(c) == "Неверный аргумент: Login должен быть типа Строка, передано: Булево.", "Russian text: \"%s\"", error_text(c).c_str());
+    check(get(c, "IsSuccess") == "bool:false" && get(c, "КодСостояния") == "i4:-1", "IsSuccess false, КодСостояния -1 after a failure");
+}
+
+static void test_errors(IComponentBase *c)
+{
+    g_connection.errors.clear();
+    check(set(c, "ВызыватьИсключения", v_bool(true)) && get(c, "ThrowOnError") == "bool:true" && g_connection.errors.empty(),
+          "ВызыватьИсключения true accepted, no error reported");
+    bool r = set(c, "TimeoutSeconds", v_i4(0));
+    std::string text = error_text(c);
+    check(!r && g_connection.errors.size() == 1 && g_connection.errors[0].code == ADDIN_E_FAIL
+          && g_connection.errors[0].description == text && !text.empty() && g_connection.errors[0].source == "Connect.Bridge.Sender",
+          "a rejected setting -> SetPropVal false, AddError(ADDIN_E_FAIL, \"Connect.Bridge.Sender\", the core's text \"%s\")", text.c_str());
+    g_connection.errors.clear();
+    bool ok = true;
+    int st = call(c, "Отправить", { v_str("not-a-uuid"), v_str("u"), v_str("t") }, &ok);
+    check(!ok && st == -1 && g_connection.errors.size() == 1 && g_connection.errors[0].description == error_text(c),
+          "an invalid Send -> CallAsFunc false, status -1, AddError with \"%s\"", error_text(c).c_str());
+    g_connection.errors.clear();
+    check(!proc(c, "AddKeyboardRow", { v_i4(3) }) && g_connection.errors.size() == 1, "CallAsProc failing -> false, AddError");
+    g_connection.errors.clear();
+    check(set(c, "TimeoutSeconds", v_i4(10)) && g_connection.errors.empty(), "a good setting with ThrowOnError -> true, nothing reported");
+    check(set(c, "ThrowOnError", v_bool(false)) && !set(c, "NoSuch", v_i4(1)) && g_connection.errors.empty(), "ThrowOnError false again");
+}
+
+static void test_send(IComponentBase *c, const char *base, const char *login, const char *password, const char *line)
+{
+    const char *user = "df4cca69-ce40-472e-9ea6-fd5ea2e1c6c3";
+    set(c, "BaseUrl", v_str(base));
+    set(c, "Логин", v_str(login));
+    set(c, "Пароль", v_str(password));
+    check(status(c) == 0, "settings for the emulator accepted");
+    check(set(c, "КлавиатураСтроками", v_str("Да | Нет\nПозвать оператора")) && status(c) == 0, "rows keyboard set");
+    check(get(c, "KeyboardJson") == "str:[[{\"text\":\"Да\"},{\"text\":\"Нет\"}],[{\"text\":\"Позвать оператора\"}]]",
+          "KeyboardJson reads the rows back as JSON (%s)", get(c, "KeyboardJson").c_str());
+    emulator_reset();
+    const char *text = "Привет, мир! Ёлка, «кавычки» и 😀";
+    bool ok = false;
+    int st = call(c, "Отправить", { v_str(line), v_str(user), v_str(text) }, &ok);
+    std::string m = emulator_messages();
+    std::string keyboard = "[[{\"text\":\"Да\"";
+    check(ok && st == 200 && status(c) == 200 && error_text(c).empty() && get(c, "Успешно") == "bool:true",
+          "Отправить -> 200, empty error text, Успешно");
+    check(m.find(std::string("\"text\":\"") + text + "\"") != std::string::npos && m.find(line) != std::string::npos && m.find(user) != std::string::npos,
+          "the emulator recorded the Cyrillic text exactly, line and user");
+    size_t kb = m.find("\"keyboard\":");
+    std::string recorded = kb == std::string::npos ? "" : m.substr(kb, m.find("]]", kb) + 2 - kb);
+    check(recorded.find("\"Да\"") != std::string::npos && recorded.find("\"Нет\"") != std::string::npos
+          && recorded.find("],[") != std::string::npos && recorded.find("\"Позвать оператора\"") != std::string::npos
+          && recorded.find("\"Да\"") < recorded.find("\"Нет\"") && recorded.find("\"Нет\"") < recorded.find("],[")
+          && recorded.find("],[") < recorded.find("\"Позвать оператора\""),
+          "the keyboard arrived as two rows, buttons in order (%s)", recorded.c_str());
+    check(emulator_stat("accepted") == 1, "exactly one request accepted");
+
+    // AddKeyboardRow (a procedure), ClearKeyboard, DropKeyboard (a function).
+    bool added = proc(c, "ДобавитьСтрокуКлавиатуры", { v_str("Ещё") });
+    check(added && status(c) == 0 && get(c, "KeyboardRows") == "str:Да | Нет\nПозвать оператора\nЕщё",
+          "ДобавитьСтрокуКлавиатуры appends a row (%d, %s, %s)", status(c), error_text(c).c_str(), get(c, "KeyboardRows").c_str());
+    check(proc(c, "ClearKeyboard", {}) && get(c, "KeyboardRows") == "str:", "ClearKeyboard empties it");
+    emulator_reset();
+    st = call(c, "СброситьКлавиатуру", { v_str(line), v_str(user) }, &ok);
+    check(ok && st == 200 && emulator_messages().find("drop") != std::string::npos, "СброситьКлавиатуру -> 200, recorded as a drop");
+
+    // Invalid input sends nothing.
+    emulator_reset();
+    call(c, "Send", { v_str("not-a-uuid"), v_str(user), v_str("x") });
+    int bad_line = status(c);
+    call(c, "Send", { v_str(line), v_str(user), v_empty() });
+    int no_text = status(c);
+    call(c, "Send", { v_str(line), v_str(user), v_str("") });
+    int empty_text = status(c);
+    set(c, "KeyboardJson", v_str("[[{\"text\":"));
+    int bad_keyboard = status(c);
+    call(c, "Send", { v_str(line), v_str(user), v_str("после неверной клавиатуры") });
+    int after = status(c);
+    check(bad_line == -1 && no_text == -1 && empty_text == -1 && bad_keyboard == -1 && after == 200,
+          "invalid line, missing text, empty text, broken keyboard JSON -> -1 each (%d %d %d %d); the keyboard was kept out, a good send after -> %d",
+          bad_line, no_text, empty_text, bad_keyboard, after);
+    check(emulator_stat("requests") == 1, "the emulator saw only the one good request (%ld)", emulator_stat("requests"));
+}
+
+// ---- the bad-input corpus (tests/corpus) ------------------------------------------------------------------------
+// The cases that list the `com` surface, flattened by tests/com/corpus_flatten.py (its header has the format): the
+// add-in has COM's members under COM's names and takes the same UTF-16 strings, so it must give the same step,
+// status, request count and exact texts. Per case and language: a fresh object (Init, setMemManager), the presets
+// BaseUrl, Login, Password, Language, the steps until the first that does not succeed.
+
+static std::u16string decode_units(const std::string &field, bool *ok)
+{
+    std::u16string out;
+    *ok = true;
+    if (field == ".") return out;
+    size_t p = 0;
+    while (p < field.size()) {
+        size_t comma = field.find(',', p), star = field.find('*', p);
+        if (comma == std::string::npos) comma = field.size();
+        if (star == std::string::npos || star > comma || (comma - star - 1) % 4 != 0) { *ok = false; return out; }
+        long count = strtol(field.c_str() + p, nullptr, 10);
+        std::u16string units;
+        for (size_t i = star + 1; i < comma; i += 4) units += (char16_t)strtoul(field.substr(i, 4).c_str(), nullptr, 16);
+        for (long i = 0; i < count; i++) out += units;
+        p = comma + 1;
+    }
+    return out;
+}
+
+static std::string decode_hex(const std::string &hex)
+{
+    std::string out;
+    if (hex == ".") return out;
+    for (size_t i = 0; i + 1 < hex.size(); i += 2) out += (char)strtoul(hex.substr(i, 2).c_str(), nullptr, 16);
+    return out;
+}
+
+static tVariant v_units(const std::u16string &units)
+{
+    g_strings.push_back(units);
+    tVariant v = v_empty();
+    v.pwstrVal = const_cast<WCHAR_T *>(g_strings.back().c_str());
+    v.wstrLen = (uint32_t)units.size();
+    v.vt = VTYPE_PWSTR;
+    return v;
+}
+
+struct CorpusStep { char kind; std::string prop; std::vector<std::string> args; };
+struct CorpusCase { std::string id, ru, en; int nsteps, step, status, requests; std::vector<CorpusStep> steps; };
+
+static bool run_corpus_case(const CorpusCase &k, const char *lang, const char *base, const char *login, const char *password, std::string &detail)
+{
+    IComponentBase *c = create();
+    if (!c) { detail = "GetClassObject failed"; return false; }
+    c->Init(&g_connection);
+    c->setMemManager(&g_memory);
+    const char *names[4] = { "BaseUrl", "Login", "Password", "Language" };
+    const char *values[4] = { base, login, password, lang };
+    bool ok = true;
+    for (int i = 0; i < 4 && ok; i++) ok = set(c, names[i], v_str(values[i])) && status(c) == 0;
+    if (!ok) { detail = "a preset was refused"; g_x.destroy_object(&c); return false; }
+    long before = emulator_stat("requests");
+    int at = -1, st = -999;
+    for (int i = 0; i < (int)k.steps.size(); i++) {
+        const CorpusStep &s = k.steps[i];
+        std::vector<tVariant> args;
+        for (const std::string &a : s.args) {
+            bool good;
+            std::u16string units = decode_units(a, &good);
+            if (!good) { detail = "a value of the flattened corpus does not decode"; g_x.destroy_object(&c); return false; }
+            args.push_back(v_units(units));
+        }
+        bool returned;
+        if (s.kind == 'P') {
+            returned = c->SetPropVal(prop(c, s.prop.c_str()), &args[0]);
+            st = status(c);
+        } else {
+            int r = call(c, s.kind == 'S' ? "Send" : "DropKeyboard", args, &returned);
+            st = status(c);
+            if (r != st) { detail = "the returned status differs from LastStatusCode"; g_x.destroy_object(&c); return false; }
+        }
+        if (!returned) { detail = "a call returned false with ThrowOnError off"; g_x.destroy_object(&c); return false; }
+        at = i;
+        if (!(s.kind == 'P' ? st == 0 : st >= 200 && st < 300)) break;
+    }
+    std::string text = error_text(c);
+    long requests = emulator_stat("requests") - before;
+    const std::string &want = strcmp(lang, "ru") == 0 ? k.ru : k.en;
+    g_x.destroy_object(&c);
+    ok = at == k.step && st == k.status && requests == k.requests && text == want;
+    if (!ok) {
+        char buf[160];
+        snprintf(buf, sizeof buf, "got step %d status %d requests %ld; expected step %d status %d requests %d; ", at, st, requests, k.step, k.status, k.requests);
+        bool secret = text.find(password) != std::string::npos;
+        detail = std::string(buf) + "text \"" + (secret ? "(withheld: it contains the password)" : text) + "\", expected \"" + want + "\"";
+    }
+    return ok;
+}
+
+static int run_corpus(const char *file, const char *base, const char *login, const char *password)
+{
+    FILE *f = fopen(file, "r");
+    if (!f) { printf("cannot read %s\n", file); return 2; }
+    std::vector<CorpusCase> cases;
+    long declared = -1;
+    static char line[1 << 20];
+    std::string pending;
+    while (fgets(line, sizeof line, f)) {
+        pending += line;
+        if (pending.empty() || pending.back() != '\n') continue;   // a long record: keep reading
+        pending.pop_back();
+        std::vector<std::string> w;
+        size_t p = 0;
+        while (p <= pending.size()) {
+            size_t e = pending.find(' ', p);
+            if (e == std::string::npos) e = pending.size();
+            w.push_back(pending.substr(p, e - p));
+            p = e + 1;
+        }
+        if (w[0] == "CORPUS" && w.size() == 2) declared = atol(w[1].c_str());
+        else if (w[0] == "CASE" && w.size() == 8)
+            cases.push_back({ w[1], decode_hex(w[6]), decode_hex(w[7]), atoi(w[2].c_str()), atoi(w[3].c_str()), atoi(w[4].c_str()), atoi(w[5].c_str()), {} });
+        else if (w[0] == "P" && w.size() == 3 && !cases.empty()) cases.back().steps.push_back({ 'P', w[1], { w[2] } });
+        else if (w[0] == "S" && w.size() == 4 && !cases.empty()) cases.back().steps.push_back({ 'S', "", { w[1], w[2], w[3] } });
+        else if (w[0] == "D" && w.size() == 3 && !cases.empty()) cases.back().steps.push_back({ 'D', "", { w[1], w[2] } });
+        else if (w[0] != "END") { printf("unreadable record: %.80s\n", pending.c_str()); fclose(f); return 2; }
+        pending.clear();
+    }
+    fclose(f);
+    if (declared < 1 || (long)cases.size() != declared) { printf("the corpus declares %ld cases, %zu read\n", declared, cases.size()); return 2; }
+    int passed = 0, failed = 0;
+    for (const CorpusCase &k : cases) {
+        if ((int)k.steps.size() != k.nsteps) { printf("FAIL corpus %s: %zu steps read, %d declared\n", k.id.c_str(), k.steps.size(), k.nsteps); failed++; continue; }
+        bool both = true;
+        for (const char *lang : { "ru", "en" }) {
+            std::string detail;
+            fprintf(stderr, "running %s %s\n", k.id.c_str(), lang);
+            if (!run_corpus_case(k, lang, base, login, password, detail)) {
+                printf("FAIL corpus %s (%s): %s\n", k.id.c_str(), lang, detail.c_str());
+                both = false;
+            }
+        }
+        (both ? passed : failed)++;
+        g_strings.clear();
+    }
+    printf("# corpus through the add-in: %d cases in ru and en\n", (int)cases.size());
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+    setvbuf(stdout, nullptr, _IOLBF, 0);
+    const char *base = getenv("CB_TEST_BASE_URL"), *login = getenv("CB_TEST_LOGIN"), *password = getenv("CB_TEST_PASSWORD"),
+               *line = getenv("CB_TEST_LINE");
+    if (argc < 3 || !base || !login || !password || !line) {
+        fprintf(stderr, "usage: host ZIP CACHE-DIR, with CB_TEST_BASE_URL, CB_TEST_LOGIN, CB_TEST_PASSWORD, CB_TEST_LINE set\n");
+        return 2;
+    }
+    const char *colon = strrchr(base, ':');
+    g_port = colon ? atoi(colon + 1) : 0;
+
+    void *h = load_from_zip(argv[1], argv[2]);
+    bool corpus_mode = argc == 5 && strcmp(argv[3], "--corpus") == 0;
+    if (!h) { printf("%d passed, %d failed\n", g_passed, g_failed + 1); return 1; }
+    g_x.get_class_object = (GetClassObjectPtr)dlsym(h, "GetClassObject");
+    g_x.destroy_object = (DestroyObjectPtr)dlsym(h, "DestroyObject");
+    g_x.get_class_names = (GetClassNamesPtr)dlsym(h, "GetClassNames");
+    g_x.set_platform_capabilities = (SetPlatformCapabilitiesPtr)dlsym(h, "SetPlatformCapabilities");
+    g_x.get_attach_type = (GetAttachTypePtr)dlsym(h, "GetAttachType");
+    bool all = g_x.get_class_object && g_x.destroy_object && g_x.get_class_names && g_x.set_platform_capabilities && g_x.get_attach_type;
+    check(all && dlsym(h, "cb_version") != nullptr, "the five add-in exports and the cb_* exports are in one library");
+    if (!all) { printf("%d passed, %d failed\n", g_passed, g_failed); return 1; }
+    if (corpus_mode) {
+        int rc = run_corpus(argv[4], base, login, password);
+        if (!g_memory.live.empty() || g_memory.foreign_frees) { printf("FAIL host memory: %zu blocks left, %ld foreign frees\n", g_memory.live.size(), g_memory.foreign_frees); rc = 1; }
+        return rc;
+    }
+    test_exports();
+
+    // 1C's order: Init, then setMemManager; GetInfo; RegisterExtensionAs.
+    IComponentBase *c = create();
+    check(c != nullptr, "GetClassObject(\"Sender\") creates an object");
+    if (!c) { printf("%d passed, %d failed\n", g_passed, g_failed); return 1; }
+    long before = g_memory.allocations;
+    check(c->Init(&g_connection) && g_memory.allocations == before, "Init -> true, nothing allocated through the host inside Init");
+    check(c->setMemManager(&g_memory), "setMemManager after Init -> true");
+    check(c->GetInfo() == 2000, "GetInfo -> %ld", c->GetInfo());
+    WCHAR_T *ext = nullptr;
+    bool reg = c->RegisterExtensionAs(&ext);
+    bool ext_owned = g_memory.owns(ext);
+    check(reg && ext_owned && g_memory.take(ext) == "Sender", "RegisterExtensionAs -> \"Sender\" in host memory");
+    c->SetLocale(u16("ru_RU").c_str());
+    c->SetUserInterfaceLanguageCode(u16("ru").c_str());
+    test_layout(c);
+    test_names(c);
+    test_values(c, base);
+    test_errors(c);
+    test_send(c, base, login, password, line);
+    c->Done();
+    c->Done();
+    check(g_x.destroy_object(&c) == 0 && c == nullptr, "Done twice, then DestroyObject -> 0 and the pointer cleared");
+
+    // OneScript's order: setMemManager before Init; no GetInfo, no RegisterExtensionAs; released with delete (the
+    // vtable's deleting destructor), after which DestroyObject must refuse the stale pointer.
+    IComponentBase *o = create("sender");
+    check(o != nullptr, "GetClassObject(\"sender\"): the class name in any case");
+    if (o) {
+        check(o->setMemManager(&g_memory) && o->Init(&g_connection), "setMemManager before Init -> true, true");
+        check(set(o, "baseurl", v_str(base)) && get(o, "BASEURL") == std::string("str:") + base, "works without GetInfo / RegisterExtensionAs");
+        o->Done();
+        IComponentBase *stale = o;
+        delete o;   // IComponentBase's virtual destructor: the deleting slot of the first vtable
+        check(g_x.destroy_object(&stale) != 0, "DestroyObject after the vtable destructor released the object -> refused, no crash");
+    }
+
+    // Released through a secondary base (a host holding LocaleBase*): the destructor slot of the third vtable.
+    IComponentBase *s = create();
+    if (s) {
+        s->setMemManager(&g_memory);
+        IComponentBase *stale = s;
+        LocaleBase *locale = s;
+        delete locale;
+        check(g_x.destroy_object(&stale) != 0, "delete through LocaleBase* released it (DestroyObject then refuses the pointer)");
+    }
+
+    // Never Done, never Init: DestroyObject alone.
+    IComponentBase *bare = create();
+    check(bare && g_x.destroy_object(&bare) == 0, "an object never initialised is destroyed cleanly");
+
+    check(g_memory.live.empty(), "no block from the host's memory manager is left (%zu live, %ld allocated in all)", g_memory.live.size(), g_memory.allocations);
+    check(g_memory.foreign_frees == 0, "the host never had to free a block it did not allocate");
+    printf("%d passed, %d failed\n", g_passed, g_failed);
+    return g_failed == 0 ? 0 : 1;
+}
