@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Turns the raw results of bench/run.sh into the table it prints and docs/BENCHMARKS.md.
 
-Inputs (in --out): results/throughput.tsv (section, server, client, round, msgs/s), results/cold-<server>.json
-(hyperfine), results/rss-<server>-<run>.log (cb_load rss), bdn/results/*-report-full.json (BenchmarkDotNet).
+Inputs (in --out): results/throughput.tsv (section, server, client, round, msgs/s), results/handshakes.tsv
+(section, client, round, POSTs, TLS connections, handshakes, resumed: the responder's counters after each HTTPS
+measurement), results/cold-<server>-<block>.json (hyperfine), results/rss-<server>-<run>.log and
+results/rssvar-<variant>-<run>.log (cb_load rss), bdn/results/*-report-full.json (BenchmarkDotNet).
 Every figure is the median over the runs; every ratio divides two medians of the same run of the script.
 """
 import argparse
@@ -17,7 +19,21 @@ import subprocess
 import sys
 
 SERVERS = ["responder", "emulator"]
-SERVER_TITLE = {"responder": "minimal C responder", "emulator": "emulator (Kestrel)"}
+COLD_SERVERS = SERVERS + ["tls"]
+SERVER_TITLE = {"responder": "minimal C responder", "emulator": "emulator (Kestrel)", "tls": "HTTPS (responder)"}
+# Memory variants of bench/run.sh: environment overrides of the GC's gen0 knobs on the same library.
+RSS_VARIANTS = [
+    ("as built", "(none: the library's baked-in System.GC.Gen0MaxBudget = 6 MiB)", None),
+    ("uncapped", "DOTNET_GCGen0MaxBudget=0x40000000 (cap lifted: the library before the change)", "uncapped"),
+    ("large L3, as built", "DOTNET_GCgen0size=0x3400000 (the 52 MiB gen0 budget the GC derives from a ~104 MiB L3)",
+     "bigcache"),
+    ("large L3, uncapped", "both of the above (a large-L3 CPU before the change)", "bigcache-uncapped"),
+    ("add-in host, as built", "(none) — the 1C add-in through bench/addin/addin_bench.cpp, members by name", "addin"),
+]
+ADDIN_COLD = "add-in: host + Native API object"
+ADDIN_SEQ = "add-in (Native API, by name)"
+MEMORY_LIMIT_MIB = 32
+POOL_LIFETIME = "5 min (`PooledConnectionLifetime`, src/Connect.Bridge/Http/SharedHandlers.cs)"
 
 
 def sh(cmd):
@@ -56,7 +72,7 @@ def main():
     for name in ["out", "docs", "lib"]:
         ap.add_argument(f"--{name}", required=True)
     for name in ["rounds", "cold-runs", "rss-runs", "seq-n", "conc-n", "rss-n", "callers", "warmup", "conc-warmup",
-                 "wrk-seconds", "elapsed", "quick", "pin"]:
+                 "wrk-seconds", "elapsed", "quick", "pin", "multi-senders", "multi-each"]:
         ap.add_argument(f"--{name}", type=int, required=True)
     a = ap.parse_args()
     out = a.out
@@ -72,6 +88,16 @@ def main():
             if client not in order[section]:
                 order[section].append(client)
 
+    cpu_use = {}  # (section, server, client) -> [client CPU µs per message]
+    cpu_path = os.path.join(out, "results", "cpu.tsv")
+    if os.path.exists(cpu_path):
+        for line in open(cpu_path, encoding="utf-8"):
+            section, server, client, _round, value = line.rstrip("\n").split("\t")
+            cpu_use.setdefault((section, server, client), []).append(float(value))
+
+    def cpum(section, server, client):
+        return med(cpu_use.get((section, server, client), []))
+
     def tpm(section, server, client):
         return med(tp.get((section, server, client), []))
 
@@ -83,7 +109,7 @@ def main():
     cold = {}  # (server, command) -> (median ms, min, max)
     cold_order = []
     cold_times = {}  # (server, command) -> all run times in ms, pooled over the hyperfine blocks
-    for s in SERVERS:
+    for s in COLD_SERVERS:
         for path in sorted(glob.glob(os.path.join(out, "results", f"cold-{s}-*.json"))):
             for r in json.load(open(path, encoding="utf-8"))["results"]:
                 cold_times.setdefault((s, r["command"]), []).extend(t * 1000 for t in r["times"])
@@ -112,10 +138,46 @@ def main():
             if peak is not None:
                 peaks.setdefault(s, []).append(peak)
 
+    for _label, _env, key in RSS_VARIANTS:
+        if key is None:
+            continue
+        for path in sorted(glob.glob(os.path.join(out, "results", f"rssvar-{key}-[0-9]*.log"))):
+            samples, peak = {}, None
+            for line in open(path, encoding="utf-8"):
+                m = re.match(r"rss sent=(\d+) rss_kb=(\d+) hwm_kb=(\d+)", line)
+                if m:
+                    samples[int(m.group(1))] = int(m.group(2))
+                m = re.search(r"peak_rss_kb=(\d+)", line)
+                if m:
+                    peak = int(m.group(1))
+            rss.setdefault("var:" + key, []).append(samples)
+            if peak is not None:
+                peaks.setdefault("var:" + key, []).append(peak)
+
     def rss_at(s, sent):
         return med([run[sent] for run in rss.get(s, []) if sent in run])
 
-    steps = sorted({k for runs in rss.values() for run in runs for k in run})
+    # ------------------------------------------------------------------ TLS handshakes
+    hs = {}  # (section, client) -> [(posts, connections, handshakes, resumed)]
+    hs_path = os.path.join(out, "results", "handshakes.tsv")
+    if os.path.exists(hs_path):
+        for line in open(hs_path, encoding="utf-8"):
+            section, client, _round, posts, conns, hands, resumed = line.rstrip("\n").split("\t")
+            hs.setdefault((section, client), []).append((int(posts), int(conns), int(hands), int(resumed)))
+
+    def hs_text(section, client):
+        v = hs.get((section, client), [])
+        if not v:
+            return "–", "–"
+        hands = sorted({h for _p, _c, h, _r in v})
+        res = sorted({r for _p, _c, _h, r in v})
+        return "/".join(str(h) for h in hands), "/".join(str(r) for r in res)
+
+    def conns_text(section, client):
+        v = sorted({c for _p, c, _h, _r in hs.get((section, client), [])})
+        return "/".join(str(c) for c in v) if v else "–"
+
+    steps = sorted({k for s_, runs in rss.items() if not s_.startswith("var:") for run in runs for k in run})
 
     # ------------------------------------------------------------------ BenchmarkDotNet
     bdn = []  # (class, title, median ns, bytes, is_baseline)
@@ -131,6 +193,69 @@ def main():
 
     def verdict(ok):
         return "–" if ok is None else ("met" if ok else "**missed**")
+
+    # Round two (issue 15). Surfaces not in this tree (COM and the shim under Wine) have no rows yet.
+    addin_first = {}
+    for srv in ["responder", "tls"]:
+        path = os.path.join(out, "results", f"addin-first-{srv}.log")
+        if os.path.exists(path):
+            v = [float(m.group(1)) for m in re.finditer(r"first_ms=([0-9.]+)", open(path, encoding="utf-8").read())]
+            if v:
+                addin_first[srv] = med(v)
+    if cold.get(("responder", ADDIN_COLD)):
+        whole = cold[("responder", ADDIN_COLD)][0]
+        inproc = addin_first.get("responder")
+        tls_whole = cold.get(("tls", ADDIN_COLD))
+        targets.append(("Add-in first call", "fresh host: attach, create, first send within 50 ms",
+                        f"HTTP: {whole:.1f} ms for the whole host process (median), "
+                        + (f"{inproc:.1f} ms from main() to the first send returned; " if inproc else "")
+                        + (f"HTTPS: {tls_whole[0]:.1f} ms whole process" if tls_whole else ""), whole <= 50))
+    else:
+        targets.append(("Add-in first call", "fresh host: attach, create, first send within 50 ms",
+                        "not measured: the add-in is not in this tree yet (bench/NOTES.md)", None))
+    ap_rows = []
+    for srv in ["responder", "tls"]:
+        r_ = ratio(tpm("seq", srv, "native (C)"), tpm("seq", srv, ADDIN_SEQ))  # per call = 1 / msgs per s
+        if r_ is not None:
+            ap_rows.append((srv, r_))
+    targets.append(("Add-in per call", "within 1.2× of the direct cb_* call",
+                    "; ".join(f"{SERVER_TITLE[srv]}: {r_:.2f}× the cb_* call's time" for srv, r_ in ap_rows)
+                    if ap_rows else "not measured: the add-in is not in this tree yet (bench/NOTES.md)",
+                    all(r_ <= 1.2 for _s, r_ in ap_rows) if ap_rows else None))
+    targets.append(("COM per call (Wine)", "IDispatch by name within 1.5× of the DLL call, same bitness",
+                    "not measured: COM under Wine and the shim DLL are not in this tree yet (bench/NOTES.md)", None))
+
+    # one TLS handshake per pooled connection
+    hs_rows = []
+    hs_ok = None
+    for (section, client), v in sorted(hs.items()):
+        if not (client.startswith("native") or client.startswith(".NET API") or client.startswith("add-in")):
+            continue  # the target is Connect.Bridge's; wrk, curl and the raw loop are shown in section 4
+        for posts, conns, hands, resumed in v:
+            # one handshake per connection the server accepted, and one connection where there is one caller
+            ok1 = hands >= 1 and conns == hands and (section == "conc" or hands == 1)
+            hs_ok = ok1 if hs_ok is None else (hs_ok and ok1)
+        hs_rows.append((section, client, hs_text(section, client)[0]))
+    seq_h = "; ".join(f"{c}: {h}" for sec, c, h in hs_rows if sec == "seq")
+    multi_h = "; ".join(f"{c}: {h}" for sec, c, h in hs_rows if sec == "multi")
+    conc_h = "; ".join(f"{c}: {h}" for sec, c, h in hs_rows if sec == "conc")
+    targets.append(("TLS handshakes", "one per pooled connection, whatever the number of sends or senders",
+                    (f"handshakes per measurement — one connection, {fmt_int(a.seq_n + a.warmup)} sends: {seq_h}. "
+                     f"{a.multi_senders} senders/clients one after another in one process: {multi_h}. "
+                     f"{a.callers} callers: {conc_h} (as many handshakes as connections; see section 4 for why the "
+                     f"pool may open more than {a.callers}). Pool lifetime {POOL_LIFETIME}; every measurement is shorter")
+                    if hs_rows else "", hs_ok))
+
+    # native over TLS vs wrk
+    tls_cmp = []
+    for section, n_name, w_name, label in [("seq", "native (C)", "wrk -c1 -t1", "sequential"),
+                                          ("conc", "native (C), 8 threads", f"wrk -c{a.callers} -t2", f"{a.callers} callers")]:
+        r = ratio(tpm(section, "tls", n_name), tpm(section, "tls", w_name))
+        if r is not None:
+            tls_cmp.append((label, w_name, r))
+    targets.append(("Native over TLS", "≥ 0.8× wrk over TLS (sequential vs -c1, 8 callers vs -c8)",
+                    "; ".join(f"{label}: {r:.2f}× {w}" for label, w, r in tls_cmp),
+                    all(r >= 0.8 for _l, _w, r in tls_cmp) if tls_cmp else None))
 
     # 1. native cold start faster than one curl call (both servers)
     cs = []
@@ -176,6 +301,16 @@ def main():
         if a_kb and b_kb:
             mem.append((s, mid, last, a_kb, b_kb, b_kb - a_kb <= max(1024, 0.02 * a_kb), med(peaks.get(s, []))))
     ok = all(m[5] for m in mem) if mem else None
+    level = [(label, med(peaks.get("var:" + key if key else "responder", [])))
+             for label, _e, key in RSS_VARIANTS if label.endswith("as built")]
+    level = [(label, p) for label, p in level if p]
+    if level:
+        targets.append(("Memory level", f"≤ {MEMORY_LIMIT_MIB} MiB after 100 000 sends on any CPU",
+                        "; ".join(f"{label}: peak {p / 1024:.1f} MiB" for label, p in level)
+                        + "; without the cap: " + ", ".join(
+                            f"{label} {med(peaks['var:' + key]) / 1024:.1f} MiB" for label, _e, key in RSS_VARIANTS
+                            if key and "uncapped" in key and peaks.get("var:" + key)),
+                        all(p / 1024 <= MEMORY_LIMIT_MIB for _l, p in level)))
     targets.append(("Memory", "no steady RSS growth",
                     "; ".join(f"{SERVER_TITLE[s]}: RSS {a_kb / 1024:.1f} MiB after {fmt_int(mid)} sends, "
                               f"{b_kb / 1024:.1f} MiB after {fmt_int(last)} (peak {p / 1024:.1f} MiB)"
@@ -253,12 +388,46 @@ def main():
     rows = []
     for name in cold_order:
         row = [name]
-        for s in SERVERS:
+        for s in COLD_SERVERS:
             v = cold.get((s, name))
             c = cold.get((s, curl_name))
             row += [fmt_ms(v[0]) if v else "–", fmt_ratio(ratio(v[0], c[0])) if v and c else "–"]
         rows.append(row)
-    table(["Command"] + [h for s in SERVERS for h in (f"{SERVER_TITLE[s]}: ms", "× curl")], rows)
+    table(["Command"] + [h for s in COLD_SERVERS for h in (f"{SERVER_TITLE[s]}: ms", "× curl")], rows)
+    w("HTTPS: the native library and curl only (the first send then also loads libssl and makes the handshake).")
+    w("")
+
+    w("### First call and per call, per surface")
+    w("")
+    w("First call = the whole process, start to exit after its first send returned (the median above); per call = "
+      "1 / the sequential throughput below (after the warm-up). Ratios against curl in the same run. The add-in rows "
+      "(when the add-in is in the tree) are bench/addin/addin_bench.cpp: dlopen, GetClassObject, Init, setMemManager, "
+      "the settings as properties, Send through CallAsFunc, every member looked up by name. Surfaces not in this tree "
+      "yet (COM via IDispatch, COM from 32-bit cscript and the shim DLL under Wine, x86 and x64) have no rows; see "
+      "bench/NOTES.md.")
+    w("")
+    rows = []
+    for label, s, client_cold, client_seq in [
+            ("native .so from C, HTTP", "responder", native_name, "native (C)"),
+            ("curl, HTTP (reference)", "responder", curl_name, "curl (config, 1 connection)"),
+            ("native .so from C, HTTPS", "tls", native_name, "native (C)"),
+            ("curl, HTTPS (reference)", "tls", curl_name, "curl (config, 1 connection)"),
+            ("1C add-in through the test host, HTTP", "responder", ADDIN_COLD, ADDIN_SEQ),
+            ("1C add-in through the test host, HTTPS", "tls", ADDIN_COLD, ADDIN_SEQ)]:
+        first = cold.get((s, client_cold))
+        per = tpm("seq", s, client_seq)
+        c_first = cold.get((s, curl_name))
+        c_per = tpm("seq", s, "curl (config, 1 connection)")
+        if not first and not per:
+            continue
+        rows.append([label, fmt_ms(first[0]) if first else "–", fmt_ratio(ratio(first[0], c_first[0])) if first and c_first else "–",
+                     "–" if not per else f"{1e6 / per:.1f}", fmt_ratio(ratio(1 / per, 1 / c_per)) if per and c_per else "–"])
+    table(["Surface", "first call: ms", "× curl", "per call: µs", "× curl"], rows)
+    for srv, label in [("responder", "HTTP"), ("tls", "HTTPS")]:
+        if srv in addin_first:
+            w(f"- add-in, {label}: {addin_first[srv]:.1f} ms from the host's main() to the first send returned "
+              "(median of the in-process timings; the table's figure adds process start and exit)")
+    w("")
 
     def tp_table(section, wrk_name, title, note):
         w(title)
@@ -296,7 +465,53 @@ def main():
             w(f"- .NET API / raw HttpClient, 8 tasks, {SERVER_TITLE[s]}: **{r:.2f}**")
     w("")
 
-    w("## 4. Memory")
+    w(f"## 4. HTTPS (loopback TLS responder, certificate made for the run)")
+    w("")
+    w(f"The responder's HTTPS port (TLS 1.3 with OpenSSL, the same one-write responses). Same clients and counts as "
+      f"sections 2 and 3, median of {a.rounds} rounds; ratio = median / median of wrk over TLS in the same run. "
+      "*Handshakes* = TLS handshakes the server completed during the measurement, warm-up included (all values seen "
+      "over the rounds); *resumed* = those that resumed a session. Pool lifetime: " + POOL_LIFETIME + ".")
+    w("")
+    for section, wrk_name, title in [("seq", seq_wrk, f"Sequential ({fmt_int(a.seq_n)} messages, one connection)"),
+                                     ("conc", f"wrk -c{a.callers} -t2", f"{a.callers} callers ({fmt_int(a.conc_n)} messages in all)")]:
+        w(f"**{title}**")
+        w("")
+        rows = []
+        for client in order.get(section, []):
+            v = tpm(section, "tls", client)
+            if v is None:
+                continue
+            h, r = hs_text(section, client)
+            rows.append([client, fmt_int(v), tp_range(section, "tls", client),
+                         fmt_ratio(ratio(v, tpm(section, "tls", wrk_name))),
+                         fmt_ratio(ratio(v, tpm(section, "responder", client))), conns_text(section, client), h, r])
+        table(["Client", "msgs/s", "range", f"× {wrk_name} (TLS)", "× same client over HTTP", "TLS connections",
+               "handshakes", "resumed"], rows)
+    w(f"**Connection reuse across senders** ({a.multi_senders} senders or clients created, used for {a.multi_each} "
+      "sends and destroyed one after another in one process, the way 1C code creates an object per call)")
+    w("")
+    rows = []
+    for client in order.get("multi", []):
+        h, r = hs_text("multi", client)
+        rows.append([client, fmt_int(a.multi_senders * a.multi_each), conns_text("multi", client), h, r,
+                     fmt_int(tpm("multi", "tls", client))])
+    table(["Client", "sends", "TLS connections", "handshakes", "resumed", "msgs/s"], rows)
+
+    w("**Client CPU per message** (µs, user + system time of the client process during the timed sends, median "
+      "over the rounds; wrk and curl: the whole process, from /usr/bin/time). On one CPU the throughput is about "
+      "1 / (client + server + kernel time per message), so this is where a client loses to wrk.")
+    w("")
+    rows = []
+    for section in ["seq", "conc"]:
+        for client in order.get(section, []):
+            row = [("sequential: " if section == "seq" else f"{a.callers} callers: ") + client]
+            for srv in ["responder", "emulator", "tls"]:
+                v = cpum(section, srv, client)
+                row.append("–" if v is None else f"{v:.1f}")
+            rows.append(row)
+    table(["Client", "HTTP, minimal responder", "HTTP, emulator", "HTTPS, responder"], rows)
+
+    w("## 5. Memory")
     w("")
     w(f"### Resident set of the native-library process over {fmt_int(a.rss_n)} sends")
     w("")
@@ -308,6 +523,23 @@ def main():
         table(["Sends"] + [f"{SERVER_TITLE[s]}: RSS MiB" for s in SERVERS],
               [[fmt_int(k)] + [("–" if rss_at(s, k) is None else f"{rss_at(s, k) / 1024:.1f}") for s in SERVERS] for k in steps]
               + [["**peak (VmHWM)**"] + [("–" if not peaks.get(s) else f"**{med(peaks[s]) / 1024:.1f}**") for s in SERVERS]])
+    w("### What sets the level: the GC's gen0 budget")
+    w("")
+    w(f"The same library and the same {fmt_int(a.rss_n)} sends against the minimal responder, with the GC's gen0 knobs "
+      f"overridden through the environment (the environment takes precedence over the baked-in value). Median of "
+      f"{a.rss_runs} runs; MiB.")
+    w("")
+    rows = []
+    for label, env_text, key in RSS_VARIANTS:
+        k = "responder" if key is None else "var:" + key
+        first_step = steps[1] if len(steps) > 1 else None
+        at10 = rss_at(k, first_step) if first_step else None
+        at_end = rss_at(k, steps[-1]) if steps else None
+        p = med(peaks.get(k, []))
+        rows.append([label, env_text, "–" if at10 is None else f"{at10 / 1024:.1f}",
+                     "–" if at_end is None else f"{at_end / 1024:.1f}", "–" if p is None else f"{p / 1024:.1f}"])
+    table(["Variant", "environment", f"after {fmt_int(steps[1]) if len(steps) > 1 else '–'}",
+           f"after {fmt_int(steps[-1]) if steps else '–'}", "peak"], rows, left=2)
     w("### Managed allocations (BenchmarkDotNet, MemoryDiagnoser)")
     w("")
     w("In-process short job (3 warm-up + 7 measured iterations); allocation figures are exact per operation, times are "

@@ -38,5 +38,5 @@ var (failed, seconds) = await BenchEnv.RunAsync(callers, n, warmup, async () =>
     Console.Error.WriteLine($"send failed: {(int)response.StatusCode}");
     return false;
 });
-Console.WriteLine(BenchEnv.Result(mode, n, failed, seconds, $" callers={callers}"));
+Console.WriteLine(BenchEnv.Result(mode, n, failed, seconds, $" callers={callers}" + BenchEnv.CpuPerMessage(n)));
 return failed == 0 ? 0 : 1;

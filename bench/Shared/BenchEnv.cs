@@ -23,6 +23,15 @@ internal sealed class BenchEnv
         string.Create(CultureInfo.InvariantCulture,
             $"result mode={mode} sent={sent} failed={failed} seconds={seconds:F4} msgs_per_s={sent / seconds:F1}{extra}");
 
+    /// <summary>CPU time (user + system) of the whole process so far: the client's own cost per message.</summary>
+    public static double CpuSeconds() => System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+
+    /// <summary>CPU used by the last <see cref="RunAsync"/> between the common start and the end, in seconds.</summary>
+    public static double LastRunCpuSeconds { get; private set; }
+
+    public static string CpuPerMessage(long sent) =>
+        string.Create(CultureInfo.InvariantCulture, $" cpu_us_per_msg={LastRunCpuSeconds * 1e6 / sent:F1}");
+
     /// <summary>Runs <paramref name="send"/> on <paramref name="callers"/> tasks: warm-up, a common start, then the timed sends.</summary>
     public static async Task<(long Failed, double Seconds)> RunAsync(int callers, long n, long warmup, Func<Task<bool>> send)
     {
@@ -43,9 +52,11 @@ internal sealed class BenchEnv
         }
         ready.Wait();
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        double cpuStart = CpuSeconds();
         go.SetResult();
         await Task.WhenAll(tasks).ConfigureAwait(false);
         double seconds = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
+        LastRunCpuSeconds = CpuSeconds() - cpuStart;
         return (Interlocked.Read(ref failed), seconds);
     }
 }
