@@ -526,6 +526,19 @@ begin
     end;
     Check(Raised, 'a refused setter raises ECbError(-1, the library''s text)');
 
+    { A refused setting stands (sticky): the next send is refused too and sends nothing, until it is set validly. }
+    Before := EmulatorNumber('requests');
+    Raised := False;
+    try
+      S.SendMessage(UTF8Decode(LineId), USER_ID, 'x');
+    except
+      on E: ECbError do
+        Raised := (E.Status = CB_E_INVALID_ARGUMENT) and (UTF8Encode(E.Text) = LastError(S.Handle));
+    end;
+    Check(Raised and (EmulatorNumber('requests') = Before),
+      'a send while the timeout stands refused raises ECbError(-1) and sends nothing');
+    S.SetOption(CB_OPT_TIMEOUT_MS, '5000');
+
     S.Language := 'en';
     Before := EmulatorNumber('requests');
     Raised := False;

@@ -111,6 +111,9 @@ internal sealed class BridgeSender : IDisposable
     /// <summary>Appends the row(s) given in the rows form to the keyboard.</summary>
     public SendOutcome AddKeyboardRow(HostValue rowText)
     {
+        // Rows added to a refused keyboard would go out as if the refused part had never been asked for: the
+        // refusal stands until the keyboard is set again or cleared.
+        if (_refusals.FindIndex(r => r.Slot == SenderSetting.KeyboardJson) is var standing and >= 0) return Record(_refusals[standing].Outcome);
         if (rowText.Kind == HostValueKind.Empty) return Refuse(SenderSetting.KeyboardJson, BridgeErrors.NullArgument("buttons", Language));
         if (rowText.Kind != HostValueKind.Text)
             return Refuse(SenderSetting.KeyboardJson, BridgeErrors.WrongArgumentType("buttons", "string", rowText.KindName, Language));
