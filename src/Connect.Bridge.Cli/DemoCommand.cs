@@ -25,8 +25,8 @@ internal static class DemoCommand
             string login = "demo-bot", password = "demo-" + Guid.NewGuid().ToString("N")[..8];
             await using var emulator = await EmulatorServer.StartAsync(
                 new EmulatorSettings { Login = login, Password = password, AllowedLines = [LineId] }, cancellationToken);
-            Console.WriteLine($"Emulator listening on {emulator.BaseUrl}");
-            Console.WriteLine($"Chat page (what the line's user sees): {emulator.BaseUrl}");
+            SafeConsole.Out($"Emulator listening on {emulator.BaseUrl}");
+            SafeConsole.Out($"Chat page (what the line's user sees): {emulator.BaseUrl}");
             int failures = 0;
 
             using var sender = new BridgeSender();
@@ -40,8 +40,8 @@ internal static class DemoCommand
             var ok = sender.Send(LineId, UserId, "Здравствуйте! Ваше обращение принято.");
             Show(ok);
             var recorded = emulator.Calls;
-            Console.WriteLine($"   emulator recorded {recorded.Count.ToString(CultureInfo.InvariantCulture)} call(s):");
-            foreach (var call in recorded) Console.WriteLine($"   {call.RawBody}");
+            SafeConsole.Out($"   emulator recorded {recorded.Count.ToString(CultureInfo.InvariantCulture)} call(s):");
+            foreach (var call in recorded) SafeConsole.Out($"   {call.RawBody}");
             failures += ok.Status == 200 && recorded.Count == 1 ? 0 : 1;
 
             Step("2. Invalid line id");
@@ -49,7 +49,7 @@ internal static class DemoCommand
             var invalid = sender.Send("not-a-uuid", UserId, "Проверка");
             Show(invalid);
             long sent = emulator.RequestCount - before;
-            Console.WriteLine($"   requests that reached the emulator: {sent.ToString(CultureInfo.InvariantCulture)} (nothing sent)");
+            SafeConsole.Out($"   requests that reached the emulator: {sent.ToString(CultureInfo.InvariantCulture)} (nothing sent)");
             failures += invalid.Status == BridgeStatus.InvalidArgument && sent == 0 ? 0 : 1;
 
             Step("3. Wrong credentials");
@@ -58,11 +58,11 @@ internal static class DemoCommand
             Show(unauthorised);
             failures += unauthorised.Status == 401 ? 0 : 1;
 
-            Console.WriteLine();
-            Console.WriteLine(failures == 0 ? "Demo finished: all three outcomes as expected." : $"Demo finished with {failures} unexpected outcome(s).");
+            SafeConsole.Out("");
+            SafeConsole.Out(failures == 0 ? "Demo finished: all three outcomes as expected." : $"Demo finished with {failures} unexpected outcome(s).");
             if (result.GetValue(keep))
             {
-                Console.WriteLine($"Open {emulator.BaseUrl} in a browser; the emulator stays up until Ctrl+C.");
+                SafeConsole.Out($"Open {emulator.BaseUrl} in a browser; the emulator stays up until Ctrl+C.");
                 await WaitForStopAsync(cancellationToken);
             }
 
@@ -83,12 +83,12 @@ internal static class DemoCommand
 
     private static void Step(string title)
     {
-        Console.WriteLine();
-        Console.WriteLine(title);
+        SafeConsole.Out("");
+        SafeConsole.Out(title);
     }
 
     private static void Show(SendOutcome outcome) =>
-        Console.WriteLine(outcome.Succeeded
+        SafeConsole.Out(outcome.Succeeded
             ? $"   client returned: {outcome.Status.ToString(CultureInfo.InvariantCulture)} (success)"
             : $"   client returned: {outcome.Status.ToString(CultureInfo.InvariantCulture)} {outcome.ErrorText}");
 }

@@ -24,11 +24,28 @@ internal static class EmulatorCommand
                 Login = result.GetValue(login)!,
                 Password = result.GetValue(password)!,
                 AllowedLines = result.GetValue(lines)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-                OnRecorded = silent ? null : call => Console.WriteLine($"recorded {call.Kind}: {call.RawBody}"),
+                OnRecorded = silent ? null : call => SafeConsole.Out($"recorded {call.Kind}: {call.RawBody}"),
             };
-            await using var server = await EmulatorServer.StartAsync(settings, cancellationToken);
-            Console.WriteLine($"Listening on {server.BaseUrl}");
-            Console.WriteLine($"Chat page: {server.BaseUrl}");
+            EmulatorServer server;
+            try
+            {
+                server = await EmulatorServer.StartAsync(settings, cancellationToken);
+            }
+            catch (ArgumentException ex)
+            {
+                // Bad settings (a port outside 0..65535, a line that is not a UUID): the emulator's own message, no stack trace.
+                SafeConsole.Error($"emulator: {ex.Message}");
+                return ExitCodes.InvalidArguments;
+            }
+            catch (IOException ex)
+            {
+                // The port is in use or cannot be bound.
+                SafeConsole.Error($"emulator: {ex.Message}");
+                return ExitCodes.NetworkFailure;
+            }
+            await using var running = server;
+            SafeConsole.Out($"Listening on {server.BaseUrl}");
+            SafeConsole.Out($"Chat page: {server.BaseUrl}");
             var stop = new TaskCompletionSource();
             using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.TrySetResult(); });
             using var registration = cancellationToken.Register(() => stop.TrySetResult());

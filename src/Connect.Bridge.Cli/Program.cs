@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
+using Connect.Bridge.Adapters;
 using Connect.Bridge.Cli;
 
 var root = new RootCommand("connect-bridge: send messages to 1C-Connect support lines (SendMessageLine, DropKeyboard).");
@@ -9,8 +11,37 @@ root.Subcommands.Add(DemoCommand.Create());
 // The same version as cb_version and the COM Version (no "+commit" build metadata).
 if (args is ["--version"])
 {
-    Console.WriteLine(Connect.Bridge.BridgeInfo.Version);
+    SafeConsole.Out(Connect.Bridge.BridgeInfo.Version);
     return 0;
 }
 
-return await root.Parse(args).InvokeAsync();
+// Bytes that are not UTF-8 would be sent as U+FFFD: refuse them as the native API does (-1, naming the argument).
+int malformed = ArgvEncoding.FirstMalformed(args);
+if (malformed >= 0)
+{
+    int at = Array.IndexOf(args, "--language");
+    BridgeErrors.TryParseLanguage(at >= 0 && at + 1 < args.Length ? args[at + 1] : null, out var language);
+    var refusal = BridgeErrors.InvalidEncoding(ArgvEncoding.Name(args, malformed), language);
+    SafeConsole.Error($"{refusal.Status.ToString(CultureInfo.InvariantCulture)} {refusal.ErrorText}");
+    return ExitCodes.From(refusal);
+}
+
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    // Parse errors (a missing --line, an unknown option or subcommand, a number that does not parse) are invalid arguments.
+    // A parse error may echo any word typed, so it is scrubbed of the password like every other text.
+    int pw = Array.IndexOf(args, "--password");
+    string? password = pw >= 0 && pw + 1 < args.Length ? args[pw + 1] : Environment.GetEnvironmentVariable("CONNECT_PASSWORD");
+    foreach (var error in parsed.Errors) SafeConsole.Error(SecretScrubber.ScrubLine(error.Message, password));
+    return ExitCodes.InvalidArguments;
+}
+try
+{
+    return await parsed.InvokeAsync();
+}
+catch (IOException)
+{
+    // Help or version text written to a closed stdout: nothing was sent.
+    return ExitCodes.Success;
+}

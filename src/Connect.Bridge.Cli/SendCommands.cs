@@ -71,8 +71,8 @@ internal static class SendCommands
     internal static void Print(SendOutcome outcome)
     {
         if (outcome.Succeeded)
-            Console.WriteLine($"OK {outcome.Status.ToString(CultureInfo.InvariantCulture)}");
+            SafeConsole.Out($"OK {outcome.Status.ToString(CultureInfo.InvariantCulture)}");
         else
-            Console.Error.WriteLine($"{outcome.Status.ToString(CultureInfo.InvariantCulture)} {outcome.ErrorText}");
+            SafeConsole.Error($"{outcome.Status.ToString(CultureInfo.InvariantCulture)} {outcome.ErrorText}");
     }
 }

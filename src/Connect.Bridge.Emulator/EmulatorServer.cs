@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -102,8 +103,13 @@ public sealed class EmulatorServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(settings.Login, "settings.Login");
         ArgumentNullException.ThrowIfNull(settings.Password, "settings.Password");
-        ArgumentOutOfRangeException.ThrowIfNegative(settings.Port, "settings.Port");
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(settings.Port, IPEndPoint.MaxPort, "settings.Port");
+        if (settings.Port is < 0 or > IPEndPoint.MaxPort)
+        {
+            // No parameter name: the message is what the CLI prints.
+            throw new ArgumentOutOfRangeException(null, string.Create(CultureInfo.InvariantCulture,
+                $"the port {settings.Port} is outside 0..{IPEndPoint.MaxPort} (0 picks a free port)."));
+        }
+
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(settings.MaxBodyBytes, "settings.MaxBodyBytes");
 
         HashSet<Guid>? allowed = null;
@@ -114,7 +120,7 @@ public sealed class EmulatorServer : IAsyncDisposable
             {
                 if (!RequestValidator.TryParseUuid(line?.Trim(), out var guid))
                 {
-                    throw new ArgumentException($"Allowed line '{line}' is not a UUID.", nameof(settings));
+                    throw new ArgumentException($"the allowed line \"{line}\" is not a UUID (--lines takes comma-separated line ids).");
                 }
 
                 allowed.Add(guid);

@@ -38,9 +38,28 @@ internal static class TextRules
         foreach (char c in s)
         {
             if (sb.Length >= max) { sb.Append('…'); break; }
-            sb.Append(char.IsControl(c) || char.IsSurrogate(c) ? '?' : c);
+            sb.Append(char.IsControl(c) || char.IsSurrogate(c) || SecretScrubber.IsMark(c) ? '?' : c);
         }
         return sb.ToString();
+    }
+
+    /// <summary>An <see cref="Excerpt"/> of user input marked as an echo, so the secret scrubbing knows it from the wording.</summary>
+    public static string Echo(string? s, int max = 40) => SecretScrubber.Fragment(Excerpt(s, max));
+
+    /// <summary>An echo of a URL: its user-info (which may hold a password) is masked before the excerpt is cut.</summary>
+    public static string EchoUrl(string? url, int max = 80) => Echo(MaskUserInfo(url), max);
+
+    /// <summary>"scheme://user:pass@host/..." becomes "scheme://***@host/..."; also without a scheme ("user:pass@host").</summary>
+    public static string? MaskUserInfo(string? url)
+    {
+        if (url is null) return null;
+        int scheme = url.IndexOf("://", StringComparison.Ordinal);
+        int start = scheme < 0 ? 0 : scheme + 3;
+        int end = url.IndexOfAny(['/', '?', '#'], start);
+        if (end < 0) end = url.Length;
+        if (end <= start) return url;
+        int at = url.LastIndexOf('@', end - 1, end - start);
+        return at < 0 ? url : string.Concat(url.AsSpan(0, start), SecretScrubber.Mask, url.AsSpan(at));
     }
 
     /// <summary>Makes server text one readable line of bounded length.</summary>

@@ -30,7 +30,14 @@ internal sealed class BridgeSender : IDisposable
     }
 
     /// <summary>The outcome of the last call: a send, a drop, a refused setting (sticky) or status 0 when all settings stand.</summary>
-    public SendOutcome LastOutcome { get; private set; } = SendOutcome.Ok;
+    /// <remarks>Scrubbed of the secrets set now, so an echo recorded before the password was set is masked too.</remarks>
+    public SendOutcome LastOutcome
+    {
+        get => Scrub(_last);
+        private set => _last = value;
+    }
+
+    private SendOutcome _last = SendOutcome.Ok;
 
     /// <summary>The language of error texts.</summary>
     public ErrorLanguage Language => _state.Options.Language;
@@ -173,7 +180,8 @@ internal sealed class BridgeSender : IDisposable
     public SendOutcome Record(SendOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-        return LastOutcome = outcome;
+        // Every outcome a surface sees passes here: one scrubbing rule for every echo (a rejected option, an id, a text).
+        return LastOutcome = Scrub(outcome);
     }
 
     /// <summary>One call with no sender: settings, keyboard and message in one go (the native <c>cb_send</c>).</summary>
@@ -234,8 +242,10 @@ internal sealed class BridgeSender : IDisposable
         {
             outcome = BridgeErrors.Internal(ex, Language);
         }
-        return Record(outcome.WithoutSecret(_state.Options.Password).WithoutSecret(_state.Options.ProxyPassword));
+        return Record(outcome);
     }
+
+    private SendOutcome Scrub(SendOutcome outcome) => outcome.WithoutSecret(_state.Options.Password).WithoutSecret(_state.Options.ProxyPassword);
 
     private void ResetClient()
     {

@@ -8,7 +8,7 @@ namespace Connect.Bridge.Adapters;
 /// </summary>
 /// <remarks>
 /// Rules shared by all rows: text settings take a string, and empty (Неопределено, NULL, "") means the default;
-/// numbers are accepted as numbers or as invariant text and must be whole where the unit is whole; booleans are
+/// numbers are accepted as numbers or as invariant text (a decimal comma counts as the point) and must be whole where the unit is whole; booleans are
 /// accepted as booleans, 1/0, or the words true/false/Истина/Ложь (any case). GeneralSettings is the one
 /// three-state setting: false is sent as false, empty omits the field.
 /// </remarks>
@@ -173,6 +173,13 @@ internal static class SenderSettings
         }
     }
 
+    /// <summary>
+    /// The decimal comma Russian users type ("1,5") read as the decimal point; a comma is never a thousands separator
+    /// (so "1,5" is never 15). Text with a point and a comma, or two commas, is left to be refused.
+    /// </summary>
+    private static string DecimalPoint(string text) =>
+        text.Count(c => c == ',') == 1 && !text.Contains('.', StringComparison.Ordinal) ? text.Replace(',', '.') : text;
+
     /// <summary>A finite number: an integer, a number, or invariant decimal text (no NaN, no infinity).</summary>
     private static bool TryNumber(HostValue v, out double value)
     {
@@ -180,7 +187,7 @@ internal static class SenderSettings
         {
             HostValueKind.Integer => v.AsInteger,
             HostValueKind.Number => v.AsNumber,
-            HostValueKind.Text when double.TryParse(v.AsText!.Trim(), NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent,
+            HostValueKind.Text when double.TryParse(DecimalPoint(v.AsText!.Trim()), NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent,
                 CultureInfo.InvariantCulture, out var parsed) => parsed,
             _ => double.NaN,
         };

@@ -130,9 +130,19 @@ public sealed class ConnectClient : ILineClient, IDisposable
 
     private SendOutcome Reject(string error)
     {
-        if (_options.Logger is { } logger) Log.Rejected(logger, error);
-        return SendOutcome.Invalid(error).WithoutSecret(_options.Password).WithoutSecret(_options.ProxyPassword);
+        // Scrubbed first: the log line is the outcome's text, so it can hold no more than the outcome does.
+        var outcome = Scrub(SendOutcome.Invalid(error));
+        if (_options.Logger is { } logger) Log.Rejected(logger, outcome.ErrorText);
+        return outcome;
     }
+
+    // The Basic token is the password in reversible form: a server that echoes the Authorization header leaks it too.
+    private SendOutcome Scrub(SendOutcome outcome) =>
+        outcome.WithoutSecret(_options.Password).WithoutSecret(_options.ProxyPassword).WithoutSecret(_config.Authorization?.Parameter);
+
+    /// <summary>Log arguments taken from settings (the path of BaseUrl) get the same scrubbing as the texts.</summary>
+    private string ScrubLog(string text) =>
+        SecretScrubber.ScrubLine(Uri.UnescapeDataString(text), _options.Password, _options.ProxyPassword, _config.Authorization?.Parameter);
 
     // ---- the wire: the retry rule is RetryRule, answers are read by ResponseReader, failures by FailureClassifier ----
 
@@ -169,8 +179,7 @@ public sealed class ConnectClient : ILineClient, IDisposable
         {
             outcome = new SendOutcome(BridgeStatus.InternalError, Texts.Internal(ex.GetType().Name, l), attempts: call.Attempts);
         }
-        // The Basic token is the password in reversible form: a server that echoes the Authorization header leaks it too.
-        return outcome.WithoutSecret(_options.Password).WithoutSecret(_options.ProxyPassword).WithoutSecret(_config.Authorization.Parameter);
+        return Scrub(outcome);
     }
 
     /// <summary>One HTTP attempt, logged (path, status or failure, duration, attempt number; never the Authorization header).</summary>
@@ -192,12 +201,12 @@ public sealed class ConnectClient : ILineClient, IDisposable
             var response = await _http!.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
             call.LastAnswer = (int)response.StatusCode;
             if (_options.Logger is { } logger)
-                Log.Attempt(logger, call.Uri.AbsolutePath, (int)response.StatusCode, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, attempt);
+                Log.Attempt(logger, ScrubLog(call.Uri.AbsolutePath), (int)response.StatusCode, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, attempt);
             return response;
         }
         catch (Exception ex) when (_options.Logger is not null)
         {
-            Log.AttemptFailed(_options.Logger, call.Uri.AbsolutePath, ex.GetType().Name, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, attempt);
+            Log.AttemptFailed(_options.Logger, ScrubLog(call.Uri.AbsolutePath), ex.GetType().Name, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, attempt);
             throw;
         }
     }

@@ -12,11 +12,15 @@ public sealed class SendOutcome
     internal SendOutcome(int status, string errorText, string? serverError = null, string? responseBody = null, int attempts = 0)
     {
         Status = status;
-        ErrorText = errorText;
+        _markedText = errorText;
+        ErrorText = SecretScrubber.Strip(errorText);
         ServerError = serverError;
         ResponseBody = responseBody;
         Attempts = attempts;
     }
+
+    // The text with its echoes marked (see SecretScrubber): what scrubbing works on.
+    private readonly string _markedText;
 
     /// <summary>The HTTP status when the server answered, otherwise a negative <see cref="BridgeStatus"/> code.</summary>
     public int Status { get; }
@@ -44,14 +48,15 @@ public sealed class SendOutcome
 
     internal static SendOutcome Invalid(string text) => new(BridgeStatus.InvalidArgument, text);
 
+    /// <summary>This outcome scrubbed of one secret by the rule of <see cref="SecretScrubber"/> (itself when nothing changes).</summary>
     internal SendOutcome WithoutSecret(string? secret)
     {
         if (string.IsNullOrEmpty(secret)) return this;
-        static string? Scrub(string? s, string secret) => s?.Replace(secret, "***", StringComparison.Ordinal);
-        if (!ErrorText.Contains(secret, StringComparison.Ordinal) && (ServerError?.Contains(secret, StringComparison.Ordinal) != true)
-            && (ResponseBody?.Contains(secret, StringComparison.Ordinal) != true))
-            return this;
-        return new SendOutcome(Status, Scrub(ErrorText, secret)!, Scrub(ServerError, secret), Scrub(ResponseBody, secret), Attempts);
+        string text = SecretScrubber.ScrubText(_markedText, secret);
+        string? serverError = SecretScrubber.ScrubQuoted(ServerError, secret);
+        string? body = SecretScrubber.ScrubBody(ResponseBody, secret);
+        if (text == _markedText && serverError == ServerError && body == ResponseBody) return this;
+        return new SendOutcome(Status, text, serverError, body, Attempts);
     }
 
     /// <inheritdoc/>

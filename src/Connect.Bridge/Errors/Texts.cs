@@ -13,8 +13,8 @@ internal static class Texts
         T(l, $"Неверный аргумент: не задано значение {field}.", $"Invalid argument: {field} is not set.");
 
     public static string NotUuid(string field, string value, ErrorLanguage l) =>
-        T(l, $"Неверный аргумент: {field} «{TextRules.Excerpt(value)}» не является UUID (ожидается вид 5f0ddfd1-6d9c-4e25-9bca-c7ff0fd83c44).",
-             $"Invalid argument: {field} \"{TextRules.Excerpt(value)}\" is not a UUID (expected like 5f0ddfd1-6d9c-4e25-9bca-c7ff0fd83c44).");
+        T(l, $"Неверный аргумент: {field} «{TextRules.Echo(value)}» не является UUID (ожидается вид 5f0ddfd1-6d9c-4e25-9bca-c7ff0fd83c44).",
+             $"Invalid argument: {field} \"{TextRules.Echo(value)}\" is not a UUID (expected like 5f0ddfd1-6d9c-4e25-9bca-c7ff0fd83c44).");
 
     public static string EmptyText(ErrorLanguage l) =>
         T(l, "Неверный аргумент: текст сообщения пуст.", "Invalid argument: the message text is empty.");
@@ -58,8 +58,8 @@ internal static class Texts
         T(l, $"Неверный аргумент: неизвестный номер параметра {N(option)}.", $"Invalid argument: unknown option id {N(option)}.");
 
     public static string UnknownKeyboardFormat(string format, ErrorLanguage l) =>
-        T(l, $"Неверный аргумент: неизвестный формат клавиатуры {TextRules.Excerpt(format)} (0 — авто, 1 — JSON, 2 — строки).",
-             $"Invalid argument: unknown keyboard format {TextRules.Excerpt(format)} (0 auto, 1 JSON, 2 rows).");
+        T(l, $"Неверный аргумент: неизвестный формат клавиатуры {TextRules.Echo(format)} (0 — авто, 1 — JSON, 2 — строки).",
+             $"Invalid argument: unknown keyboard format {TextRules.Echo(format)} (0 auto, 1 JSON, 2 rows).");
 
     public static string InvalidBufferSize(ErrorLanguage l) =>
         T(l, "Неверный аргумент: размер буфера отрицателен.", "Invalid argument: the buffer size is negative.");
@@ -80,40 +80,40 @@ internal static class Texts
              $"Invalid option: {field} contains control characters (line breaks etc.).");
 
     public static string BadUrl(string field, string value, ErrorLanguage l) =>
-        T(l, $"Неверный параметр: {field} «{TextRules.Excerpt(value, 80)}» не является абсолютным адресом http(s)://.",
-             $"Invalid option: {field} \"{TextRules.Excerpt(value, 80)}\" is not an absolute http(s):// URL.");
+        T(l, $"Неверный параметр: {field} «{TextRules.EchoUrl(value, 80)}» не является абсолютным адресом http(s)://.",
+             $"Invalid option: {field} \"{TextRules.EchoUrl(value, 80)}\" is not an absolute http(s):// URL.");
 
     public static string BadScheme(string field, string scheme, ErrorLanguage l) =>
-        T(l, $"Неверный параметр: {field} использует схему «{TextRules.Excerpt(scheme)}»; допустимы https и (для локальных адресов) http.",
-             $"Invalid option: {field} uses the scheme \"{TextRules.Excerpt(scheme)}\"; only https (and http for loopback) is allowed.");
+        T(l, $"Неверный параметр: {field} использует схему «{TextRules.Echo(scheme)}»; допустимы https и (для локальных адресов) http.",
+             $"Invalid option: {field} uses the scheme \"{TextRules.Echo(scheme)}\"; only https (and http for loopback) is allowed.");
 
     public static string InsecureHttp(string host, ErrorLanguage l) =>
-        T(l, $"Неверный параметр: http без шифрования разрешён только для локального адреса, а не для «{TextRules.Excerpt(host)}»; используйте https или включите AllowInsecureHttp.",
-             $"Invalid option: plain http is allowed only for loopback hosts, not \"{TextRules.Excerpt(host)}\"; use https or set AllowInsecureHttp.");
+        T(l, $"Неверный параметр: http без шифрования разрешён только для локального адреса, а не для «{TextRules.Echo(host)}»; используйте https или включите AllowInsecureHttp.",
+             $"Invalid option: plain http is allowed only for loopback hosts, not \"{TextRules.Echo(host)}\"; use https or set AllowInsecureHttp.");
 
     public static string UrlHasCredentials(string field, ErrorLanguage l) =>
         T(l, $"Неверный параметр: {field} не должен содержать логин и пароль; задайте их отдельными параметрами.",
              $"Invalid option: {field} must not contain user info; set the login and password as separate options.");
 
     public static string BadTimeout(string value, ErrorLanguage l) =>
-        T(l, $"Неверный параметр: тайм-аут «{TextRules.Excerpt(value)}» должен быть от 1 мс до 1 часа.",
-             $"Invalid option: the timeout \"{TextRules.Excerpt(value)}\" must be between 1 ms and 1 hour.");
+        T(l, $"Неверный параметр: тайм-аут «{TextRules.Echo(value)}» должен быть от 1 мс до 1 часа.",
+             $"Invalid option: the timeout \"{TextRules.Echo(value)}\" must be between 1 ms and 1 hour.");
 
     public static string BadRetries(string value, ErrorLanguage l) =>
-        T(l, $"Неверный параметр: число повторов «{TextRules.Excerpt(value)}» должно быть от 0 до {N(Limits.MaxRetries)}.",
-             $"Invalid option: the retry count \"{TextRules.Excerpt(value)}\" must be between 0 and {N(Limits.MaxRetries)}.");
+        T(l, $"Неверный параметр: число повторов «{TextRules.Echo(value)}» должно быть от 0 до {N(Limits.MaxRetries)}.",
+             $"Invalid option: the retry count \"{TextRules.Echo(value)}\" must be between 0 and {N(Limits.MaxRetries)}.");
 
     public static string BadLogFile(string path, string cause, ErrorLanguage l) =>
-        T(l, $"Неверный параметр: файл журнала «{TextRules.Excerpt(path, 200)}» нельзя открыть для дописывания ({cause}).",
-             $"Invalid option: the log file \"{TextRules.Excerpt(path, 200)}\" cannot be opened for appending ({cause}).");
+        T(l, $"Неверный параметр: файл журнала «{TextRules.Echo(path, 200)}» нельзя открыть для дописывания ({cause}).",
+             $"Invalid option: the log file \"{TextRules.Echo(path, 200)}\" cannot be opened for appending ({cause}).");
 
     public static string BadLanguage(string value, ErrorLanguage l) =>
-        T(l, $"Неверный параметр: язык «{TextRules.Excerpt(value)}» не поддерживается; допустимы ru и en.",
-             $"Invalid option: the language \"{TextRules.Excerpt(value)}\" is not supported; use ru or en.");
+        T(l, $"Неверный параметр: язык «{TextRules.Echo(value)}» не поддерживается; допустимы ru и en.",
+             $"Invalid option: the language \"{TextRules.Echo(value)}\" is not supported; use ru or en.");
 
     public static string BadBoolean(string field, string value, ErrorLanguage l) =>
-        T(l, $"Неверный параметр: {field} «{TextRules.Excerpt(value)}» должен быть 1 или 0.",
-             $"Invalid option: {field} \"{TextRules.Excerpt(value)}\" must be 1 or 0.");
+        T(l, $"Неверный параметр: {field} «{TextRules.Echo(value)}» должен быть 1 или 0.",
+             $"Invalid option: {field} \"{TextRules.Echo(value)}\" must be 1 or 0.");
 
     // ---- keyboard ---------------------------------------------------------------------------
     public static string Keyboard(KeyboardError e, ErrorLanguage l)
@@ -179,8 +179,8 @@ internal static class Texts
              "Invalid use: the library was already in use in the parent process before fork(); use it only in the process that loaded it, and in a child process exec first. Nothing was sent.");
 
     public static string Redirect(int status, string? location, ErrorLanguage l) =>
-        T(l, $"HTTP {N(status)}: сервер перенаправляет запрос на «{TextRules.Excerpt(location ?? "?", 200)}»; перенаправления не выполняются — проверьте BaseUrl.",
-             $"HTTP {N(status)}: the server redirects to \"{TextRules.Excerpt(location ?? "?", 200)}\"; redirects are not followed, check BaseUrl.");
+        T(l, $"HTTP {N(status)}: сервер перенаправляет запрос на «{TextRules.EchoUrl(location ?? "?", 200)}»; перенаправления не выполняются — проверьте BaseUrl.",
+             $"HTTP {N(status)}: the server redirects to \"{TextRules.EchoUrl(location ?? "?", 200)}\"; redirects are not followed, check BaseUrl.");
 
     public static string HttpError(int status, string? serverError, ErrorLanguage l)
     {
@@ -195,7 +195,8 @@ internal static class Texts
             >= 500 => T(l, "ошибка на стороне сервера", "server error"),
             _ => T(l, "сервер отклонил запрос", "the server rejected the request"),
         };
-        string server = string.IsNullOrWhiteSpace(serverError) ? "" : T(l, $" Ответ сервера: «{serverError}».", $" Server says: \"{serverError}\".");
+        string quoted = string.IsNullOrWhiteSpace(serverError) ? "" : SecretScrubber.Fragment(serverError);
+        string server = quoted.Length == 0 ? "" : T(l, $" Ответ сервера: «{quoted}».", $" Server says: \"{quoted}\".");
         return $"HTTP {N(status)}: {meaning}.{server}";
     }
 
