@@ -212,6 +212,22 @@ public class TransportHardeningTests
         Assert.Equal(0, proxy.Requests);
     }
 
+    [Fact]
+    public async Task A_timeout_under_one_millisecond_is_refused_and_an_accepted_one_is_worded_as_set()
+    {
+        using var sender = new BridgeSender();
+        sender.Set(SenderSetting.Language, "en");
+        var refused = sender.Set(SenderSetting.TimeoutSeconds, "0.0001");
+        Assert.Equal((BridgeStatus.InvalidArgument, "Invalid option: the timeout \"0.0001\" must be between 1 ms and 1 hour."), (refused.Status, refused.ErrorText));
+        await using var server = new RawHttpServer(new RawReply.Silence());
+        Assert.Equal(0, sender.Set(SenderSetting.TimeoutSeconds, "0.001").Status);
+        sender.Set(SenderSetting.BaseUrl, server.BaseUrl);
+        sender.Set(SenderSetting.Login, TestData.Login);
+        sender.Set(SenderSetting.Password, TestData.Password);
+        var outcome = sender.Send(TestData.LineId, TestData.UserId, "t");
+        Assert.Equal((BridgeStatus.Timeout, "No answer from the server within 0.001 s (timeout). Delivery is unknown."), (outcome.Status, outcome.ErrorText));
+    }
+
     // ---- one sender, several threads ----
 
     [Fact]
