@@ -71,9 +71,10 @@
 ** never frees what the caller allocated and the caller never frees what the
 ** library returns.
 **
-** THREADING.  A sender is used by one thread at a time; it may move between
-** threads.  Different senders may be used on different threads at the same
-** time.  All senders share one process-wide HTTP connection pool, so
+** THREADING.  Calls on one sender from several threads at once are
+** serialized: each waits for the call before it (so a send may wait up to
+** the other call's timeout); a sender may move between threads.  Different
+** senders run on different threads at the same time.  All senders share one process-wide HTTP connection pool, so
 ** keep-alive connections are reused across calls and across senders.
 ** cb_version, cb_version_number, cb_status_text and cb_send may be called
 ** from any thread at any time.

@@ -24,6 +24,20 @@ public static class Limits
     public const int MaxTimeoutMs = 3_600_000;
     /// <summary>Most retries a call may make.</summary>
     public const int MaxRetries = 10;
+    /// <summary>Shortest first retry delay, in milliseconds; also the least wait before any retry (a <c>Retry-After: 0</c> too).</summary>
+    public const int MinRetryDelayMs = 10;
+    /// <summary>Longest first retry delay, in milliseconds (the backoff never waits longer than this).</summary>
+    public const int MaxRetryDelayMs = 30_000;
+    /// <summary>Longest login (HTTP Basic user), in characters: the Basic header must stay far below a server's header limit.</summary>
+    public const int MaxLoginLength = 256;
+    /// <summary>Longest password, in characters.</summary>
+    public const int MaxPasswordLength = 1024;
+    /// <summary>Longest proxy login, in characters.</summary>
+    public const int MaxProxyLoginLength = 256;
+    /// <summary>Longest proxy password, in characters.</summary>
+    public const int MaxProxyPasswordLength = 1024;
+    /// <summary>Longest response header section the client reads, in KiB (.NET's default); a longer one is refused unread.</summary>
+    public const int MaxResponseHeadersKiB = 64;
     /// <summary>How much of an error response body is read to find the server's error text.</summary>
     public const int MaxErrorBodyBytes = 16 * 1024;
 }

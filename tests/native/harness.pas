@@ -525,6 +525,8 @@ begin
       end;
     end;
     Check(Raised, 'a refused setter raises ECbError(-1, the library''s text)');
+    // A refusal is sticky (every send returns it until the setting is set right): set the timeout back first.
+    S.SetOption(CB_OPT_TIMEOUT_MS, '30000');
 
     { A refused setting stands (sticky): the next send is refused too and sends nothing, until it is set validly. }
     Before := EmulatorNumber('requests');

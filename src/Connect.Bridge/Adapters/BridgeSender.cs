@@ -8,7 +8,9 @@ namespace Connect.Bridge.Adapters;
 /// <remarks>
 /// A refused setting is sticky: until that setting is set again to a valid value, every send and drop returns
 /// its refusal (-1, its text) and sends nothing, and <see cref="LastOutcome"/> keeps reporting it even after
-/// other settings are accepted. Use one instance from one thread at a time; instances share the connection pool.
+/// other settings are accepted. Calls on one instance from several threads are serialized (each waits for the one
+/// before it, as COM's apartment would), so a send never races a setter or another send on the same sender; separate
+/// instances run in parallel and share the connection pool.
 /// </remarks>
 internal sealed class BridgeSender : IDisposable
 {
@@ -18,6 +20,8 @@ internal sealed class BridgeSender : IDisposable
     private readonly List<(SenderSetting Slot, SendOutcome Outcome)> _refusals = [];
     private Microsoft.Extensions.Logging.ILogger? _logger;
     private ILineClient? _client;
+    // One call at a time per sender: a second thread waits, so no outcome, client or keyboard is shared mid-call.
+    private readonly Lock _gate = new();
 
     /// <summary>Creates a sender that talks HTTP through <see cref="ConnectClient"/>.</summary>
     public BridgeSender() : this(static options => new ConnectClient(options)) { }
@@ -33,8 +37,8 @@ internal sealed class BridgeSender : IDisposable
     /// <remarks>Scrubbed of the secrets set now, so an echo recorded before the password was set is masked too.</remarks>
     public SendOutcome LastOutcome
     {
-        get => Scrub(_last);
-        private set => _last = value;
+        get { lock (_gate) return Scrub(_last); }
+        private set { lock (_gate) _last = value; }
     }
 
     private SendOutcome _last = SendOutcome.Ok;
@@ -62,17 +66,23 @@ internal sealed class BridgeSender : IDisposable
     /// <summary>Sets one setting from a value as the host passed it.</summary>
     public SendOutcome Set(SenderSetting setting, HostValue value)
     {
-        var entry = SenderSettings.Find(setting);
-        if (entry is null) return Record(BridgeErrors.UnknownOption((int)setting, Language));
-        var parsed = entry.Parse(value, Language);
-        if (parsed.Error is not null) return Refuse(entry.Slot, SendOutcome.Invalid(parsed.Error));
-        entry.Apply(_state, parsed.Value);
-        if (entry.AffectsClient) ResetClient();
-        return Accept(entry.Slot);
+        lock (_gate)
+        {
+            var entry = SenderSettings.Find(setting);
+            if (entry is null) return Record(BridgeErrors.UnknownOption((int)setting, Language));
+            var parsed = entry.Parse(value, Language);
+            if (parsed.Error is not null) return Refuse(entry.Slot, SendOutcome.Invalid(parsed.Error));
+            entry.Apply(_state, parsed.Value);
+            if (entry.AffectsClient) ResetClient();
+            return Accept(entry.Slot);
+        }
     }
 
     /// <summary>Reads a setting back as it was given (passwords read back empty).</summary>
-    public HostValue Get(SenderSetting setting) => SenderSettings.Find(setting)?.Read(_state) ?? HostValue.Empty;
+    public HostValue Get(SenderSetting setting)
+    {
+        lock (_gate) return SenderSettings.Find(setting)?.Read(_state) ?? HostValue.Empty;
+    }
 
     /// <summary>Sets a setting by its native option id (CB_OPT_*) from text; other numbers are unknown ids.</summary>
     public SendOutcome SetOption(int optionId, string? value) =>
@@ -82,18 +92,25 @@ internal sealed class BridgeSender : IDisposable
     public SendOutcome Set(SenderSetting setting, string? value) => Set(setting, HostValue.Text(value));
 
     /// <summary>Records a failure an adapter met while reading a setting's value (a bad encoding) as that setting's refusal.</summary>
-    public SendOutcome RefuseOption(int optionId, SendOutcome refusal) =>
-        SenderSettings.FindOption(optionId) is { } entry ? Refuse(entry.Slot, refusal) : Record(BridgeErrors.UnknownOption(optionId, Language));
+    public SendOutcome RefuseOption(int optionId, SendOutcome refusal)
+    {
+        lock (_gate) return SenderSettings.FindOption(optionId) is { } entry ? Refuse(entry.Slot, refusal) : Record(BridgeErrors.UnknownOption(optionId, Language));
+    }
 
     /// <summary>Records a failure an adapter met while reading a value for <paramref name="setting"/> (a bad encoding) as that setting's refusal.</summary>
-    public SendOutcome RefuseSetting(SenderSetting setting, SendOutcome refusal) =>
-        SenderSettings.Find(setting) is { } entry ? Refuse(entry.Slot, refusal) : Record(BridgeErrors.UnknownOption((int)setting, Language));
+    public SendOutcome RefuseSetting(SenderSetting setting, SendOutcome refusal)
+    {
+        lock (_gate) return SenderSettings.Find(setting) is { } entry ? Refuse(entry.Slot, refusal) : Record(BridgeErrors.UnknownOption((int)setting, Language));
+    }
 
     /// <summary>Sets the logger for the underlying client.</summary>
     public void SetLogger(Microsoft.Extensions.Logging.ILogger? logger)
     {
-        _logger = logger;
-        ResetClient();
+        lock (_gate)
+        {
+            _logger = logger;
+            ResetClient();
+        }
     }
 
     // ---- keyboard ---------------------------------------------------------------------------
@@ -101,37 +118,46 @@ internal sealed class BridgeSender : IDisposable
     /// <summary>Replaces the keyboard with parsed text in a format given by number or name; empty clears it.</summary>
     public SendOutcome SetKeyboard(HostValue text, HostValue format)
     {
-        var parsedFormat = SenderSettings.ParseKeyboardFormat(format, Language);
-        if (parsedFormat.Error is not null) return Refuse(SenderSetting.KeyboardJson, SendOutcome.Invalid(parsedFormat.Error));
-        var parsed = SenderSettings.ParseKeyboard(text, (KeyboardFormat)parsedFormat.Value!, "keyboard", Language);
-        if (parsed.Error is not null) return Refuse(SenderSetting.KeyboardJson, SendOutcome.Invalid(parsed.Error));
-        _state.Keyboard = (Keyboard?)parsed.Value;
-        return Accept(SenderSetting.KeyboardJson);
+        lock (_gate)
+        {
+            var parsedFormat = SenderSettings.ParseKeyboardFormat(format, Language);
+            if (parsedFormat.Error is not null) return Refuse(SenderSetting.KeyboardJson, SendOutcome.Invalid(parsedFormat.Error));
+            var parsed = SenderSettings.ParseKeyboard(text, (KeyboardFormat)parsedFormat.Value!, "keyboard", Language);
+            if (parsed.Error is not null) return Refuse(SenderSetting.KeyboardJson, SendOutcome.Invalid(parsed.Error));
+            _state.Keyboard = (Keyboard?)parsed.Value;
+            return Accept(SenderSetting.KeyboardJson);
+        }
     }
 
     /// <summary>Replaces the keyboard with parsed text (the native form: a format number); null or "" clears it.</summary>
     public SendOutcome SetKeyboard(string? text, KeyboardFormat format) => SetKeyboard(HostValue.Text(text), HostValue.Integer((int)format));
 
     /// <summary>Records a failure an adapter met while reading a keyboard (a bad encoding) as the keyboard's refusal.</summary>
-    public SendOutcome RefuseKeyboard(SendOutcome refusal) => Refuse(SenderSetting.KeyboardJson, refusal);
+    public SendOutcome RefuseKeyboard(SendOutcome refusal)
+    {
+        lock (_gate) return Refuse(SenderSetting.KeyboardJson, refusal);
+    }
 
     /// <summary>Appends the row(s) given in the rows form to the keyboard.</summary>
     public SendOutcome AddKeyboardRow(HostValue rowText)
     {
-        // Rows added to a refused keyboard would go out as if the refused part had never been asked for: the
-        // refusal stands until the keyboard is set again or cleared.
-        if (_refusals.FindIndex(r => r.Slot == SenderSetting.KeyboardJson) is var standing and >= 0) return Record(_refusals[standing].Outcome);
-        if (rowText.Kind == HostValueKind.Empty) return Refuse(SenderSetting.KeyboardJson, BridgeErrors.NullArgument("buttons", Language));
-        if (rowText.Kind != HostValueKind.Text)
-            return Refuse(SenderSetting.KeyboardJson, BridgeErrors.WrongArgumentType("buttons", "string", rowText.KindName, Language));
-        var result = KeyboardParser.ParseRows(rowText.AsText!);
-        if (result.Error is not null) return Refuse(SenderSetting.KeyboardJson, SendOutcome.Invalid(Texts.Keyboard(result.Error, Language)));
-        var rows = new List<IReadOnlyList<KeyboardButton>>(_state.Keyboard?.Rows ?? []);
-        rows.AddRange(result.Keyboard!.Rows);
-        var combined = new Keyboard(rows);
-        if (KeyboardParser.Check(combined) is { } error) return Refuse(SenderSetting.KeyboardJson, SendOutcome.Invalid(Texts.Keyboard(error, Language)));
-        _state.Keyboard = combined;
-        return Accept(SenderSetting.KeyboardJson);
+        lock (_gate)
+        {
+            // Rows added to a refused keyboard would go out as if the refused part had never been asked for: the
+            // refusal stands until the keyboard is set again or cleared.
+            if (_refusals.FindIndex(r => r.Slot == SenderSetting.KeyboardJson) is var standing and >= 0) return Record(_refusals[standing].Outcome);
+            if (rowText.Kind == HostValueKind.Empty) return Refuse(SenderSetting.KeyboardJson, BridgeErrors.NullArgument("buttons", Language));
+            if (rowText.Kind != HostValueKind.Text)
+                return Refuse(SenderSetting.KeyboardJson, BridgeErrors.WrongArgumentType("buttons", "string", rowText.KindName, Language));
+            var result = KeyboardParser.ParseRows(rowText.AsText!);
+            if (result.Error is not null) return Refuse(SenderSetting.KeyboardJson, SendOutcome.Invalid(Texts.Keyboard(result.Error, Language)));
+            var rows = new List<IReadOnlyList<KeyboardButton>>(_state.Keyboard?.Rows ?? []);
+            rows.AddRange(result.Keyboard!.Rows);
+            var combined = new Keyboard(rows);
+            if (KeyboardParser.Check(combined) is { } error) return Refuse(SenderSetting.KeyboardJson, SendOutcome.Invalid(Texts.Keyboard(error, Language)));
+            _state.Keyboard = combined;
+            return Accept(SenderSetting.KeyboardJson);
+        }
     }
 
     /// <summary>Appends the row(s) given in the rows form to the keyboard.</summary>
@@ -140,8 +166,11 @@ internal sealed class BridgeSender : IDisposable
     /// <summary>Removes all keyboard rows (a valid keyboard setting: it ends a keyboard refusal).</summary>
     public SendOutcome ClearKeyboard()
     {
-        _state.Keyboard = null;
-        return Accept(SenderSetting.KeyboardJson);
+        lock (_gate)
+        {
+            _state.Keyboard = null;
+            return Accept(SenderSetting.KeyboardJson);
+        }
     }
 
     /// <summary>The keyboard as JSON or rows text; "" when there is none.</summary>
@@ -152,14 +181,17 @@ internal sealed class BridgeSender : IDisposable
     /// <summary>Sends a message with the sender's keyboard, author and general settings; a standing refusal sends nothing.</summary>
     public SendOutcome Send(HostValue lineId, HostValue userId, HostValue text)
     {
-        if (Refused is { } refused) return Record(refused);
-        if ((WrongType(lineId, "lineId") ?? WrongType(userId, "userId") ?? WrongType(text, "text")) is { } wrong) return Record(wrong);
-        return Guard(() => Client.TrySendMessage(new LineMessage(lineId.AsText!, userId.AsText!, text.AsText!)
+        lock (_gate)
         {
-            AuthorId = _state.AuthorId,
-            GeneralSettings = _state.GeneralSettings,
-            Keyboard = _state.Keyboard,
-        }));
+            if (Refused is { } refused) return Record(refused);
+            if ((WrongType(lineId, "lineId") ?? WrongType(userId, "userId") ?? WrongType(text, "text")) is { } wrong) return Record(wrong);
+            return Guard(() => Client.TrySendMessage(new LineMessage(lineId.AsText!, userId.AsText!, text.AsText!)
+            {
+                AuthorId = _state.AuthorId,
+                GeneralSettings = _state.GeneralSettings,
+                Keyboard = _state.Keyboard,
+            }));
+        }
     }
 
     /// <summary>Sends a message (text arguments; null is a missing value).</summary>
@@ -168,9 +200,12 @@ internal sealed class BridgeSender : IDisposable
     /// <summary>Removes the keyboard shown to the user; a standing refusal sends nothing.</summary>
     public SendOutcome DropKeyboard(HostValue lineId, HostValue userId)
     {
-        if (Refused is { } refused) return Record(refused);
-        if ((WrongType(lineId, "lineId") ?? WrongType(userId, "userId")) is { } wrong) return Record(wrong);
-        return Guard(() => Client.TryDropKeyboard(lineId.AsText!, userId.AsText!));
+        lock (_gate)
+        {
+            if (Refused is { } refused) return Record(refused);
+            if ((WrongType(lineId, "lineId") ?? WrongType(userId, "userId")) is { } wrong) return Record(wrong);
+            return Guard(() => Client.TryDropKeyboard(lineId.AsText!, userId.AsText!));
+        }
     }
 
     /// <summary>Removes the keyboard shown to the user (text arguments).</summary>
@@ -197,7 +232,10 @@ internal sealed class BridgeSender : IDisposable
     }
 
     /// <summary>Releases the underlying client.</summary>
-    public void Dispose() => ResetClient();
+    public void Dispose()
+    {
+        lock (_gate) ResetClient();
+    }
 
     // ---- plumbing ---------------------------------------------------------------------------
 

@@ -31,7 +31,7 @@ public sealed class ConnectClient : ILineClient, IDisposable
         _config = ClientConfig.Create(_options);
         if (_config.Error is null)
         {
-            var handler = SharedHandlers.Get(_config.Proxy, _options.ProxyLogin, _options.ProxyPassword);
+            var handler = SharedHandlers.Get(_config.Proxy, _options.ProxyLogin, _options.ProxyPassword, _config.LoopbackTarget);
             _http = new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
             _ownsHttp = true;
         }
@@ -51,6 +51,9 @@ public sealed class ConnectClient : ILineClient, IDisposable
         _config = ClientConfig.Create(_options);
         _http = httpClient;
     }
+
+    /// <summary>The clock retry waits run on (tests substitute a fake one to observe the waits without waiting).</summary>
+    internal TimeProvider Time { get; init; } = TimeProvider.System;
 
     /// <summary>The language of this client's error texts.</summary>
     public ErrorLanguage Language => _options.Language;
@@ -155,8 +158,8 @@ public sealed class ConnectClient : ILineClient, IDisposable
         SendOutcome outcome;
         try
         {
-            using var response = await RetryRule.SendAsync(call, _options.MaxRetries, _options.RetryDelay, AttemptAsync, timeout.Token).ConfigureAwait(false);
-            outcome = await ResponseReader.ReadAsync(response, call.Attempts, l, timeout.Token, ct).ConfigureAwait(false);
+            using var response = await RetryRule.SendAsync(call, _options.MaxRetries, _options.RetryDelay, AttemptAsync, Time, timeout.Token).ConfigureAwait(false);
+            outcome = await ResponseReader.ReadAsync(response, call.Attempts, _config.Host, _config.ProxyFor(uri), l, timeout.Token, ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -167,13 +170,18 @@ public sealed class ConnectClient : ILineClient, IDisposable
             // The timeout ended a retry backoff: the server did answer (429/503), so that answer is the outcome, not "no answer".
             outcome = new SendOutcome(call.LastAnswer, Texts.HttpError(call.LastAnswer, null, l), attempts: call.Attempts);
         }
+        catch (OperationCanceledException) when (call.NoConnection is { } noConnection)
+        {
+            // The timeout ended the backoff after a failure that sent nothing (refused, DNS): not delivered, not "unknown".
+            outcome = FailureClassifier.Classify(noConnection, _config.Host, _config.ProxyFor(uri), call.Attempts, l);
+        }
         catch (OperationCanceledException)
         {
             outcome = new SendOutcome(BridgeStatus.Timeout, Texts.Timeout(_options.Timeout, l), attempts: call.Attempts);
         }
         catch (HttpRequestException ex)
         {
-            outcome = FailureClassifier.Classify(ex, _config.Host, call.Attempts, l);
+            outcome = FailureClassifier.Classify(ex, _config.Host, _config.ProxyFor(uri), call.Attempts, l);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

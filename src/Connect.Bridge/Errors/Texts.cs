@@ -103,6 +103,21 @@ internal static class Texts
         T(l, $"Неверный параметр: число повторов «{TextRules.Echo(value)}» должно быть от 0 до {N(Limits.MaxRetries)}.",
              $"Invalid option: the retry count \"{TextRules.Echo(value)}\" must be between 0 and {N(Limits.MaxRetries)}.");
 
+    public static string BadRetryDelay(string value, ErrorLanguage l) =>
+        T(l, $"Неверный параметр: задержка повтора «{TextRules.Excerpt(value)}» должна быть от {N(Limits.MinRetryDelayMs)} мс до {N(Limits.MaxRetryDelayMs / 1000)} с.",
+             $"Invalid option: the retry delay \"{TextRules.Excerpt(value)}\" must be between {N(Limits.MinRetryDelayMs)} ms and {N(Limits.MaxRetryDelayMs / 1000)} s.");
+
+    public static string UrlHasQuery(string field, ErrorLanguage l) =>
+        T(l, $"Неверный параметр: {field} не должен содержать запрос (?…) или фрагмент (#…): они были бы отброшены.",
+             $"Invalid option: {field} must not contain a query (?…) or a fragment (#…): they would be dropped.");
+
+    public static string PortZero(string field, ErrorLanguage l) =>
+        T(l, $"Неверный параметр: {field} указывает порт 0, к нему нельзя подключиться.",
+             $"Invalid option: {field} names port 0, which cannot be connected to.");
+
+    public static string OptionTooLong(string field, int max, ErrorLanguage l) =>
+        T(l, $"Неверный параметр: {field} длиннее {N(max)} символов.", $"Invalid option: {field} is longer than {N(max)} characters.");
+
     public static string BadLogFile(string path, string cause, ErrorLanguage l) =>
         T(l, $"Неверный параметр: файл журнала «{TextRules.Echo(path, 200)}» нельзя открыть для дописывания ({cause}).",
              $"Invalid option: the log file \"{TextRules.Echo(path, 200)}\" cannot be opened for appending ({cause}).");
@@ -160,6 +175,30 @@ internal static class Texts
     public static string ConnectionLost(string host, string cause, ErrorLanguage l) =>
         T(l, $"Соединение с {host} прервано до получения ответа: {cause}. Доставка неизвестна.",
              $"The connection to {host} broke before an answer: {cause}. Delivery is unknown.");
+
+    public static string ProxyConnectionFailed(string proxy, string cause, ErrorLanguage l) =>
+        T(l, $"Не удалось подключиться к прокси-серверу {proxy}: {cause}. Сообщение не доставлено.",
+             $"Could not connect to the proxy {proxy}: {cause}. The message was not delivered.");
+
+    public static string ProxyTunnelFailed(string proxy, string host, ErrorLanguage l) =>
+        T(l, $"Прокси-сервер {proxy} не открыл соединение с {host}. Сообщение не доставлено.",
+             $"The proxy {proxy} did not open a connection to {host}. The message was not delivered.");
+
+    public static string ProxyAuthRequired(string proxy, ErrorLanguage l) =>
+        T(l, $"Прокси-сервер {proxy} требует авторизации (HTTP 407): проверьте ProxyLogin и ProxyPassword. Сообщение не доставлено.",
+             $"The proxy {proxy} requires authentication (HTTP 407): check ProxyLogin and ProxyPassword. The message was not delivered.");
+
+    public static string HeadersTooLarge(string host, ErrorLanguage l) =>
+        T(l, $"Сервер {host} ответил, но заголовки ответа длиннее предела клиента ({N(Limits.MaxResponseHeadersKiB)} КиБ); код ответа неизвестен. Доставка неизвестна.",
+             $"The server {host} answered, but the response headers exceed the client's limit ({N(Limits.MaxResponseHeadersKiB)} KiB); the status is unknown. Delivery is unknown.");
+
+    public static string StatusOutOfRange(string host, int status, ErrorLanguage l) =>
+        T(l, $"Ответ сервера {host} нарушает протокол HTTP: код {N(status)} вне диапазона 100–599. Доставка неизвестна.",
+             $"The answer of {host} breaks the HTTP protocol: status {N(status)} is outside 100..599. Delivery is unknown.");
+
+    public static string TlsHandshake(string host, ErrorLanguage l) =>
+        T(l, $"Ошибка TLS при подключении к {host}: рукопожатие TLS не состоялось (сервер не говорит по TLS — возможно, это http — или прервал рукопожатие). Сообщение не доставлено.",
+             $"TLS failure connecting to {host}: the TLS handshake failed (the server does not speak TLS, perhaps it is plain http, or it broke the handshake). The message was not delivered.");
 
     public static string Timeout(TimeSpan timeout, ErrorLanguage l) =>
         T(l, $"Нет ответа сервера за {Seconds(timeout)} с (тайм-аут). Доставка неизвестна.",

@@ -16,6 +16,17 @@ internal sealed class ClientConfig
     public string Host { get; private init; } = "";
     public AuthenticationHeaderValue Authorization { get; private init; } = null!;
     public Uri? Proxy { get; private init; }
+    /// <summary>True when the target is a loopback host: then no system or environment proxy applies (an explicit one still does).</summary>
+    public bool LoopbackTarget { get; private init; }
+
+    /// <summary>The proxy a request to <paramref name="target"/> goes through: the explicit one, else the system's; null when none.</summary>
+    public Uri? ProxyFor(Uri target)
+    {
+        if (Proxy is not null) return Proxy;
+        if (LoopbackTarget) return null;
+        var system = HttpClient.DefaultProxy;
+        return system.IsBypassed(target) ? null : system.GetProxy(target);
+    }
 
     public static ClientConfig Create(ConnectClientOptions o)
     {
@@ -26,6 +37,8 @@ internal sealed class ClientConfig
             ?? CheckProxy(o, l, out proxy);
         if (error is null && (o.Timeout < TimeSpan.FromMilliseconds(Limits.MinTimeoutMs) || o.Timeout > TimeSpan.FromMilliseconds(Limits.MaxTimeoutMs)))
             error = Texts.BadTimeout(o.Timeout.ToString(), l);
+        if (error is null && (o.RetryDelay < TimeSpan.FromMilliseconds(Limits.MinRetryDelayMs) || o.RetryDelay > TimeSpan.FromMilliseconds(Limits.MaxRetryDelayMs)))
+            error = Texts.BadRetryDelay(o.RetryDelay.ToString(), l);
         if (error is null && (o.MaxRetries < 0 || o.MaxRetries > Limits.MaxRetries))
             error = Texts.BadRetries(o.MaxRetries.ToString(System.Globalization.CultureInfo.InvariantCulture), l);
         if (error is not null) return new ClientConfig { Error = error };
@@ -37,12 +50,14 @@ internal sealed class ClientConfig
             Host = baseUri!.Authority,
             Authorization = new AuthenticationHeaderValue("Basic", token),
             Proxy = proxy,
+            LoopbackTarget = IsLoopback(baseUri.Host),
         };
     }
 
     public static bool IsLoopback(string host)
     {
-        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase)) return true;
+        // "localhost." is the same name written fully qualified (RFC 6761: it always resolves to loopback).
+        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.Equals("localhost.", StringComparison.OrdinalIgnoreCase)) return true;
         return IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip);
     }
 
@@ -54,6 +69,9 @@ internal sealed class ClientConfig
             return Texts.BadUrl("BaseUrl", value, l);
         if (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp) return Texts.BadScheme("BaseUrl", uri.Scheme, l);
         if (uri.UserInfo.Length > 0) return Texts.UrlHasCredentials("BaseUrl", l);
+        // A query or fragment would be dropped when the method path is appended: refuse it rather than send elsewhere.
+        if (uri.Query.Length > 0 || uri.Fragment.Length > 0) return Texts.UrlHasQuery("BaseUrl", l);
+        if (uri.Port == 0) return Texts.PortZero("BaseUrl", l);
         if (uri.Scheme == Uri.UriSchemeHttp && !allowInsecure && !IsLoopback(uri.Host)) return Texts.InsecureHttp(uri.Host, l);
         // Keep any path prefix (a reverse proxy may add one) and make it end with '/', so the method path appends.
         var path = uri.AbsolutePath.EndsWith('/') ? uri.AbsolutePath : uri.AbsolutePath + "/";
@@ -65,10 +83,12 @@ internal sealed class ClientConfig
     {
         if (string.IsNullOrEmpty(login)) return Texts.LoginMissing(l);
         if (TextRules.HasControlChars(login)) return Texts.ControlChars("Login", l);
+        if (login.Length > Limits.MaxLoginLength) return Texts.OptionTooLong("Login", Limits.MaxLoginLength, l);
         if (login.Contains(':')) return Texts.LoginHasColon(l);
         if (!TextRules.IsWellFormed(login)) return Texts.TextInvalidUnicode("Login", l);
         if (password is not null && TextRules.HasControlChars(password)) return Texts.ControlChars("Password", l);
         if (password is not null && !TextRules.IsWellFormed(password)) return Texts.TextInvalidUnicode("Password", l);
+        if (password is not null && password.Length > Limits.MaxPasswordLength) return Texts.OptionTooLong("Password", Limits.MaxPasswordLength, l);
         return null;
     }
 
@@ -81,6 +101,9 @@ internal sealed class ClientConfig
         if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != "socks5" && uri.Scheme != "socks4")
             return Texts.BadScheme("ProxyUrl", uri.Scheme, l);
         if (uri.UserInfo.Length > 0) return Texts.UrlHasCredentials("ProxyUrl", l);
+        if (uri.Port == 0) return Texts.PortZero("ProxyUrl", l);
+        if (o.ProxyLogin is { Length: > Limits.MaxProxyLoginLength }) return Texts.OptionTooLong("ProxyLogin", Limits.MaxProxyLoginLength, l);
+        if (o.ProxyPassword is { Length: > Limits.MaxProxyPasswordLength }) return Texts.OptionTooLong("ProxyPassword", Limits.MaxProxyPasswordLength, l);
         if (o.ProxyLogin is not null && TextRules.HasControlChars(o.ProxyLogin)) return Texts.ControlChars("ProxyLogin", l);
         if (o.ProxyPassword is not null && TextRules.HasControlChars(o.ProxyPassword)) return Texts.ControlChars("ProxyPassword", l);
         proxy = uri;

@@ -10,4 +10,9 @@ internal sealed class LineCall(Uri uri, byte[] body, long deadline)
     public int Attempts { get; set; }
     /// <summary>The status of the last attempt's answer, 0 while an attempt waits for one (a retry backoff cut by the timeout reports it).</summary>
     public int LastAnswer { get; set; }
+    /// <summary>
+    /// The failure of the last attempt while the retry rule waits to retry it: one that certainly sent nothing (no
+    /// connection). Null while an attempt runs, since from then on a request may reach the server.
+    /// </summary>
+    public HttpRequestException? NoConnection { get; set; }
 }

@@ -6,10 +6,17 @@ namespace Connect.Bridge;
 /// <summary>Turns an HTTP answer into an outcome: the status, the redirect or error text, a bounded read of the error body.</summary>
 internal static class ResponseReader
 {
-    public static async ValueTask<SendOutcome> ReadAsync(HttpResponseMessage response, int attempts, ErrorLanguage l, CancellationToken ct, CancellationToken callerToken)
+    /// <remarks><c>host</c>: The target's host:port, for texts. <c>proxy</c>: The proxy the request went through, or null: a 407 is that proxy's answer.</remarks>
+    public static async ValueTask<SendOutcome> ReadAsync(HttpResponseMessage response, int attempts, string host, Uri? proxy, ErrorLanguage l,
+        CancellationToken ct, CancellationToken callerToken)
     {
         int status = (int)response.StatusCode;
         if (status is >= 200 and < 300) return new SendOutcome(status, "", attempts: attempts);
+        // .NET reads any three digits ("099" as 99, 600..999): outside 100..599 the answer is not HTTP, and what it means is unknown.
+        if (status is < 100 or > 599)
+            return new SendOutcome(BridgeStatus.ConnectionFailed, Texts.StatusOutOfRange(host, status, l), attempts: attempts);
+        if (status == 407)
+            return new SendOutcome(status, Texts.ProxyAuthRequired(proxy?.Authority ?? host, l), attempts: attempts);
         if (status is >= 300 and < 400)
             return new SendOutcome(status, Texts.Redirect(status, response.Headers.Location?.OriginalString, l), attempts: attempts);
         string body = await ReadBoundedAsync(response, ct, callerToken).ConfigureAwait(false);

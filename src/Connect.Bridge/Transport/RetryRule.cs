@@ -18,13 +18,15 @@ namespace Connect.Bridge;
 internal static class RetryRule
 {
     /// <summary>Runs the first attempt and, while the rule allows, retries after the backoff or the server's Retry-After.</summary>
+    /// <remarks><c>time</c>: The clock the waits run on (the system clock; tests pass a fake one to see the waits without waiting).</remarks>
     public static async ValueTask<HttpResponseMessage> SendAsync(LineCall call, int maxRetries, TimeSpan retryDelay,
-        Func<LineCall, CancellationToken, ValueTask<HttpResponseMessage>> attempt, CancellationToken ct)
+        Func<LineCall, CancellationToken, ValueTask<HttpResponseMessage>> attempt, TimeProvider time, CancellationToken ct)
     {
         for (int retry = 0; ; retry++)
         {
             HttpResponseMessage? response = null;
             HttpRequestException? error = null;
+            call.NoConnection = null;
             try
             {
                 response = await attempt(call, ct).ConfigureAwait(false);
@@ -40,10 +42,25 @@ internal static class RetryRule
                 return response!;
             }
 
-            TimeSpan delay = RetryAfter(response) ?? Backoff(retryDelay, retry);
+            // Only failures that certainly sent nothing are retried: a timeout that ends the backoff reports this one.
+            call.NoConnection = error;
+            TimeSpan delay = Wait(response, retryDelay, retry, time);
             response?.Dispose();
-            await Task.Delay(delay, ct).ConfigureAwait(false); // the overall timeout cuts a backoff short (the caller reports the last answer)
+            await Task.Delay(delay, time, ct).ConfigureAwait(false); // the overall timeout cuts a backoff short (the caller reports the last answer)
         }
+    }
+
+    /// <summary>
+    /// The wait before retry number <paramref name="retry"/>: the server's Retry-After when it asks for longer than
+    /// the backoff, else the backoff, and never less than <see cref="Limits.MinRetryDelayMs"/> (a <c>Retry-After: 0</c>
+    /// must not turn ten retries into a burst).
+    /// </summary>
+    public static TimeSpan Wait(HttpResponseMessage? response, TimeSpan retryDelay, int retry, TimeProvider time)
+    {
+        TimeSpan backoff = Backoff(retryDelay, retry);
+        TimeSpan wait = RetryAfter(response, time) is { } asked && asked > backoff ? asked : backoff;
+        var floor = TimeSpan.FromMilliseconds(Limits.MinRetryDelayMs);
+        return wait < floor ? floor : wait;
     }
 
     /// <summary>True when the outcome of an attempt certainly did not deliver the message and a retry fits in the timeout.</summary>
@@ -54,8 +71,9 @@ internal static class RetryRule
             return ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.ProxyTunnelError;
         if (result is not { StatusCode: HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable } response) return false;
         // A Retry-After we cannot honour within the overall timeout ends the retries: report the 429/503 now.
-        if (RetryAfter(response) is { } wait)
-            return Stopwatch.GetTimestamp() + (long)(wait.TotalSeconds * Stopwatch.Frequency) < call.Deadline;
+        if (RetryAfter(response, TimeProvider.System) is { } wait)
+            return wait < TimeSpan.FromMilliseconds(Limits.MaxTimeoutMs)
+                && Stopwatch.GetTimestamp() + (long)(wait.TotalSeconds * Stopwatch.Frequency) < call.Deadline;
         return true;
     }
 
@@ -63,19 +81,30 @@ internal static class RetryRule
     public static TimeSpan Backoff(TimeSpan first, int retry)
     {
         if (first <= TimeSpan.Zero) return TimeSpan.Zero;
-        double ms = Math.Min(first.TotalMilliseconds * Math.Pow(2, Math.Min(retry, 16)), 30_000);
+        double ms = Math.Min(first.TotalMilliseconds * Math.Pow(2, Math.Min(retry, 16)), Limits.MaxRetryDelayMs);
         return TimeSpan.FromMilliseconds(ms * (0.75 + (Random.Shared.NextDouble() * 0.5)));
     }
 
-    /// <summary>The server's Retry-After (seconds or a date), never negative; null when absent.</summary>
-    public static TimeSpan? RetryAfter(HttpResponseMessage? response)
+    /// <summary>
+    /// The server's Retry-After (seconds or a date), never negative; null when absent or not readable (then the
+    /// backoff applies). A number of seconds too large to read means "not within any timeout": <see cref="TimeSpan.MaxValue"/>.
+    /// </summary>
+    public static TimeSpan? RetryAfter(HttpResponseMessage? response, TimeProvider time)
     {
-        var header = response?.Headers.RetryAfter;
-        if (header is null) return null;
+        if (response is null) return null;
+        var header = response.Headers.RetryAfter;
+        if (header is null)
+        {
+            // .NET drops a delta-seconds value beyond its range; RFC 9110 allows any number of digits, so read it as "very long".
+            if (response.Headers.NonValidated.TryGetValues("Retry-After", out var raw)
+                && raw.FirstOrDefault()?.Trim() is { Length: > 0 } text && text.All(char.IsAsciiDigit))
+                return TimeSpan.MaxValue;
+            return null;
+        }
         if (header.Delta is { } delta) return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
         if (header.Date is { } date)
         {
-            var wait = date - DateTimeOffset.UtcNow;
+            var wait = date - time.GetUtcNow();
             return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
         }
         return null;

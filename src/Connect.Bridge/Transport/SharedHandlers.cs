@@ -9,13 +9,14 @@ namespace Connect.Bridge;
 /// </summary>
 internal static class SharedHandlers
 {
-    private static readonly ConcurrentDictionary<(string? Url, string? Login, string? Password), SocketsHttpHandler> Handlers = new();
+    private static readonly ConcurrentDictionary<(string? Url, string? Login, string? Password, bool Direct), SocketsHttpHandler> Handlers = new();
 
-    public static SocketsHttpHandler Get(Uri? proxy, string? proxyLogin, string? proxyPassword) =>
-        Handlers.GetOrAdd((proxy?.AbsoluteUri, proxyLogin, proxyPassword), static key => Create(key.Url, key.Login, key.Password));
+    /// <remarks><c>direct</c>: No proxy at all (a loopback target without an explicit proxy): the system or environment proxy must not take loopback traffic, as <c>NO_PROXY=localhost,127.0.0.1</c> would say.</remarks>
+    public static SocketsHttpHandler Get(Uri? proxy, string? proxyLogin, string? proxyPassword, bool direct) =>
+        Handlers.GetOrAdd((proxy?.AbsoluteUri, proxyLogin, proxyPassword, direct && proxy is null), static key => Create(key.Url, key.Login, key.Password, key.Direct));
 
     /// <summary>A new handler with the transport rules (also the primary handler of IHttpClientFactory clients).</summary>
-    internal static SocketsHttpHandler Create(string? proxyUrl, string? login, string? password)
+    internal static SocketsHttpHandler Create(string? proxyUrl, string? login, string? password, bool direct)
     {
         var handler = new SocketsHttpHandler
         {
@@ -25,7 +26,9 @@ internal static class SharedHandlers
             PooledConnectionLifetime = TimeSpan.FromMinutes(5), // pick up DNS changes
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
             ConnectTimeout = Timeout.InfiniteTimeSpan, // the call's overall timeout governs
+            MaxResponseHeadersLength = Limits.MaxResponseHeadersKiB,
         };
+        if (direct) handler.UseProxy = false;
         if (proxyUrl is not null)
         {
             handler.UseProxy = true;

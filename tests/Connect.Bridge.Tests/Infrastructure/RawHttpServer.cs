@@ -64,13 +64,17 @@ public sealed class RawHttpServer : IAsyncDisposable
     private int _connectionCount;
 
     private readonly X509Certificate2? _certificate;
+    private readonly RawReply? _onConnect;
 
     /// <param name="reply">What to do with request number n (1-based).</param>
     /// <param name="certificate">When given, the server speaks TLS with this certificate.</param>
-    public RawHttpServer(Func<int, RawReply> reply, X509Certificate2? certificate = null)
+    /// <param name="onConnect">When given, what the server does as soon as a connection is accepted, before reading
+    /// anything (<see cref="RawReply.Bytes"/> or <see cref="RawReply.Reset"/>): a server that is not what the client expects.</param>
+    public RawHttpServer(Func<int, RawReply> reply, X509Certificate2? certificate = null, RawReply? onConnect = null)
     {
         _reply = reply;
         _certificate = certificate;
+        _onConnect = onConnect;
         _listener.Start();
         _acceptLoop = AcceptAsync();
     }
@@ -106,6 +110,20 @@ public sealed class RawHttpServer : IAsyncDisposable
         Stream stream = client.GetStream();
         try
         {
+            switch (_onConnect)
+            {
+                case RawReply.Bytes greeting:
+                    await stream.WriteAsync(greeting.Data, _stop.Token);
+                    if (greeting.Close) return;
+                    await Task.Delay(Timeout.Infinite, _stop.Token);
+                    return;
+                case RawReply.Reset:
+                    // Read the client's first bytes (a TLS ClientHello) so the reset lands in the middle of the handshake.
+                    await stream.ReadAtLeastAsync(new byte[1], 1, throwOnEndOfStream: false, _stop.Token);
+                    client.Client.LingerState = new LingerOption(true, 0);
+                    client.Client.Close();
+                    return;
+            }
             if (_certificate is not null)
             {
                 var tls = new SslStream(stream);

@@ -38,6 +38,9 @@ public sealed record Fault(string Name, int Status, int Attempts, int Requests, 
     public int? ResponseBodyLength { get; init; }
 
     public bool Https { get; init; }
+
+    /// <summary>The first retry delay the .NET matrix sets (the native and COM surfaces keep the default, 250 ms).</summary>
+    public int RetryDelayMs { get; init; } = FaultCatalog.MatrixRetryDelayMs;
 }
 
 /// <summary>
@@ -57,6 +60,9 @@ public static class FaultCatalog
     /// </summary>
     public const int DefaultTimeoutMs = 3000;
 
+    /// <summary>The first retry delay the .NET matrix sets, so that retried rows are fast.</summary>
+    public const int MatrixRetryDelayMs = 10;
+
     /// <summary>Margin on top of the timeout for "the call returned in time". A bound, not a benchmark.</summary>
     public const int MarginMs = 2000;
 
@@ -73,6 +79,12 @@ public static class FaultCatalog
     private const string NotHttpEn = "The connection to {host} broke before an answer: the server's answer is not HTTP. Delivery is unknown.";
     private const string TlsRu = "Ошибка TLS/сертификата при подключении к {host}: сертификат сервера не прошёл проверку ({detail}). Сообщение не доставлено.";
     private const string TlsEn = "TLS/certificate failure connecting to {host}: the server certificate failed validation ({detail}). The message was not delivered.";
+    private const string TlsHandshakeRu = "Ошибка TLS при подключении к {host}: рукопожатие TLS не состоялось (сервер не говорит по TLS — возможно, это http — или прервал рукопожатие). Сообщение не доставлено.";
+    private const string TlsHandshakeEn = "TLS failure connecting to {host}: the TLS handshake failed (the server does not speak TLS, perhaps it is plain http, or it broke the handshake). The message was not delivered.";
+    private const string HeadersTooLargeRu = "Сервер {host} ответил, но заголовки ответа длиннее предела клиента (64 КиБ); код ответа неизвестен. Доставка неизвестна.";
+    private const string HeadersTooLargeEn = "The server {host} answered, but the response headers exceed the client's limit (64 KiB); the status is unknown. Delivery is unknown.";
+    private static string OutOfRangeRu(int status) => $"Ответ сервера {{host}} нарушает протокол HTTP: код {status} вне диапазона 100–599. Доставка неизвестна.";
+    private static string OutOfRangeEn(int status) => $"The answer of {{host}} breaks the HTTP protocol: status {status} is outside 100..599. Delivery is unknown.";
     private const string Location = "https://elsewhere.example/v1/line/send/message/";
 
     private static string Server5xx(int status) => $"HTTP {status}: ошибка на стороне сервера.";
@@ -81,6 +93,12 @@ public static class FaultCatalog
     private const string TooManyEn = "HTTP 429: too many requests, try again later.";
 
     private static Func<RawHttpServer?> Raw(RawReply reply) => () => new RawHttpServer(reply);
+
+    /// <summary>A server that does something at once on accept (answers as plain HTTP would, or resets), for TLS rows.</summary>
+    private static Func<RawHttpServer?> OnConnect(RawReply onConnect) => () => new RawHttpServer(_ => RawReply.Status(200), null, onConnect);
+
+    private static RawReply RawStatusLine(string statusLine) =>
+        new RawReply.Bytes(Encoding.ASCII.GetBytes($"HTTP/1.1 {statusLine}\r\nContent-Length: 0\r\n\r\n"));
 
     private static Func<RawHttpServer?> Tls(string host, int fromDays, int toDays) => () =>
         new RawHttpServer(_ => RawReply.Status(200), TestCertificates.Create(host, DateTimeOffset.UtcNow.AddDays(fromDays), DateTimeOffset.UtcNow.AddDays(toDays)));
@@ -146,6 +164,22 @@ public static class FaultCatalog
             { Server = Tls("127.0.0.1", -30, -1), Https = true, DetailMustContain = "NotTimeValid" },
         new("TLS: certificate for another host", BridgeStatus.TlsFailure, 1, 0, TlsRu, TlsEn)
             { Server = Tls("other.example", -1, 30), Https = true, DetailMustContain = "RemoteCertificateNameMismatch" },
+        // ---- round two (issue 10): transport items ----
+        new("connection refused, the timeout ends the retry backoff (never -3)", BridgeStatus.ConnectionFailed, 1, 0, Refused, RefusedEn)
+            { Server = () => null, TimeoutMs = ShortTimeoutMs, RetryDelayMs = Limits.MaxRetryDelayMs, DefaultDelayTimeoutMs = 150 },
+        new("status 099 (outside 100..599)", BridgeStatus.ConnectionFailed, 1, 1, OutOfRangeRu(99), OutOfRangeEn(99)) { Server = Raw(RawStatusLine("099 X")) },
+        new("status 600 (outside 100..599)", BridgeStatus.ConnectionFailed, 1, 1, OutOfRangeRu(600), OutOfRangeEn(600)) { Server = Raw(RawStatusLine("600 X")) },
+        new("status 999 (outside 100..599)", BridgeStatus.ConnectionFailed, 1, 1, OutOfRangeRu(999), OutOfRangeEn(999)) { Server = Raw(RawStatusLine("999 X")) },
+        new("response headers over the client's 64 KiB limit", BridgeStatus.ConnectionFailed, 1, 1, HeadersTooLargeRu, HeadersTooLargeEn)
+            { Server = Raw(RawReply.Status(200, null, "X-Padding: " + new string('a', 70 * 1024))) },
+        new("429, Retry-After: 99999999999 (beyond any timeout: reported at once)", 429, 1, 1, TooManyRu, TooManyEn)
+            { Server = Raw(RawReply.Status(429, null, "Retry-After: 99999999999")) },
+        new("429, Retry-After: unreadable (the backoff applies)", 429, 3, 3, TooManyRu, TooManyEn)
+            { Server = Raw(RawReply.Status(429, null, "Retry-After: soon")) },
+        new("TLS: https to a plain-HTTP server (it answers 400 and closes)", BridgeStatus.TlsFailure, 1, 0, TlsHandshakeRu, TlsHandshakeEn)
+            { Server = OnConnect(new RawReply.Bytes(Encoding.ASCII.GetBytes("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"), Close: true)), Https = true },
+        new("TLS: reset during the handshake", BridgeStatus.TlsFailure, 1, 0, TlsHandshakeRu, TlsHandshakeEn)
+            { Server = OnConnect(new RawReply.Reset()), Https = true },
     ];
 
     /// <summary>

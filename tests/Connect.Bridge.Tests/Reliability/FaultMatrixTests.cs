@@ -103,7 +103,7 @@ public class FaultMatrixTests(FaultMatrixReport report) : IClassFixture<FaultMat
         var options = TestData.Options($"{(fault.Https ? "https" : "http")}://{host}/", log, language == ErrorLanguage.English);
         options.Timeout = TimeSpan.FromMilliseconds(fault.TimeoutMs);
         options.MaxRetries = 2;
-        options.RetryDelay = TimeSpan.FromMilliseconds(10);
+        options.RetryDelay = TimeSpan.FromMilliseconds(fault.RetryDelayMs);
         using var client = new ConnectClient(options);
         var message = new LineMessage(FaultCatalog.LineId, FaultCatalog.UserId, FaultCatalog.Text);
         var watch = Stopwatch.StartNew();
