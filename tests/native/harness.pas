@@ -525,9 +525,6 @@ begin
       end;
     end;
     Check(Raised, 'a refused setter raises ECbError(-1, the library''s text)');
-    // A refusal is sticky (every send returns it until the setting is set right): set the timeout back first.
-    S.SetOption(CB_OPT_TIMEOUT_MS, '30000');
-
     { A refused setting stands (sticky): the next send is refused too and sends nothing, until it is set validly. }
     Before := EmulatorNumber('requests');
     Raised := False;
@@ -539,7 +536,8 @@ begin
     end;
     Check(Raised and (EmulatorNumber('requests') = Before),
       'a send while the timeout stands refused raises ECbError(-1) and sends nothing');
-    S.SetOption(CB_OPT_TIMEOUT_MS, '5000');
+    // Set right, the refusal ends.
+    S.SetOption(CB_OPT_TIMEOUT_MS, '30000');
 
     S.Language := 'en';
     Before := EmulatorNumber('requests');
