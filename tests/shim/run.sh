@@ -236,7 +236,7 @@ for arch in x86 x64; do
     unset CONNECT_BRIDGE_HOME
     pf=$([[ $arch == x64 ]] && echo "Program Files" || echo "Program Files (x86)")
     mkdir -p "$C/$pf/Connect.Bridge" && cp -r "$WORK/shim/win-$arch" "$C/$pf/Connect.Bridge/win-$arch"
-    run_host "$arch, add-in, shim copied alone, installed in Connect.Bridge/win-$arch under %ProgramFiles%" "C:\\cache-$arch\\connect_bridge_component.dll"
+    run_host "$arch, add-in, shim copied alone, installed in the Connect.Bridge folder under %ProgramFiles%" "C:\\cache-$arch\\connect_bridge_component.dll"
     rm -rf "$C/$pf/Connect.Bridge"
     info "[$arch] add-in runs took $((SECONDS - start)) s"
 done
