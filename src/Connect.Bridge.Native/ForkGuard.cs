@@ -1,4 +1,5 @@
 using Connect.Bridge.Adapters;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Connect.Bridge.Native;
@@ -32,7 +33,7 @@ internal static unsafe class ForkGuard
             return false;
         }
 
-        int pid = Libc.getpid();
+        int pid = CurrentPid();
         int owner = Volatile.Read(ref s_ownerPid);
         if (owner == pid)
         {
@@ -103,6 +104,12 @@ internal static unsafe class ForkGuard
         Exports.WarmStatics();
         Interlocked.CompareExchange(ref s_ownerPid, pid, 0);
     }
+
+    // Its own method, never inlined: CoreCLR binds a [SuppressGCTransition] P/Invoke when it compiles the caller, so
+    // with the call inside InChild the Windows runtime (the shim-hosted assembly) failed InChild's JIT with
+    // DllNotFoundException 'libc' before the IsLinux check could run.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int CurrentPid() => Libc.getpid();
 
     private static class Libc
     {
