@@ -4,7 +4,8 @@ import statistics
 import sys
 
 out = sys.argv[1]
-NAMES = {"com": "COM, IDispatch by name (mingw C)", "cscript": "COM from cscript (JScript loop)", "shim": "shim connect_bridge.dll (mingw C)"}
+NAMES = {"com": "COM, IDispatch by name (mingw C)", "cscript": "COM from cscript (JScript loop)", "shim": "shim connect_bridge.dll (mingw C)",
+         "shim-uncapped": "shim, gen0 cap lifted (DOTNET_GCgen0MaxBudget)", "com-uncapped": "COM, gen0 cap lifted (DOTNET_GCgen0MaxBudget)"}
 
 
 def rows(name):
@@ -56,7 +57,7 @@ print("\n**Memory**: working set (Wine reports the process's VmRSS) after N send
 print("| bitness | client | after first step, MiB | at the end, MiB | peak, MiB | sends |")
 print("|---|---|---:|---:|---:|---:|")
 for a in ("x64", "x86"):
-    for c in ("shim", "com"):
+    for c in ("shim", "com", "shim-uncapped", "com-uncapped"):
         sel = [r for r in rss if r[0] == a and r[1] == c]
         if sel:
             print(f"| {a} | {NAMES[c]} | {int(sel[0][3]) / 1024:.1f} | {int(sel[-1][3]) / 1024:.1f} | {int(sel[-1][4]) / 1024:.1f} | {sel[-1][2]} |")

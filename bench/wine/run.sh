@@ -91,7 +91,7 @@ client_cmd() { # arch client mode args...
 run_wine() { # log, arch, client, mode args... -> runs; checks failed=0
   local logf=$1 a=$2 c=$3; shift 3
   # shellcheck disable=SC2046
-  timeout 600 "$WINE64" $(client_cmd "$a" "$c" "$@") </dev/null >"$logf" 2>&1 || { tail -5 "$logf"; die "$c ($a) $* failed"; }
+  env ${WB_ENV:-} timeout 600 "$WINE64" $(client_cmd "$a" "$c" "$@") </dev/null >"$logf" 2>&1 || { tail -5 "$logf"; die "$c ($a) $* failed"; }
   [ "$(field "$logf" failed)" = 0 ] || { tail -5 "$logf"; die "$c ($a) $*: failed sends"; }
 }
 : >"$out/first.tsv"; : >"$out/seq.tsv"; : >"$out/multi.tsv"; : >"$out/rss.tsv"
@@ -135,6 +135,14 @@ for a in x64 x86; do for c in shim com; do
   run_wine "$out/logs/rss-$a-$c.log" "$a" "$c" rss "$RSS_N" "$RSS_STEP"
   tr -d '\r' <"$out/logs/rss-$a-$c.log" | awk -v a="$a" -v c="$c" '/^rss / {split($2,s,"="); split($3,w,"="); split($4,p,"="); print a "\t" c "\t" s[2] "\t" w[2] "\t" p[2]}' >>"$out/rss.tsv"
 done; done
+# Whether CoreCLR under Wine honours the gen0 cap from runtimeconfig.json: the same run with it lifted through the
+# environment (DOTNET_GCgen0MaxBudget, hex, takes precedence), x64 shim and COM.
+for c in shim com; do
+  log "memory (x64, $c, gen0 cap lifted): $RSS_N sends"
+  reset
+  WB_ENV="DOTNET_GCgen0MaxBudget=40000000" run_wine "$out/logs/rss-x64-$c-uncapped.log" x64 "$c" rss "$RSS_N" "$RSS_STEP"
+  tr -d '\r' <"$out/logs/rss-x64-$c-uncapped.log" | awk -v c="$c" '/^rss / {split($2,s,"="); split($3,w,"="); split($4,p,"="); print "x64\t" c "-uncapped\t" s[2] "\t" w[2] "\t" p[2]}' >>"$out/rss.tsv"
+done
 grep -rlF -- "$BENCH_PASSWORD" "$out/logs" >/dev/null 2>&1 && die "the password appears in a log"
 cut -d' ' -f1-3 /proc/loadavg >"$out/load.txt"
 "$WINE64" --version >"$out/wine-version.txt" 2>/dev/null || true
