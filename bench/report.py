@@ -222,8 +222,28 @@ def main():
                     "; ".join(f"{SERVER_TITLE[srv]}: {r_:.2f}× the cb_* call's time" for srv, r_ in ap_rows)
                     if ap_rows else "not measured: the add-in is not in this tree yet (bench/NOTES.md)",
                     all(r_ <= 1.2 for _s, r_ in ap_rows) if ap_rows else None))
-    targets.append(("COM per call (Wine)", "IDispatch by name within 1.5× of the DLL call, same bitness",
-                    "not measured: COM under Wine and the shim DLL are not in this tree yet (bench/NOTES.md)", None))
+    wine_dir = os.path.join(out, "wine")
+    wine_seq = os.path.join(wine_dir, "seq.tsv")
+    if os.path.exists(wine_seq):
+        wrows = [l.rstrip("\n").split("\t") for l in open(wine_seq, encoding="utf-8") if l.strip()]
+        parts, oks = [], []
+        for arch in ["x64", "x86"]:
+            dll = med([float(r[3]) for r in wrows if r[0] == arch and r[1] == "shim"])
+            com = med([float(r[3]) for r in wrows if r[0] == arch and r[1] == "com"])
+            if dll and com:
+                parts.append(f"{arch}: COM {com:.0f} µs vs DLL {dll:.0f} µs per call ({com / dll:.2f}×)")
+                oks.append(com / dll <= 1.5)
+        targets.append(("COM per call (Wine)", "IDispatch by name within 1.5× of the DLL call, same bitness",
+                        "; ".join(parts) + " (section 6)", all(oks) if oks else None))
+        mrows = [l.rstrip("\n").split("\t") for l in open(os.path.join(wine_dir, "multi.tsv"), encoding="utf-8") if l.strip()]
+        targets.append(("Connection reuse (Wine)", "objects created one per call in one process share one connection",
+                        "; ".join(f"{r[0]} {r[1]}: {r[2]} objects, {r[4]} POSTs, {r[5]} connection(s)" for r in mrows),
+                        all(r[5] == "1" for r in mrows) if mrows else None))
+    else:
+        why = open(os.path.join(wine_dir, "skipped.txt"), encoding="utf-8").read().strip() \
+            if os.path.exists(os.path.join(wine_dir, "skipped.txt")) else "not run"
+        targets.append(("COM per call (Wine)", "IDispatch by name within 1.5× of the DLL call, same bitness",
+                        "no Wine rows in this run: " + why, None))
 
     # one TLS handshake per pooled connection
     hs_rows = []
@@ -550,6 +570,17 @@ def main():
     for _cls, title, ns_, by, method in bdn:
         rows.append([title, f"{ns_:,.0f}".replace(",", " "), f"{by:,}".replace(",", " ")])
     table(["Benchmark", "median ns/op", "allocated B/op"], rows)
+
+    w("## 6. Under Wine: COM and the Windows DLL (shim), x64 and x86")
+    w("")
+    wine_md = os.path.join(out, "wine", "wine.md")
+    if os.path.exists(wine_md):
+        for line in open(wine_md, encoding="utf-8").read().rstrip().splitlines():
+            w(line)
+    else:
+        skipped = os.path.join(out, "wine", "skipped.txt")
+        w("**No Wine rows in this run**: " + (open(skipped, encoding="utf-8").read().strip() if os.path.exists(skipped) else "not run") + ".")
+    w("")
 
     # ------------------------------------------------------------------ print
     text = "\n".join(lines)

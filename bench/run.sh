@@ -15,7 +15,9 @@
 #   5. memory: RSS of the native-library process over 100 000 sends (sampled every 10 000), as built and with
 #      the GC's gen0 budget changed through the environment (what sets the level, see bench/NOTES.md);
 #      managed allocations per send and per keyboard parse (BenchmarkDotNet, MemoryDiagnoser)
-#   6. prints the table and writes it, with the machine's details, to docs/BENCHMARKS.md
+#   6. under Wine, when installed (bench/wine/run.sh): COM and the shim DLL, x64 and x86 -- first call, per call,
+#      connection reuse across objects, memory
+#   7. prints the table and writes it, with the machine's details, to docs/BENCHMARKS.md
 # The certificate: a CA and a 127.0.0.1 server certificate made with openssl into the run's 0700 directory,
 # trusted only by the processes of this run (SSL_CERT_FILE/SSL_CERT_DIR for the native library and .NET,
 # `cacert` for curl; wrk does not verify). The run checks that without that trust the native library refuses
@@ -30,6 +32,7 @@
 #   BENCH_QUICK=1        a smoke run: 1 round, fewer messages and runs, short BenchmarkDotNet job (figures not
 #                        written to docs/ unless BENCH_WRITE_DOCS=1)
 #   BENCH_SKIP_BDN=1     skip BenchmarkDotNet
+#   BENCH_SKIP_WINE=1    skip the Wine rows (they run when Wine is installed, see tests/wine/install.sh)
 #   BENCH_PIN=0          do not pin one-connection measurements (client and server) to one CPU
 #   BENCH_WAIT_QUIET=120 seconds to wait at most for other work to leave the CPUs idle before measuring
 #   BENCH_WAIT_QUIET_ROUND=30  the same before each further cold-start block, throughput round and the memory runs
@@ -519,6 +522,24 @@ done
 
 cleanup
 pids=()
+
+# ---------------------------------------------------------------------------------------------- 6. Wine
+# COM (mingw IDispatch client, cscript) and the shim DLL under Wine, x64 and x86 (bench/wine/run.sh). Optional but
+# loud: it runs when Wine and mingw are installed (tests/wine/install.sh installs them); otherwise the report says
+# why there are no Wine rows. BENCH_SKIP_WINE=1 skips it; a failure of the Wine rows fails the bench.
+mkdir -p "$out/wine"
+if [ "${BENCH_SKIP_WINE:-0}" = 1 ]; then
+  echo "skipped (BENCH_SKIP_WINE=1)" >"$out/wine/skipped.txt"
+elif [ -x /usr/lib/wine/wine64 ] && [ -x /usr/lib/wine/wine ] && command -v x86_64-w64-mingw32-gcc >/dev/null \
+  && command -v i686-w64-mingw32-gcc >/dev/null; then
+  wait_quiet "${BENCH_WAIT_QUIET_ROUND:-30}"
+  log "Wine rows: COM and the shim, x64 and x86 (bench/wine/run.sh)"
+  BENCH_QUICK="$quick" "$bench/wine/run.sh" "$out/wine" "$bin/responder" 2>&1 | sed 's/^/  /' || die "the Wine rows failed"
+  [ -f "$out/wine/wine.md" ] || die "the Wine rows wrote no report"
+else
+  echo "not run: Wine (wine64 + wine32) or mingw is not installed; run tests/wine/install.sh" >"$out/wine/skipped.txt"
+  log "WARNING: no Wine rows -- Wine (wine64 + wine32) or mingw is not installed; run tests/wine/install.sh"
+fi
 
 if [ "${BENCH_SKIP_BDN:-0}" != 1 ]; then
   log "managed allocations: BenchmarkDotNet with MemoryDiagnoser (in-process short job)"

@@ -4,9 +4,11 @@
 ** and every response goes out in exactly one write() (one TLS record over TLS: no Nagle / delayed-ACK stalls).
 **
 **   POST <any path>   -> 200, empty body ("Content-Length: 0"), like the 1C-Connect API on success
-**   GET  /stats       -> 200 {"requests":N,"tls_connections":C,"handshakes":H,"resumed":R}
+**   GET  /stats       -> 200 {"requests":N,"tls_connections":C,"handshakes":H,"resumed":R,"post_connections":P}
 **                        N = POSTs answered so far (both ports), C = TLS connections accepted, H = TLS handshakes
-**                        completed, R = those of them that resumed an earlier session (abbreviated handshakes)
+**                        completed, R = those of them that resumed an earlier session (abbreviated handshakes),
+**                        P = connections (either port) that carried at least one counted POST: connection reuse
+**                        over plain HTTP, where there is no handshake to count (the /stats and /reset ones are not)
 **   POST /reset       -> 200, sets all counters to 0
 **   anything else     -> 404
 **
@@ -40,7 +42,7 @@
 
 #define BUF_SIZE (64 * 1024)
 
-static atomic_long g_requests, g_tls_connections, g_handshakes, g_resumed;
+static atomic_long g_requests, g_tls_connections, g_handshakes, g_resumed, g_post_connections;
 static SSL_CTX *g_tls;
 
 static const char OK_EMPTY[] =
@@ -107,6 +109,7 @@ static void *serve(void *arg)
     struct conn *c = arg;
     char *buf = malloc(BUF_SIZE);
     size_t have = 0;
+    int counted = 0; /* this connection is in g_post_connections */
     if (!buf) goto done;
     if (c->ssl) {
         atomic_fetch_add(&g_tls_connections, 1);
@@ -135,17 +138,20 @@ static void *serve(void *arg)
                 atomic_store(&g_tls_connections, 0);
                 atomic_store(&g_handshakes, 0);
                 atomic_store(&g_resumed, 0);
+                atomic_store(&g_post_connections, 0);
                 rc = conn_write(c, OK_EMPTY, sizeof OK_EMPTY - 1);
             } else if (strncmp(buf, "POST ", 5) == 0) {
                 atomic_fetch_add(&g_requests, 1);
+                if (!counted) { atomic_fetch_add(&g_post_connections, 1); counted = 1; }
                 rc = close_after ? conn_write(c, OK_EMPTY_CLOSE, sizeof OK_EMPTY_CLOSE - 1)
                                  : conn_write(c, OK_EMPTY, sizeof OK_EMPTY - 1);
             } else if (strncmp(buf, "GET /stats ", 11) == 0) {
-                char body[160], resp[320];
+                char body[200], resp[360];
                 int bl = snprintf(body, sizeof body,
-                                  "{\"requests\":%ld,\"tls_connections\":%ld,\"handshakes\":%ld,\"resumed\":%ld}",
+                                  "{\"requests\":%ld,\"tls_connections\":%ld,\"handshakes\":%ld,\"resumed\":%ld,"
+                                  "\"post_connections\":%ld}",
                                   atomic_load(&g_requests), atomic_load(&g_tls_connections),
-                                  atomic_load(&g_handshakes), atomic_load(&g_resumed));
+                                  atomic_load(&g_handshakes), atomic_load(&g_resumed), atomic_load(&g_post_connections));
                 int rl = snprintf(resp, sizeof resp,
                                   "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s",
                                   bl, body);
