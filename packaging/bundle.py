@@ -77,6 +77,10 @@ def readme(rid, version):
   библиотека импорта MinGW `libconnect_bridge.dll.a`) и её файлы .NET — держите их все рядом с `connect_bridge.dll`;
 - `cli/` — `connect-bridge.exe` (отправка из командной строки, `connect-bridge.exe emulator` — локальный эмулятор;
   ему нужна ещё среда ASP.NET Core Runtime 10 той же разрядности);
+- `addin/ConnectBridge.zip` — внешняя компонента 1С (Native API) `AddIn.ConnectBridge.Sender`: добавьте ZIP в
+  конфигурацию как общий макет (см. `examples-1c/README.md`); в Windows компонента — это `connect_bridge.dll` из
+  `native/`, поэтому положите `native/` в `%ProgramFiles%\\Connect.Bridge\\win-{arch}` или укажите папку в
+  переменной среды `CONNECT_BRIDGE_HOME`;
 - `examples-1c/` — примеры для 1С; `register.cmd` / `unregister.cmd` — регистрация COM-сервера.
 
 Установка:
@@ -99,6 +103,10 @@ def readme(rid, version):
   library `libconnect_bridge.dll.a`) and its .NET files — keep them all next to `connect_bridge.dll`;
 - `cli/` — `connect-bridge.exe` (sends from the command line; `connect-bridge.exe emulator` is a local emulator;
   it also needs the ASP.NET Core Runtime 10 of the same bitness);
+- `addin/ConnectBridge.zip` — the 1C Native API add-in `AddIn.ConnectBridge.Sender`: add the ZIP to the
+  configuration as a common template (see `examples-1c/README.md`); on Windows the add-in is the `connect_bridge.dll`
+  of `native/`, so put `native/` into `%ProgramFiles%\\Connect.Bridge\\win-{arch}` or name its folder in
+  the `CONNECT_BRIDGE_HOME` environment variable;
 - `examples-1c/` — 1C examples; `register.cmd` / `unregister.cmd` — COM registration.
 
 Install:
@@ -116,6 +124,8 @@ Install:
 
 - `native/` — `libconnect_bridge.so` (NativeAOT: .NET на машине не нужен), `connect_bridge.h`, `ConnectBridge.pas`;
 - `cli/` — `connect-bridge` (нужны .NET 10 и ASP.NET Core Runtime 10: `dotnet cli/connect-bridge.dll` или `cli/connect-bridge`);
+- `addin/ConnectBridge.zip` — внешняя компонента 1С (Native API) `AddIn.ConnectBridge.Sender` для серверов 1С на
+  Linux: .NET не нужен; добавьте ZIP в конфигурацию как общий макет (см. `examples/1c/README.md`);
 - `examples/` — `send.c`, `send.dpr` и примеры для 1С (`examples/1c`).
 
 Сборка примера: `gcc -I native examples/send.c -L native -lconnect_bridge -Wl,-rpath,'$ORIGIN/native'`."""
@@ -123,6 +133,8 @@ Install:
 
 - `native/` — `libconnect_bridge.so` (NativeAOT: no .NET needed on the machine), `connect_bridge.h`, `ConnectBridge.pas`;
 - `cli/` — `connect-bridge` (needs the .NET 10 and ASP.NET Core 10 runtimes: `dotnet cli/connect-bridge.dll` or `cli/connect-bridge`);
+- `addin/ConnectBridge.zip` — the 1C Native API add-in `AddIn.ConnectBridge.Sender` for 1C servers on Linux: no .NET
+  needed; add the ZIP to the configuration as a common template (see `examples/1c/README.md`);
 - `examples/` — `send.c`, `send.dpr` and the 1C examples (`examples/1c`).
 
 Building the example: `gcc -I native examples/send.c -L native -lconnect_bridge -Wl,-rpath,'$ORIGIN/native'`."""
