@@ -179,6 +179,7 @@ public static class Corpus
             if (c.Steps.OfType<CorpusStep.SetKeyboard>().Any(k => k.Format is not (1 or 2))) return "COM has KeyboardJson (1) and KeyboardRows (2) only";
         }
         if (c.Surfaces.Contains(CorpusCase.Cli) && CorpusCli.Problem(c) is { } cli) return cli;
+        if (!c.Surfaces.Contains(CorpusCase.Cli) && CorpusCli.Problem(c) is null) return "the CLI can express this case: list cli";
         if (c.Expect is { } e)
         {
             if (e.Step < 0 || e.Step >= c.Steps.Length) return "expect.step is not a step index";
