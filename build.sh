@@ -22,6 +22,10 @@ need_dotnet() {
   command -v dotnet >/dev/null || { echo "error: the .NET 10 SDK is required (https://dot.net)"; exit 1; }
 }
 
+check_format() { # the C# code of both solutions follows .editorconfig
+  dotnet format Bridge.sln --verify-no-changes -v q && dotnet format Tools.sln --verify-no-changes -v q
+}
+
 run_suite() { # name, command...: runs a suite, remembers its result, never stops the others
   local name="$1"; shift
   echo
@@ -95,6 +99,7 @@ case "$cmd" in
   test)
     need_dotnet
     results=(); passed=0; failed=0
+    run_suite "code style: dotnet format --verify-no-changes (.editorconfig)" check_format
     rm -f artifacts/reliability/secrets.md # written afresh by the scan after the last .NET test (SecretsScanFramework)
     run_suite ".NET tests (xunit)" dotnet test tests/Connect.Bridge.Tests -c Release -nologo --logger "console;verbosity=minimal"
     run_suite "secrets scan of every text the .NET tests captured (artifacts/reliability/secrets.md)" check_secrets_scan

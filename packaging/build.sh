@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ./build.sh dist: the release bundles in artifacts/dist/ (version from Directory.Build.props):
-#   connect-bridge-<version>-win-x86.zip, -win-x64.zip : com/ native/ cli/ examples-1c/ register.cmd unregister.cmd README.md
-#   connect-bridge-<version>-linux-x64.tar.gz           : native/ cli/ examples/ README.md
+#   connect-bridge-<version>-win-x86.zip, -win-x64.zip : com/ native/ addin/ cli/ examples-1c/ register.cmd unregister.cmd README.md
+#   connect-bridge-<version>-linux-x64.tar.gz           : native/ addin/ cli/ examples/ README.md
 # Each archive holds one top folder connect-bridge-<version>-<rid>/. Needs the .NET SDK, python3, gcc (NativeAOT link)
 # and mingw for both bitnesses (tests/wine/install.sh installs it).
 set -euo pipefail
@@ -19,9 +19,13 @@ q=(-nologo -v quiet -clp:NoSummary)
 echo "dist: building $version"
 native/shim/build.sh "$stage/shim" >/dev/null
 CB_NATIVE_RID=linux-x64 tests/native/build-native.sh >/dev/null
+# The 1C add-in ZIP (Linux x86_64 + the Windows shim DLLs for i386/x86_64) goes into every bundle as addin/.
+mkdir -p artifacts/shim && cp -r "$stage/shim/"* artifacts/shim/
+tests/addin/pack-addin.sh >/dev/null
 for rid in win-x86 win-x64 linux-x64; do
   top="$stage/connect-bridge-$version-$rid"
-  mkdir -p "$top/native" "$top/cli"
+  mkdir -p "$top/native" "$top/cli" "$top/addin"
+  cp artifacts/addin/ConnectBridge.zip "$top/addin/"
   dotnet publish src/Connect.Bridge.Cli -c Release -r "$rid" --self-contained false -o "$top/cli" "${q[@]}"
   rm -f "$top/cli/"*.pdb
   if [[ $rid == win-* ]]; then

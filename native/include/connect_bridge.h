@@ -234,6 +234,9 @@ extern "C" {
 #define CB_OPT_ALLOW_INSECURE_HTTP 12  /* "1" allows http:// to non-loopback
                                           hosts; default "0" */
 #define CB_OPT_LOG_FILE            13  /* file path: appends one UTF-8 line per HTTP attempt (no password); "" off */
+#define CB_OPT_PROXY_USE_DEFAULT_CREDENTIALS 14 /* "1": authenticate to the proxy (CB_OPT_PROXY_URL or the
+                                          system proxy) with the Windows logon of the process (NTLM/
+                                          Kerberos); CB_OPT_PROXY_LOGIN wins when set; default "0" */
 
 /*
 ** Keyboard text formats for cb_set_keyboard and cb_send.

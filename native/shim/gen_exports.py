@@ -22,6 +22,11 @@ import sys
 from pathlib import Path
 
 SHIM_ANSWERS = {"cb_version": "shim_version()", "cb_version_number": "shim_version_number()"}
+# What an export outside the cb_* contract answers when the runtime or its method is missing, where the general
+# rule (CB_E_INTERNAL) would mean success to its caller: GetClassObject's non-zero is "created", so 0 (1C then says
+# the component could not be attached); DestroyObject -1 (not destroyed); SetPlatformCapabilities
+# eAppCapabilitiesInvalid (-1); GetAttachType eCanAttachNotIsolated (1).
+FAILURE_ANSWERS = {"GetClassObject": "0", "DestroyObject": "-1", "SetPlatformCapabilities": "-1", "GetAttachType": "1"}
 DECL = re.compile(r"CB_API\s+(?P<ret>[^;()]+?)\s*\b(?P<call>CB_CALL|CB_CDECL)\s+(?P<name>\w+)\s*\((?P<params>[^)]*)\)\s*;")
 
 
@@ -118,7 +123,9 @@ def main():
                 lines.append(f"    else r = shim_copy_text_{buf[2]}({buf[0]}, {buf[1]});")
             else:
                 lines.append(f"    if (f) {{ shim_forwarded(); r = ((shim_fn_{name})f)({args}); }}")
-                if kind == "ptr":
+                if name in FAILURE_ANSWERS:
+                    lines.append(f"    else r = {FAILURE_ANSWERS[name]};")
+                elif kind == "ptr":
                     lines.append("    else r = NULL;")
                 elif kind == "errbuf":
                     lines.append(f"    else r = shim_copy_text_{buf[2]}({buf[0]}, {buf[1]}) < 0 ? CB_E_INVALID_ARGUMENT : CB_E_INTERNAL;")

@@ -5,7 +5,8 @@
 ** (__stdcall, undecorated, on x86). On first use the shim starts the .NET 10 runtime of its bitness once
 ** (nethost -> hostfxr -> load_assembly_and_get_function_pointer) and forwards each call to the
 ** [UnmanagedCallersOnly] method of the managed assembly beside it (Connect.Bridge.Native.dll: the same sources
-** as the NativeAOT library). The forwarding functions are generated (gen_exports.py -> exports.g.c).
+** as the NativeAOT library), or, when the shim was copied alone (1C's component cache), in CONNECT_BRIDGE_HOME or
+** %ProgramFiles%\Connect.Bridge\win-<arch> (shim_find_home). The forwarding functions are generated (gen_exports.py -> exports.g.c).
 **
 ** What lives here, because it must work without the runtime: the version (cb_version, cb_version_number), the
 ** texts saying what is missing and where it was looked for (Russian and English in one line: no sender
@@ -22,12 +23,13 @@
 #include <wchar.h>
 
 #include "connect_bridge.h"
+#define CB_CDECL __cdecl /* for exports whose contract is the C convention on x86 too (the 1C add-in's) */
+#include "addin_exports.h"
 #include "nethost.h"
 #include "hostfxr.h"
 #include "coreclr_delegates.h"
 
 #define SHIM_EXPORT __declspec(dllexport)
-#define CB_CDECL __cdecl /* for exports whose contract is the C convention on x86 too (the 1C add-in's) */
 
 #ifndef CB_SHIM_VERSION
 #  error "build with -DCB_SHIM_VERSION=\"x.y.z\" -DCB_SHIM_VERSION_NUMBER=n (native/shim/build.sh)"
@@ -168,10 +170,63 @@ static BOOL shim_file_missing(const wchar_t* file, wchar_t* path)
     _snwprintf(path, MAX_PATH, L"%ls\\%ls", g_dir, file);
     path[MAX_PATH - 1] = 0;
     if (GetFileAttributesW(path) != INVALID_FILE_ATTRIBUTES) return FALSE;
-    shim_fail(L"connect_bridge.dll (" SHIM_ARCH L"): не найден файл %ls, он должен лежать рядом с connect_bridge.dll"
-              L" | connect_bridge.dll (" SHIM_ARCH L"): file %ls is missing; it must be next to connect_bridge.dll",
+    shim_fail(L"connect_bridge.dll (" SHIM_ARCH L"): не найден файл %ls, он должен лежать рядом с Connect.Bridge.Native.dll"
+              L" | connect_bridge.dll (" SHIM_ARCH L"): file %ls is missing; it must be next to Connect.Bridge.Native.dll",
               path, path);
     return TRUE;
+}
+
+static BOOL shim_has_assembly(const wchar_t* dir)
+{
+    wchar_t path[MAX_PATH];
+    _snwprintf(path, MAX_PATH, L"%ls\\Connect.Bridge.Native.dll", dir);
+    path[MAX_PATH - 1] = 0;
+    return GetFileAttributesW(path) != INVALID_FILE_ATTRIBUTES;
+}
+
+/*
+** The folder of the managed files. Beside the shim first (the bundle kept together). 1C:Enterprise copies a
+** component's library alone from its ZIP or template into a cache folder of its own and loads it from there, so
+** the shim then looks, in this order, in
+**   %CONNECT_BRIDGE_HOME%\win-<arch>, %CONNECT_BRIDGE_HOME%   (the bundle unpacked anywhere; one variable for both bitnesses)
+**   %ProgramFiles%\Connect.Bridge\win-<arch>                  (the documented install folder; a 32-bit process on
+**                                                             64-bit Windows sees C:\Program Files (x86) here)
+** and takes the first that holds Connect.Bridge.Native.dll. Sets g_dir; FALSE (with the text) when none does.
+*/
+static BOOL shim_find_home(const wchar_t* self_dir)
+{
+    wchar_t home[MAX_PATH] = L"", pf[MAX_PATH] = L"", candidates[4][MAX_PATH];
+    int n = 0;
+    lstrcpynW(candidates[n++], self_dir, MAX_PATH);
+    DWORD len = GetEnvironmentVariableW(L"CONNECT_BRIDGE_HOME", home, MAX_PATH);
+    if (len == 0 || len >= MAX_PATH) home[0] = 0;
+    while (home[0] && (home[lstrlenW(home) - 1] == L'\\' || home[lstrlenW(home) - 1] == L'/')) home[lstrlenW(home) - 1] = 0;
+    if (home[0]) {
+        _snwprintf(candidates[n], MAX_PATH, L"%ls\\win-" SHIM_ARCH, home);
+        candidates[n++][MAX_PATH - 1] = 0;
+        lstrcpynW(candidates[n++], home, MAX_PATH);
+    }
+    len = GetEnvironmentVariableW(L"ProgramFiles", pf, MAX_PATH);
+    if (len == 0 || len >= MAX_PATH) pf[0] = 0;
+    if (pf[0]) {
+        _snwprintf(candidates[n], MAX_PATH, L"%ls\\Connect.Bridge\\win-" SHIM_ARCH, pf);
+        candidates[n++][MAX_PATH - 1] = 0;
+    }
+    for (int i = 0; i < n; i++) {
+        if (shim_has_assembly(candidates[i])) {
+            lstrcpynW(g_dir, candidates[i], MAX_PATH);
+            return TRUE;
+        }
+    }
+    shim_fail(L"connect_bridge.dll (" SHIM_ARCH L"): не найден файл %ls\\Connect.Bridge.Native.dll; положите все файлы комплекта"
+              L" win-" SHIM_ARCH L" рядом с connect_bridge.dll, или в %ls\\Connect.Bridge\\win-" SHIM_ARCH L", или укажите папку"
+              L" комплекта в переменной CONNECT_BRIDGE_HOME (сейчас: %ls) | connect_bridge.dll (" SHIM_ARCH L"): file"
+              L" %ls\\Connect.Bridge.Native.dll is missing; keep every file of the win-" SHIM_ARCH L" bundle next to"
+              L" connect_bridge.dll, or install them to %ls\\Connect.Bridge\\win-" SHIM_ARCH L", or set CONNECT_BRIDGE_HOME"
+              L" to the bundle's folder (now: %ls)",
+              self_dir, pf[0] ? pf : L"%ProgramFiles%", home[0] ? home : L"-",
+              self_dir, pf[0] ? pf : L"%ProgramFiles%", home[0] ? home : L"-");
+    return FALSE;
 }
 
 /* Where nethost looks for the runtime, as text for the failure message. */
@@ -209,16 +264,18 @@ static BOOL CALLBACK shim_start(PINIT_ONCE once, PVOID param, PVOID* context)
     void* load = NULL;
     int rc;
     wchar_t* slash;
+    wchar_t self_dir[MAX_PATH];
 
     if (!GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
                             (LPCWSTR)(void*)&shim_start, &self) ||
-        !GetModuleFileNameW(self, g_dir, MAX_PATH)) {
+        !GetModuleFileNameW(self, self_dir, MAX_PATH)) {
         shim_fail(L"connect_bridge.dll: не удалось узнать свою папку (%lu) | connect_bridge.dll: cannot find its own folder (%lu)",
                   GetLastError(), GetLastError());
         return TRUE;
     }
-    slash = wcsrchr(g_dir, L'\\');
+    slash = wcsrchr(self_dir, L'\\');
     if (slash) *slash = 0;
+    if (!shim_find_home(self_dir)) return TRUE;
 
     if (shim_file_missing(L"nethost.dll", path) || shim_file_missing(L"Connect.Bridge.Native.runtimeconfig.json", config) ||
         shim_file_missing(L"Connect.Bridge.Native.dll", assembly)) return TRUE;

@@ -122,6 +122,13 @@ public sealed class Sender
         set => Set(SenderSetting.ProxyPassword, value);
     }
 
+    /// <summary>Истина: the proxy gets the Windows logon of the process (NTLM/Kerberos) unless ProxyLogin is set (default Ложь).</summary>
+    public object? ProxyUseDefaultCredentials
+    {
+        get => Get(SenderSetting.ProxyUseDefaultCredentials);
+        set => Set(SenderSetting.ProxyUseDefaultCredentials, value);
+    }
+
     /// <summary>Retries when the message certainly did not arrive (default 2; 0 disables).</summary>
     public object? MaxRetries
     {

@@ -1,4 +1,5 @@
 using Connect.Bridge.Adapters;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Connect.Bridge.Native;
@@ -32,7 +33,7 @@ internal static unsafe class ForkGuard
             return false;
         }
 
-        int pid = Libc.getpid();
+        int pid = LinuxPid();
         int owner = Volatile.Read(ref s_ownerPid);
         if (owner == pid)
         {
@@ -103,6 +104,14 @@ internal static unsafe class ForkGuard
         Exports.WarmStatics();
         Interlocked.CompareExchange(ref s_ownerPid, pid, 0);
     }
+
+    /// <summary>
+    /// Out of <see cref="InChild"/> on purpose: the JIT binds a [SuppressGCTransition] P/Invoke when it compiles the
+    /// calling method, dead branch or not, and under the Windows shim (JIT, no libc) that threw DllNotFoundException
+    /// from the first export called.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int LinuxPid() => Libc.getpid();
 
     private static class Libc
     {

@@ -425,6 +425,7 @@ static const ExpectedProp kProps[] = {
     { "ProxyUrl", "АдресПрокси", true, true },
     { "ProxyLogin", "ЛогинПрокси", true, true },
     { "ProxyPassword", "ПарольПрокси", true, true },
+    { "ProxyUseDefaultCredentials", "ПроксиСУчетнойЗаписьюWindows", true, true },
     { "MaxRetries", "ЧислоПовторов", true, true },
     { "AllowInsecureHttp", "РазрешитьНезащищенныйHttp", true, true },
     { "LogFile", "ФайлЖурнала", true, true },

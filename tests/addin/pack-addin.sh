@@ -2,8 +2,11 @@
 # Packs the 1C Native API add-in: artifacts/addin/ConnectBridge.zip with MANIFEST.XML and every library built:
 #   Linux x86_64   artifacts/native/linux-x64/libconnect_bridge.so (built here by tests/native/build-native.sh when
 #                  missing or older than the sources)
-#   Windows        artifacts/native/win-x64/connect_bridge.dll, artifacts/native/win-x86/connect_bridge.dll (built on
-#                  Windows by build.cmd native; listed only when present)
+#   Windows        per architecture (x86_64, i386), listed only when one is present:
+#                  artifacts/native/win-x64|win-x86/connect_bridge.dll (NativeAOT, built on Windows by build.cmd native;
+#                  needs nothing else), else artifacts/shim/win-x64|win-x86/connect_bridge.dll (the shim, ./build.sh shim:
+#                  1C copies it alone into its cache, so it finds its managed files through CONNECT_BRIDGE_HOME or in
+#                  %ProgramFiles%\Connect.Bridge\win-<arch>, and needs the .NET 10 runtime of its bitness)
 # The same library serves the cb_* exports and the add-in exports (GetClassObject ...). 1C reads MANIFEST.XML,
 # picks the entry for its OS and architecture, and copies that file into its own cache before loading it.
 set -euo pipefail
@@ -36,8 +39,15 @@ add() { # source, name in the zip, os, arch
   entries+="  <component os=\"$3\" path=\"$2\" type=\"native\" arch=\"$4\"/>"$'\n'
 }
 add "$so" "libconnect_bridge_x86_64.so" Linux x86_64
-[ -f "$root/artifacts/native/win-x64/connect_bridge.dll" ] && add "$root/artifacts/native/win-x64/connect_bridge.dll" "connect_bridge_x86_64.dll" Windows x86_64
-[ -f "$root/artifacts/native/win-x86/connect_bridge.dll" ] && add "$root/artifacts/native/win-x86/connect_bridge.dll" "connect_bridge_i386.dll" Windows i386
+for rid in win-x64:x86_64 win-x86:i386; do
+  arch="${rid#*:}" rid="${rid%%:*}"
+  if [ -f "$root/artifacts/native/$rid/connect_bridge.dll" ]; then
+    add "$root/artifacts/native/$rid/connect_bridge.dll" "connect_bridge_$arch.dll" Windows "$arch"
+  elif [ -f "$root/artifacts/shim/$rid/connect_bridge.dll" ]; then
+    add "$root/artifacts/shim/$rid/connect_bridge.dll" "connect_bridge_$arch.dll" Windows "$arch"
+    echo "pack-addin: Windows $arch is the shim (artifacts/shim/$rid): install that folder as %ProgramFiles%\\Connect.Bridge\\$rid or set CONNECT_BRIDGE_HOME"
+  fi
+done
 printf '<?xml version="1.0" encoding="UTF-8"?>\n<bundle xmlns="http://v8.1c.ru/8.2/addin/bundle">\n%s</bundle>\n' "$entries" >"$staging/MANIFEST.XML"
 (cd "$staging" && zip -q -X -9 "$out/ConnectBridge.zip" MANIFEST.XML ./*.so $(ls ./*.dll 2>/dev/null || true))
 rm -rf "$staging"

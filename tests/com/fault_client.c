@@ -19,7 +19,6 @@
  *     detail exactly, and that the detail names the failure (as FaultMatrixTests checks);
  *   - the growth of the listener's request count (GET /counts on the fault server's control listener, over
  *     Winsock), which checks the retry rules; for the TLS rows, exactly one connection;
- *   - that Send returned within the timeout + the margin (a bound, not a benchmark);
  *   - that the text does not contain the password.
  * What COM cannot show is printed as an "N/A" line, never as a pass: the attempt count when no request can reach the
  * server (connection refused), and the bounded error-body length (the object has no response body).
@@ -278,8 +277,7 @@ static int run_one(Run *r, const wchar_t *login)
     if (r->got_requests != r->requests) problem(&rep, "the server read %lld requests, expected %d", r->got_requests, r->requests);
     if (r->https && r->got_connections != 1)
         problem(&rep, "%lld TLS connections, expected 1 (a certificate failure is not retried)", r->got_connections);
-    if (r->elapsed_ms >= r->timeout_ms + g_margin_ms)
-        problem(&rep, "took %d ms, more than the timeout %d ms + %d ms", r->elapsed_ms, r->timeout_ms, g_margin_ms);
+    /* The elapsed time is reported, never asserted: tests hold no wall-clock bounds (the status proves the timeout). */
     SysFreeString(text);
     IDispatch_Release(d);
 

@@ -13,7 +13,6 @@
 **     exactly, and that the detail names the failure (as FaultMatrixTests checks);
 **   - the growth of the listener's request count (GET /counts on the fault server's control listener), which checks
 **     the retry rules; for the TLS rows, exactly one connection (a certificate failure is not retried);
-**   - that the call returned within the timeout + the margin (a bound, not a benchmark);
 **   - that the text does not contain the password.
 ** What the native API cannot show is printed as an "N/A" line, never as a pass: the attempt count when no request
 ** can reach the server (connection refused), and the bounded error-body length (the API has no response body).
@@ -228,8 +227,7 @@ static int run_one(struct run *r)
     if (r->got_requests != r->requests) problem(&rep, "the server read %ld requests, expected %d", r->got_requests, r->requests);
     if (r->https && r->got_connections != 1)
         problem(&rep, "%ld TLS connections, expected 1 (a certificate failure is not retried)", r->got_connections);
-    if (r->elapsed_ms >= r->timeout_ms + g_margin_ms)
-        problem(&rep, "took %d ms, more than the timeout %d ms + %d ms", r->elapsed_ms, r->timeout_ms, g_margin_ms);
+    /* The elapsed time is reported, never asserted: tests hold no wall-clock bounds (the status proves the timeout). */
     cb_sender_destroy(s);
 
     if (rep.problems) printf("FAIL %2d [%s] %s: %s\n", r->row, lang, r->name, rep.buf);

@@ -550,7 +550,7 @@ static void test_invalid_arguments(void)
 
     /* options */
     check_fail(cb_set_option(s, 0, "x"), -1, s, "unknown option id 0");
-    check_fail(cb_set_option(s, 14, "x"), -1, s, "unknown option id 14");
+    check_fail(cb_set_option(s, 15, "x"), -1, s, "unknown option id 15");
     check_fail(cb_set_option(s, -7, "x"), -1, s, "unknown option id -7");
     check_fail(cb_set_option_w(s, 99, u16("x")), -1, s, "unknown option id 99 (_w)");
     check_fail(cb_set_option(s, CB_OPT_TIMEOUT_MS, "soon"), -1, s, "non-numeric timeout");

@@ -8,7 +8,11 @@
 #   4. before any runtime is laid out: no runtime, a file missing, nethost.dll of the wrong bitness -> -5 and a text
 #      naming what is missing and where it looked; cb_version answers from the shim;
 #   5. the runtimes laid out: concurrent first calls, sends, errors, FP state, one-shot calls, against the emulator;
-#   6. the Linux test programs of tests/native, unchanged, cross-compiled against the shim (tests/shim/posix maps
+#   6. the 1C Native API add-in exports (GetClassObject ...) through tests/addin/win_host.c, a C host with MSVC-layout
+#      vtables, both bitnesses, against the emulator (which must record the Cyrillic text and rows keyboard exactly);
+#      then the shim copied ALONE into another folder (as 1C copies a component into its cache): nothing found ->
+#      failure answers and a text; found through CONNECT_BRIDGE_HOME; found in %ProgramFiles%\Connect.Bridge\win-<arch>;
+#   7. the Linux test programs of tests/native, unchanged, cross-compiled against the shim (tests/shim/posix maps
 #      the few POSIX calls they make onto Winsock/Win32): the C harness, the bad-input corpus, the fault matrix.
 # Output: "PASS ..."/"FAIL ..." per check, "# ..." information, last line "N passed, N failed". Exit 0 only when
 # nothing failed. If Wine cannot run, it FAILS.
@@ -103,6 +107,8 @@ for arch in x86 x64; do
             -I "$ROOT/native/include" -I "$ROOT/tests/native" "$ROOT/tests/native/$prog.c" "$WORK/shim/win-$arch/libconnect_bridge.dll.a" \
             -lws2_32 -static -lpthread -o "$WORK/shim/win-$arch/$prog.exe"
     done
+    check "[$arch] tests/addin/win_host.c built with $cc (-Werror)" \
+        "$cc" -std=gnu11 -O1 -Wall -Wextra -Werror -o "$WORK/shim/win-$arch/win_host.exe" "$ROOT/tests/addin/win_host.c"
     check "[$arch] native/examples/send.c compiles and links against the shim with the header unchanged (import library)" \
         "$cc" -std=c99 -Wall -Wextra -Werror -I "$ROOT/native/include" "$ROOT/native/examples/send.c" \
         -L "$WORK/shim/win-$arch" -lconnect_bridge -o "$WORK/shim/win-$arch/send.exe"
@@ -171,7 +177,72 @@ for arch in x86 x64; do
     info "[$arch] full run took $((SECONDS - start)) s"
 done
 
-# ---- 6. the tests/native programs against the shim ---------------------------------------------------------------
+# ---- 6. the 1C add-in exports: tests/addin/win_host.c -------------------------------------------------------------
+ADDIN_TEXT="Привет из Windows, мир! Ёлка «кавычки» и 😀" # = MESSAGE_TEXT of win_host.c
+emu_http() { # path [POST]: the emulator's answer body (python: curl is not among the suite's tools)
+    python3 -c 'import sys, urllib.request as u
+r = u.Request(sys.argv[1], method=sys.argv[2], data=b"" if sys.argv[2] == "POST" else None)
+print(u.urlopen(r, timeout=10).read().decode("utf-8"))' "$BASE$1" "${2:-GET}"
+}
+addin_emulator_check() { # label: exactly one request, accepted, holding the text and the rows keyboard exactly
+    local label=$1 got
+    got=$( { emu_http /emulator/stats; emu_http /emulator/messages; } | ADDIN_TEXT="$ADDIN_TEXT" LINE="$LINE" python3 -c '
+import json, os, sys
+stats = json.loads(sys.stdin.readline())
+m = json.loads(sys.stdin.read())
+kb = [[b["text"] for b in row] for row in (m[0].get("keyboard") or [])] if len(m) == 1 else None
+ok = stats["requests"] == 1 and stats["accepted"] == 1 and len(m) == 1 and m[0]["kind"] == "message" \
+     and m[0]["text"] == os.environ["ADDIN_TEXT"] and m[0]["line_id"] == os.environ["LINE"] \
+     and m[0]["user_id"] == "df4cca69-ce40-472e-9ea6-fd5ea2e1c6c3" and kb == [["Да", "Нет"], ["Позвать оператора"]]
+print("ok" if ok else "stats %s, recorded: %s" % (stats, json.dumps(m, ensure_ascii=False)[:600]))' 2>&1)
+    check "[$label] the emulator got one request: the Cyrillic text (emoji included) and the two-row keyboard exactly, nothing for the invalid sends" \
+        test "$got" = ok
+    [[ "$got" != ok ]] && info "[$label] $got"
+}
+# Runs win_host.exe; counts its PASS/FAIL lines and checks it ran to the end.
+run_host() { # label dll-path [missing]
+    local label=$1 dll=$2 mode=${3:-} out rc last p f
+    out="$WORK/logs/win-host-$(echo "$label" | tr -c 'a-zA-Z0-9\n' '-').out"
+    emu_http /emulator/reset POST >/dev/null
+    timeout 300 "$WINE64" "$(dirname "${dll//\\//}" | tr / '\\')\\win_host.exe" "$dll" $mode </dev/null >"$out" 2>"$out.err"
+    rc=$?
+    tr -d '\r' <"$out" | grep -E '^(PASS|FAIL|#) ' | sed -E "s/^(PASS|FAIL|#) /\1 [$label] /"
+    p=$(tr -d '\r' <"$out" | grep -c '^PASS ')
+    f=$(tr -d '\r' <"$out" | grep -c '^FAIL ')
+    passed=$((passed + p))
+    failed=$((failed + f))
+    last=$(tr -d '\r' <"$out" | grep -v '^$' | tail -n1)
+    if [[ "$last" == "$p passed, $f failed" && $p -gt 0 && ( $rc -eq 0 || $f -gt 0 ) ]]; then
+        pass "[$label] win_host.exe ran to the end"
+    else
+        tail -n 5 "$out.err" | sed 's/^/# stderr: /'
+        fail "[$label] win_host.exe ran to the end (exit $rc, last line: ${last:0:100})"
+    fi
+    [[ -z "$mode" ]] && addin_emulator_check "$label"
+}
+export CB_TEST_BASE_URL="$BASE" CB_TEST_LINE="$LINE"
+mkdir -p "$C/shim-bundle" && cp -r "$WORK/shim/win-x86" "$WORK/shim/win-x64" "$C/shim-bundle/"
+for arch in x86 x64; do
+    start=$SECONDS
+    run_host "$arch, add-in" "C:\\shim-$arch\\connect_bridge.dll"
+    # 1C copies the library alone (from the ZIP, under another name) into its cache and loads it from there.
+    mkdir -p "$C/cache-$arch"
+    cp "$WORK/shim/win-$arch/connect_bridge.dll" "$C/cache-$arch/connect_bridge_component.dll"
+    cp "$WORK/shim/win-$arch/win_host.exe" "$C/cache-$arch/"
+    check "[$arch] the cache folder holds the shim alone" test "$(ls "$C/cache-$arch" | sort | tr '\n' ' ')" = "connect_bridge_component.dll win_host.exe "
+    run_host "$arch, add-in, shim copied alone, nothing to find" "C:\\cache-$arch\\connect_bridge_component.dll" missing
+    export CONNECT_BRIDGE_HOME='C:\shim-bundle'   # holds win-x86\ and win-x64\, as the release bundle does
+    run_host "$arch, add-in, shim copied alone, CONNECT_BRIDGE_HOME" "C:\\cache-$arch\\connect_bridge_component.dll"
+    unset CONNECT_BRIDGE_HOME
+    pf=$([[ $arch == x64 ]] && echo "Program Files" || echo "Program Files (x86)")
+    mkdir -p "$C/$pf/Connect.Bridge" && cp -r "$WORK/shim/win-$arch" "$C/$pf/Connect.Bridge/win-$arch"
+    run_host "$arch, add-in, shim copied alone, installed in the Connect.Bridge folder under %ProgramFiles%" "C:\\cache-$arch\\connect_bridge_component.dll"
+    rm -rf "$C/$pf/Connect.Bridge"
+    info "[$arch] add-in runs took $((SECONDS - start)) s"
+done
+unset CB_TEST_BASE_URL CB_TEST_LINE
+
+# ---- 7. the tests/native programs against the shim ---------------------------------------------------------------
 # Their own emulator (the corpus checks the emulator's request counts per case), serving the harness's line and the
 # corpus line, as tests/native/run.sh sets it up.
 HLINE=$(cat /proc/sys/kernel/random/uuid)

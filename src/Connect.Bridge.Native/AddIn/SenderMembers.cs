@@ -23,6 +23,7 @@ internal static class SenderMembers
         Setting("ProxyUrl", "АдресПрокси", SenderSetting.ProxyUrl),
         Setting("ProxyLogin", "ЛогинПрокси", SenderSetting.ProxyLogin),
         Setting("ProxyPassword", "ПарольПрокси", SenderSetting.ProxyPassword),
+        Setting("ProxyUseDefaultCredentials", "ПроксиСУчетнойЗаписьюWindows", SenderSetting.ProxyUseDefaultCredentials),
         Setting("MaxRetries", "ЧислоПовторов", SenderSetting.MaxRetries),
         Setting("AllowInsecureHttp", "РазрешитьНезащищенныйHttp", SenderSetting.AllowInsecureHttp),
         Setting("LogFile", "ФайлЖурнала", SenderSetting.LogFile),

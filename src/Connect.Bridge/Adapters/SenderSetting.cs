@@ -33,6 +33,8 @@ internal enum SenderSetting
     AllowInsecureHttp = 12,
     /// <summary>CB_OPT_LOG_FILE: a file that receives one scrubbed line per attempt (appended, UTF-8); empty turns it off.</summary>
     LogFile = 13,
+    /// <summary>CB_OPT_PROXY_USE_DEFAULT_CREDENTIALS: a boolean; authenticate to the proxy with the process's Windows logon (NTLM/Kerberos).</summary>
+    ProxyUseDefaultCredentials = 14,
 
     /// <summary>The overall timeout in seconds, fractions allowed (COM, CLI, 1C).</summary>
     TimeoutSeconds = 1001,

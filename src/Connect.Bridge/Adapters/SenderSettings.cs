@@ -66,6 +66,9 @@ internal static class SenderSettings
         yield return new(SenderSetting.AllowInsecureHttp, "AllowInsecureHttp", SenderSetting.AllowInsecureHttp,
             (v, l) => Flag(v, "AllowInsecureHttp", "AllowInsecureHttp", l),
             (s, v) => s.Options.AllowInsecureHttp = (bool)v!, s => HostValue.Boolean(s.Options.AllowInsecureHttp), true);
+        yield return new(SenderSetting.ProxyUseDefaultCredentials, "ProxyUseDefaultCredentials", SenderSetting.ProxyUseDefaultCredentials,
+            (v, l) => Flag(v, "ProxyUseDefaultCredentials", "ProxyUseDefaultCredentials", l),
+            (s, v) => s.Options.ProxyUseDefaultCredentials = (bool)v!, s => HostValue.Boolean(s.Options.ProxyUseDefaultCredentials), true);
         yield return new(SenderSetting.LogFile, "LogFile", SenderSetting.LogFile,
             (v, l) => v.Kind is not (HostValueKind.Text or HostValueKind.Empty) ? WrongType("LogFile", "string", v, l)
                 : string.IsNullOrEmpty(v.AsText) ? ParsedSetting.Accept(null)

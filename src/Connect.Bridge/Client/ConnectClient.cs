@@ -31,7 +31,7 @@ public sealed class ConnectClient : ILineClient, IDisposable
         _config = ClientConfig.Create(_options);
         if (_config.Error is null)
         {
-            var handler = SharedHandlers.Get(_config.Proxy, _options.ProxyLogin, _options.ProxyPassword, _config.LoopbackTarget);
+            var handler = SharedHandlers.Get(_config.Proxy, _options.ProxyLogin, _options.ProxyPassword, _config.LoopbackTarget, _options.ProxyUseDefaultCredentials);
             _http = new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
             _ownsHttp = true;
         }

@@ -29,6 +29,13 @@ public sealed class ConnectClientOptions
     /// <summary>Proxy password. Never logged and never part of an error text.</summary>
     public string? ProxyPassword { get; set; }
 
+    /// <summary>
+    /// Authenticates to the proxy (the explicit <see cref="ProxyUrl"/> or the system proxy) with the logon of the
+    /// process (NTLM/Kerberos through <c>CredentialCache.DefaultCredentials</c>): what a corporate proxy in front of a
+    /// Windows 1C server usually wants. <see cref="ProxyLogin"/>, when set, wins. Off by default.
+    /// </summary>
+    public bool ProxyUseDefaultCredentials { get; set; }
+
     /// <summary>Retries when the message certainly did not arrive (no connection; 429 or 503). Default 2; 0 disables; at most 10.</summary>
     public int MaxRetries { get; set; } = 2;
 

@@ -18,6 +18,7 @@ public static class ConnectHttpHandler
         ArgumentNullException.ThrowIfNull(options);
         var config = ClientConfig.Create(options);
         if (config.Error is not null) throw new ArgumentException(config.Error, nameof(options));
-        return SharedHandlers.Create(config.Proxy?.AbsoluteUri, options.ProxyLogin, options.ProxyPassword, direct: config.Proxy is null && config.LoopbackTarget);
+        return SharedHandlers.Create(config.Proxy?.AbsoluteUri, options.ProxyLogin, options.ProxyPassword, direct: config.Proxy is null && config.LoopbackTarget,
+            defaultCredentials: options.ProxyUseDefaultCredentials);
     }
 }
