@@ -26,13 +26,19 @@ if (malformed >= 0)
     return ExitCodes.From(refusal);
 }
 
-var parsed = root.Parse(args);
+// "--text=" is an empty value the user typed; System.CommandLine would read it as "--text" and take the next token.
+// (After the encoding check, which matches args against /proc/self/cmdline one to one.)
+string[] tokens = [.. args.SelectMany(a => a.Length > 3 && a.StartsWith("--", StringComparison.Ordinal) && a.IndexOf('=', StringComparison.Ordinal) == a.Length - 1
+    ? new[] { a[..^1], "" } : [a])];
+var parsed = root.Parse(tokens);
 if (parsed.Errors.Count > 0)
 {
     // Parse errors (a missing --line, an unknown option or subcommand, a number that does not parse) are invalid arguments.
     // A parse error may echo any word typed, so it is scrubbed of the password like every other text.
-    int pw = Array.IndexOf(args, "--password");
-    string? password = pw >= 0 && pw + 1 < args.Length ? args[pw + 1] : Environment.GetEnvironmentVariable("CONNECT_PASSWORD");
+    int pw = Array.IndexOf(tokens, "--password");
+    string? password = pw >= 0 && pw + 1 < tokens.Length ? tokens[pw + 1]
+        : tokens.FirstOrDefault(t => t.StartsWith("--password=", StringComparison.Ordinal))?["--password=".Length..]
+        ?? Environment.GetEnvironmentVariable("CONNECT_PASSWORD");
     foreach (var error in parsed.Errors) SafeConsole.Error(SecretScrubber.ScrubLine(error.Message, password));
     return ExitCodes.InvalidArguments;
 }

@@ -28,7 +28,7 @@ import sys
 COM_PROPERTIES = {1: "BaseUrl", 2: "Login", 3: "Password", 5: "Language", 6: "AuthorId",
                   8: "ProxyUrl", 9: "ProxyLogin", 10: "ProxyPassword"}
 KEYBOARD_PROPERTIES = {1: "KeyboardJson", 2: "KeyboardRows"}
-ALL_SURFACES = ["dotnet", "native", "com"]
+ALL_SURFACES = ("dotnet", "native", "com", "cli")
 MAX_UNITS = 4 * 1024 * 1024
 
 

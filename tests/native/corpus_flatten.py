@@ -34,7 +34,7 @@ import json
 import os
 import sys
 
-ALL_SURFACES = ["dotnet", "native", "com"]
+ALL_SURFACES = ("dotnet", "native", "com", "cli")
 MAX_EXPANDED = 4 * 1024 * 1024  # the README's bound, in units
 
 

@@ -9,13 +9,13 @@ namespace Connect.Bridge.Tests.Infrastructure;
 /// (<see cref="TestData.Password"/>, a unique marker) appears in none of them.
 /// </summary>
 /// <remarks>
-/// Two layers, because xunit has no test ordering:
+/// Two layers:
 /// <list type="number">
 /// <item><see cref="Capture(string, string?)"/> records the text and asserts at once, so the test that captured a leak fails itself.
 /// Loggers call <see cref="Record"/> instead (an assertion thrown inside the client's logging call would be turned into
 /// an "internal error" outcome and hide the real cause); those lines are checked by the final scan.</item>
-/// <item><c>SecretsFinalCheck</c> lives in a collection with <c>DisableParallelization = true</c>, which xunit v2 runs after
-/// every parallel collection has finished, so its scan sees what the whole suite recorded.</item>
+/// <item><see cref="SecretsScanFramework"/> scans everything recorded after the last test of the run has finished
+/// (the assembly runner's last hook), so the scan does not depend on the order xunit schedules tests in.</item>
 /// </list>
 /// </remarks>
 public static class SecretWatch

@@ -119,8 +119,8 @@ public sealed record CorpusExpect(int Step, int Status, int Requests, string Ru,
 
 public sealed record CorpusCase(string File, string Id, string About, string[] Surfaces, CorpusStep[] Steps, CorpusExpect? Expect, JsonObject Node)
 {
-    public const string DotNet = "dotnet", Native = "native", Com = "com";
-    public static readonly string[] AllSurfaces = [DotNet, Native, Com];
+    public const string DotNet = "dotnet", Native = "native", Com = "com", Cli = "cli";
+    public static readonly string[] AllSurfaces = [DotNet, Native, Com, Cli];
 
     public override string ToString() => Id;
 }
@@ -164,7 +164,7 @@ public static class Corpus
     /// <summary>Why a case cannot run on the surfaces it names, or null. This is the contract the three runners rely on.</summary>
     public static string? Problem(CorpusCase c)
     {
-        if (c.Surfaces.Length == 0 || c.Surfaces.Any(s => !CorpusCase.AllSurfaces.Contains(s))) return "surfaces must be a non-empty subset of dotnet, native, com";
+        if (c.Surfaces.Length == 0 || c.Surfaces.Any(s => !CorpusCase.AllSurfaces.Contains(s))) return "surfaces must be a non-empty subset of dotnet, native, com, cli";
         if (c.Steps.Length == 0 || !c.Steps[^1].IsCall) return "the last step must be send or drop_keyboard";
         if (c.Steps[..^1].Any(s => s.IsCall)) return "only the last step may be a call";
         var values = c.Steps.SelectMany(s => s.Values).ToList();
@@ -178,6 +178,8 @@ public static class Corpus
             if (c.Steps.OfType<CorpusStep.Option>().Any(o => !ComProperties.ContainsKey(o.Id))) return "COM can set only the string options " + string.Join(",", ComProperties.Keys);
             if (c.Steps.OfType<CorpusStep.SetKeyboard>().Any(k => k.Format is not (1 or 2))) return "COM has KeyboardJson (1) and KeyboardRows (2) only";
         }
+        if (c.Surfaces.Contains(CorpusCase.Cli) && CorpusCli.Problem(c) is { } cli) return cli;
+        if (!c.Surfaces.Contains(CorpusCase.Cli) && CorpusCli.Problem(c) is null) return "the CLI can express this case: list cli";
         if (c.Expect is { } e)
         {
             if (e.Step < 0 || e.Step >= c.Steps.Length) return "expect.step is not a step index";
