@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
-using Connect.Bridge.Adapters;
 using System.Runtime.InteropServices;
+using Connect.Bridge.Adapters;
 
 namespace Connect.Bridge.Native;
 

@@ -1,6 +1,6 @@
-using Connect.Bridge.Adapters;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Connect.Bridge.Adapters;
 
 namespace Connect.Bridge.Native;
 

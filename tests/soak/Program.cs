@@ -9,12 +9,12 @@
 // By default the emulator runs in a child process (this program with --serve-emulator), so the RSS figures are the
 // client's alone: the emulator keeps every call it accepts, which would otherwise grow this process by ~1 KB a send.
 // --in-process-emulator runs it in this process instead (RSS then includes those records).
-using Connect.Bridge.Adapters;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Connect.Bridge;
+using Connect.Bridge.Adapters;
 using Connect.Bridge.Emulator;
 
 const string LineId = "5f0ddfd1-6d9c-4e25-9bca-c7ff0fd83c44";
@@ -98,7 +98,8 @@ try
             if (n % 10_000 == 0 || n == total)
                 lock (samples) samples.Add((n, RssKb(), GC.GetTotalMemory(false) / 1024, clock.Elapsed.TotalSeconds));
         }
-    }) { Name = "soak-" + t }).ToList();
+    })
+    { Name = "soak-" + t }).ToList();
     workers.ForEach(w => w.Start());
     workers.ForEach(w => w.Join());
     clock.Stop();

@@ -116,7 +116,8 @@ public class FaultMatrixTests(FaultMatrixReport report) : IClassFixture<FaultMat
         {
             try { done.SetResult(call()); }
             catch (Exception e) { done.SetException(e); }
-        }) { IsBackground = true };
+        })
+        { IsBackground = true };
         thread.Start();
         return done.Task;
     }
