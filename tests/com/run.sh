@@ -28,15 +28,8 @@ set -u -o pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HERE="$ROOT/tests/com"
 . "$ROOT/tests/wine/lib.sh"
-export WINEDEBUG=-all DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-unset DISPLAY WAYLAND_DISPLAY
+. "$ROOT/tests/wine/suite.sh"
 
-START_SECONDS=$SECONDS
-passed=0
-failed=0
-pass() { echo "PASS $*"; passed=$((passed + 1)); }
-fail() { echo "FAIL $*"; failed=$((failed + 1)); }
-info() { echo "# $*"; }
 check() { # check "name" command...
     local name=$1
     shift

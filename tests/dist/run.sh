@@ -8,15 +8,7 @@
 set -u -o pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 . "$ROOT/tests/wine/lib.sh"
-export WINEDEBUG=-all DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-unset DISPLAY WAYLAND_DISPLAY
-START_SECONDS=$SECONDS
-passed=0
-failed=0
-pass() { echo "PASS $*"; passed=$((passed + 1)); }
-fail() { echo "FAIL $*"; failed=$((failed + 1)); }
-info() { echo "# $*"; }
-check() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
+. "$ROOT/tests/wine/suite.sh"
 WORK=""
 PIDS=()
 cleanup() {
