@@ -252,8 +252,8 @@ int wmain(int argc, wchar_t **argv)
     /* ---- every member resolves by name ---- */
     static const wchar_t *members[] = {
         L"BaseUrl", L"Login", L"Password", L"TimeoutSeconds", L"Language", L"AuthorId", L"GeneralSettings",
-        L"ProxyUrl", L"ProxyLogin", L"ProxyPassword", L"MaxRetries", L"AllowInsecureHttp", L"ThrowOnError",
-        L"KeyboardJson", L"KeyboardRows", L"LastStatusCode", L"LastErrorText", L"IsSuccess", L"Version",
+        L"ProxyUrl", L"ProxyLogin", L"ProxyPassword", L"ProxyUseDefaultCredentials", L"MaxRetries",
+        L"AllowInsecureHttp", L"ThrowOnError", L"LogFile", L"KeyboardJson", L"KeyboardRows", L"LastStatusCode", L"LastErrorText", L"IsSuccess", L"Version",
         L"Send", L"DropKeyboard", L"AddKeyboardRow", L"ClearKeyboard"};
     for (size_t i = 0; i < sizeof members / sizeof *members; i++) {
         DISPID id = 0;
@@ -361,8 +361,8 @@ int wmain(int argc, wchar_t **argv)
         i = get_int(L"MaxRetries", &vt);
         check(SUCCEEDED(hr) && i == 0, L"MaxRetries round trip", L"hr=%08lx vt=%d value=%d", hr, vt, i);
 
-        static const wchar_t *bools[] = {L"GeneralSettings", L"AllowInsecureHttp", L"ThrowOnError"};
-        for (size_t k = 0; k < 3; k++) {
+        static const wchar_t *bools[] = {L"GeneralSettings", L"AllowInsecureHttp", L"ThrowOnError", L"ProxyUseDefaultCredentials"};
+        for (size_t k = 0; k < sizeof bools / sizeof *bools; k++) {
             HRESULT h1 = put(bools[k], vbool(1));
             int b1 = get_bool(bools[k], &vt);
             HRESULT h2 = put(bools[k], vbool(0));

@@ -475,7 +475,7 @@ public sealed class SenderTests
         string[] readWrite =
         [
             "BaseUrl", "Login", "Password", "TimeoutSeconds", "Language", "AuthorId", "GeneralSettings", "ProxyUrl",
-            "ProxyLogin", "ProxyPassword", "MaxRetries", "AllowInsecureHttp", "ThrowOnError", "KeyboardJson", "KeyboardRows", "LogFile",
+            "ProxyLogin", "ProxyPassword", "ProxyUseDefaultCredentials", "MaxRetries", "AllowInsecureHttp", "ThrowOnError", "KeyboardJson", "KeyboardRows", "LogFile",
         ];
         string[] readOnly = ["LastStatusCode", "LastErrorText", "IsSuccess", "Version"];
         var properties = typeof(Sender).GetProperties(BindingFlags.Public | BindingFlags.Instance);
