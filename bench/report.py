@@ -33,7 +33,7 @@ RSS_VARIANTS = [
 ADDIN_COLD = "add-in: host + Native API object"
 ADDIN_SEQ = "add-in (Native API, by name)"
 MEMORY_LIMIT_MIB = 32
-POOL_LIFETIME = "5 min (`PooledConnectionLifetime`, src/Connect.Bridge/Http/SharedHandlers.cs)"
+POOL_LIFETIME = "5 min (`PooledConnectionLifetime`, src/Connect.Bridge/Transport/SharedHandlers.cs)"
 
 
 def sh(cmd):
@@ -194,7 +194,7 @@ def main():
     def verdict(ok):
         return "–" if ok is None else ("met" if ok else "**missed**")
 
-    # Round two (issue 15). Surfaces not in this tree (COM and the shim under Wine) have no rows yet.
+    # Round two (issue 15). COM and the shim under Wine have their own section (6).
     addin_first = {}
     for srv in ["responder", "tls"]:
         path = os.path.join(out, "results", f"addin-first-{srv}.log")
@@ -422,9 +422,8 @@ def main():
     w("First call = the whole process, start to exit after its first send returned (the median above); per call = "
       "1 / the sequential throughput below (after the warm-up). Ratios against curl in the same run. The add-in rows "
       "(when the add-in is in the tree) are bench/addin/addin_bench.cpp: dlopen, GetClassObject, Init, setMemManager, "
-      "the settings as properties, Send through CallAsFunc, every member looked up by name. Surfaces not in this tree "
-      "yet (COM via IDispatch, COM from 32-bit cscript and the shim DLL under Wine, x86 and x64) have no rows; see "
-      "bench/NOTES.md.")
+      "the settings as properties, Send through CallAsFunc, every member looked up by name. COM via IDispatch, "
+      "COM from cscript and the shim DLL under Wine (x86 and x64) are in section 6.")
     w("")
     rows = []
     for label, s, client_cold, client_seq in [
