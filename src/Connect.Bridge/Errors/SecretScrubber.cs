@@ -13,7 +13,7 @@ namespace Connect.Bridge;
 /// give it (whitespace runs collapsed as <see cref="TextRules.OneLine"/> does, control characters as
 /// <see cref="TextRules.Excerpt"/> shows them, JSON-unescaped in a response body): scrubbing is thus never defeated
 /// by the reshaping that happened before it;</item>
-/// <item>a fragment cut at its length bound ("…") that ends with a prefix of the secret has that prefix masked;</item>
+/// <item>a fragment cut at its length bound ("…") that ends with a prefix of the secret (4 characters or more) has that prefix masked;</item>
 /// <item>a secret shorter than <see cref="MinMaskedLength"/> characters is not masked inside the library's own
 /// wording (masking "e" would star every "e" and so reveal the password); instead any quoted fragment containing it
 /// is replaced by <c>***</c> as a whole, and the server's text and body are withheld.</item>
@@ -134,16 +134,18 @@ internal static class SecretScrubber
         return MaskCutPrefix(fragment, forms);
     }
 
-    // A fragment cut at its bound ends with "…": the part before it may be the start of the secret.
+    // A fragment cut at its bound ends with "…": the part before it may be the start of the secret. Only a start of
+    // at least MinMaskedLength characters is masked: one to three characters say little, and would coincide with
+    // ordinary text (a cut "…0x" and a secret starting "0") often enough to mask texts at random.
     private static string MaskCutPrefix(string fragment, List<string> forms)
     {
         if (!fragment.EndsWith('…')) return fragment;
         string body = fragment[..^1];
-        int longest = 0;
+        int longest = MinMaskedLength - 1;
         foreach (var f in forms)
             for (int k = Math.Min(f.Length - 1, body.Length); k > longest; k--)
                 if (body.EndsWith(f[..k], StringComparison.Ordinal)) { longest = k; break; }
-        return longest == 0 ? fragment : string.Concat(body.AsSpan(0, body.Length - longest), Mask, "…");
+        return longest == MinMaskedLength - 1 ? fragment : string.Concat(body.AsSpan(0, body.Length - longest), Mask, "…");
     }
 
     /// <summary>Decodes JSON string escapes wherever they occur; malformed escapes are kept as they are.</summary>

@@ -55,8 +55,13 @@ internal static class FailureClassifier
     /// the native build too). A server that is not TLS ("corrupted frame"), or one that resets the handshake (an
     /// IOException), is a broken handshake, not a certificate problem.
     /// </summary>
+    /// With no AuthenticationException, a broken handshake shows as an IOException (reset, early end); Wine's schannel,
+    /// which fails sending the alert for a certificate .NET rejected (SEC_E_UNSUPPORTED_FUNCTION), shows as neither and
+    /// stays a certificate failure (without the detail).
     private static bool IsCertificateFailure(HttpRequestException ex) =>
-        FindInner<AuthenticationException>(ex) is { } auth && auth.Message.Contains("certificate", StringComparison.OrdinalIgnoreCase);
+        FindInner<AuthenticationException>(ex) is { } auth
+            ? auth.Message.Contains("certificate", StringComparison.OrdinalIgnoreCase)
+            : FindInner<IOException>(ex) is null;
 
     private static T? FindInner<T>(Exception ex) where T : Exception
     {

@@ -91,6 +91,18 @@ public class HardeningSecretsTests
         Assert.DoesNotContain("SECRE", outcome.ErrorText);
     }
 
+    [Fact] // a cut that leaves under 4 characters of the secret is left alone (a shim corpus run masked "…0x" at random)
+    public async Task A_cut_leaving_fewer_than_four_characters_of_the_password_is_not_masked()
+    {
+        await using var server = new RawHttpServer(RawReply.Status(400, $$"""{"error":"{{new string('x', 298)}}{{Secret}}"}"""));
+        var options = TestData.Options(server.BaseUrl, english: true);
+        options.Password = Secret;
+        using var client = new ConnectClient(options);
+        var outcome = await client.TrySendMessageAsync(new LineMessage(TestData.LineId, TestData.UserId, "x"));
+        Assert.EndsWith("x" + Secret[..2] + "…", outcome.ServerError);
+        Assert.DoesNotContain("***", outcome.ErrorText);
+    }
+
     [Fact] // item 5: failed before (every "e" of the wording became "***")
     public async Task A_very_short_password_withholds_the_echo_and_leaves_the_wording_alone()
     {
