@@ -35,6 +35,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Where 32-bit x86 runs (natively or by emulation; tests/wine/x86.sh), the same detection as the Wine suites.
+wine_tools >"$out/logs/wine-tools.log" 2>&1 || { cat "$out/logs/wine-tools.log"; die "Wine is not usable here"; }
+log "$X86_LINE"
+echo "${X86_LINE#x86: }" >"$out/x86.txt"
+[ "$X86_MODE" != unavailable ] || die "the x86 rows cannot run: $X86_REASON"
 log "building the COM server and the shim for x64 and x86, the mingw clients"
 rt=10.0.12
 wine_packs "$rt" || die "Windows runtime packs $rt not restored (native/shim/WinPacks.csproj)"

@@ -19,7 +19,8 @@
 #      real COM: tests/faultserver serves every fault on loopback and writes the expected outcomes, and
 #      tests/com/fault_client.c sends through the object for each fault in ru and en.
 # Output: one line per check ("PASS ..." / "FAIL ..."), lines starting with "#" are information, and the
-# last line is "N passed, N failed". Exit status 0 only when nothing failed. If Wine cannot run, it FAILS.
+# last line is "N passed, N failed" (", N skipped" when 32-bit x86 cannot run here: tests/wine/x86.sh). Exit status
+# 0 only when nothing failed. If Wine cannot run, it FAILS.
 # Check names carry the bitness ("[x64] ...", "[x86] ...").
 #
 # Environment: KEEP_WINE_WORKDIR=1 keeps the temp dir for inspection.
@@ -56,7 +57,7 @@ cleanup() {
 }
 finish() {
     info "Wine COM suite took $((SECONDS - START_SECONDS)) s"
-    echo "$passed passed, $failed failed"
+    closing_line
     cleanup
     trap - EXIT
     [[ $failed -eq 0 && $passed -gt 0 ]] && exit 0
@@ -88,6 +89,9 @@ done
 [[ -n "$RT_VERSION" ]] || fatal "restore Microsoft.NETCore.App.Runtime.win-x64 and win-x86 (native/shim/WinPacks.csproj)"
 pass "Microsoft.NETCore.App.Runtime.win-x64 and win-x86 $RT_VERSION restored from NuGet"
 
+ARCHES=(x64 x86) # built for both; RUN_ARCHES: the bitnesses that run here (x86 natively or by emulation)
+wine_arches "COM x86: comhost under syswow64 regsvr32, client.exe, cscript, corpus, fault matrix, side by side"
+RUN_ARCHES=("${ARCHES[@]}")
 ARCHES=(x64 x86)
 for arch in "${ARCHES[@]}"; do
     if timeout 600 dotnet publish "$ROOT/src/Connect.Bridge.Com/Connect.Bridge.Com.csproj" -c Release -r "win-$arch" --self-contained false \
@@ -156,7 +160,7 @@ else
     fatal "fresh 64-bit Wine prefix created (wine64 wineboot -i): Wine cannot run here"
 fi
 
-for arch in "${ARCHES[@]}"; do
+for arch in "${RUN_ARCHES[@]}"; do
     if wine_layout_runtime "$arch"; then
         pass "[$arch] win-$arch .NET $RT_VERSION laid out and registered (InstalledVersions\\$arch)"
     else
@@ -166,7 +170,7 @@ done
 
 # Side by side under one CLSID: the x64 server in the 64-bit registry view (System32 regsvr32), the x86 one in
 # WOW6432Node (SysWOW64 regsvr32), as the 1C README tells users to do.
-for arch in "${ARCHES[@]}"; do
+for arch in "${RUN_ARCHES[@]}"; do
     sysdir=$([[ $arch == x86 ]] && echo syswow64 || echo system32)
     mkdir -p "$WINEPREFIX/drive_c/connect-bridge/$arch"
     cp "$WORK/com-$arch/"* "$WORK/$arch/"* "$HERE/send.js" "$WINEPREFIX/drive_c/connect-bridge/$arch/"
@@ -182,8 +186,8 @@ done
 progid_clsid=$(timeout 60 "$WINE64" reg query 'HKCR\Connect.Bridge.Sender\CLSID' /ve </dev/null 2>/dev/null | tr -d '\r' | grep -o '{[0-9A-Fa-f-]*}')
 check "registry (shared): ProgID Connect.Bridge.Sender -> {F7F0E9EF-BE89-4828-A961-7E5BC01435CA}" \
     test "${progid_clsid^^}" = "{F7F0E9EF-BE89-4828-A961-7E5BC01435CA}"
-for view in 64 32; do
-    arch=$([[ $view == 32 ]] && echo x86 || echo x64)
+for arch in "${RUN_ARCHES[@]}"; do
+    view=$([[ $arch == x86 ]] && echo 32 || echo 64)
     server=$(timeout 60 "$WINE64" reg query 'HKCR\CLSID\{F7F0E9EF-BE89-4828-A961-7E5BC01435CA}\InprocServer32' /ve /reg:$view </dev/null 2>/dev/null | tr -d '\r')
     check "[$arch] registry ($view-bit view): InprocServer32 is the $arch server" grep -qi "connect-bridge.$arch.Connect.Bridge.Com.comhost.dll" <<<"$server"
 done
@@ -357,11 +361,12 @@ PIDS=()
 info "[$ARCH] COM suite part took $((SECONDS - arch_start)) s"
 }
 export CB_LOGIN="$LOGIN" CB_PASSWORD="$PASSWORD" # read by client.exe and send.js; never printed
-for arch in "${ARCHES[@]}"; do
+for arch in "${RUN_ARCHES[@]}"; do
     run_arch "$arch"
 done
 
 # ---- 9b. side by side: unregistering the x86 server leaves the x64 one ---------------------------------------------
+if x86_runs; then
 timeout 120 "$WINE64" 'C:\windows\syswow64\regsvr32.exe' /s /u 'C:\connect-bridge\x86\Connect.Bridge.Com.comhost.dll' </dev/null >/dev/null 2>&1
 check "syswow64\\regsvr32 /u of the x86 server: exit 0" test $? -eq 0
 server32=$(timeout 60 "$WINE64" reg query 'HKCR\CLSID\{F7F0E9EF-BE89-4828-A961-7E5BC01435CA}\InprocServer32' /ve /reg:32 </dev/null 2>/dev/null | tr -d '\r')
@@ -372,6 +377,7 @@ if timeout 60 "$WINE64" reg query 'HKCR\Connect.Bridge.Sender\CLSID' /ve </dev/n
     info "after unregistering x86, the shared ProgID Connect.Bridge.Sender is still there"
 else
     info "after unregistering x86, the shared ProgID Connect.Bridge.Sender is GONE (re-register the x64 server)"
+fi
 fi
 
 # ---- 10. no secret in any output ----------------------------------------------------------------

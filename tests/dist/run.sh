@@ -22,7 +22,7 @@ cleanup() {
 }
 finish() {
     info "bundle suite took $((SECONDS - START_SECONDS)) s"
-    echo "$passed passed, $failed failed"
+    closing_line
     cleanup
     trap - EXIT
     [[ $failed -eq 0 && $passed -gt 0 ]] && exit 0
@@ -74,12 +74,14 @@ count_checks() { # label outfile: counts PASS/FAIL lines of a client's output, p
     failed=$((failed + $(grep -c '^FAIL ' "$out.checks")))
 }
 
-for arch in x86 x64; do
+# x64 always; x86 where it runs natively or by emulation (tests/wine/x86.sh).
+wine_arches "win-x86 bundle: register.cmd, COM through syswow64 cscript, the DLL, the CLI, unregister.cmd"
+for arch in "${ARCHES[@]}"; do
     rid="win-$arch"
     part_start=$SECONDS
     name="connect-bridge-$VERSION-$rid"
     export WINEPREFIX="$WORK/prefix-$arch"
-    wine_boot || fatal "[$rid] fresh 64-bit Wine prefix"
+    wine_boot || fatal "[$rid] 64-bit Wine prefix ready"
     wine_layout_runtime "$arch" aspnet || fatal "[$rid] .NET 10 runtime $arch laid out (only this bitness)"
     pass "[$rid] fresh prefix with only the $arch .NET runtime (+ ASP.NET Core for the CLI)"
     python3 -m zipfile -e "$DIST/$name.zip" "$WINEPREFIX/drive_c/" || fatal "[$rid] bundle unpacked into C:\\"

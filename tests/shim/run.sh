@@ -33,7 +33,7 @@ cleanup() {
 }
 finish() {
     info "shim suite took $((SECONDS - START_SECONDS)) s"
-    echo "$passed passed, $failed failed"
+    closing_line
     cleanup
     trap - EXIT
     [[ $failed -eq 0 && $passed -gt 0 ]] && exit 0
@@ -128,27 +128,32 @@ run_test() { # label dir mode args...
 }
 
 # ---- 4. without the runtime -----------------------------------------------------------------------------------
-wine_boot || fatal "fresh 64-bit Wine prefix created (wine64 wineboot -i; system32 and syswow64 present)"
-pass "fresh 64-bit Wine prefix created"
+wine_boot || fatal "64-bit Wine prefix ready (wine64 wineboot -i; system32 and syswow64 present)"
+pass "64-bit Wine prefix ready"
+# Built for both bitnesses above; run: x64, and x86 where it runs natively or by emulation (tests/wine/x86.sh).
+wine_arches "shim x86: no-runtime answers, harness, add-in host, tests/native programs"
+RUN_ARCHES=("${ARCHES[@]}")
 C="$WINEPREFIX/drive_c"
-for arch in x86 x64; do
+for arch in "${RUN_ARCHES[@]}"; do
     cp -r "$WORK/shim/win-$arch" "$C/shim-$arch"
     run_test "$arch, no runtime" "C:\\shim-$arch" noruntime "$VERSION" "$NUMBER" ".NET 10"
     cp -r "$WORK/shim/win-$arch" "$C/shim-$arch-nomanaged"
     rm "$C/shim-$arch-nomanaged/Connect.Bridge.Native.dll"
     run_test "$arch, managed file missing" "C:\\shim-$arch-nomanaged" noruntime "$VERSION" "$NUMBER" 'shim-'"$arch"'-nomanaged\Connect.Bridge.Native.dll'
 done
-cp -r "$WORK/shim/win-x86" "$C/shim-x86-wrongbits"
-cp "$WORK/shim/win-x64/nethost.dll" "$C/shim-x86-wrongbits/"
-run_test "x86, 64-bit nethost.dll" "C:\\shim-x86-wrongbits" noruntime "$VERSION" "$NUMBER" "wrong bitness"
+if x86_runs; then
+    cp -r "$WORK/shim/win-x86" "$C/shim-x86-wrongbits"
+    cp "$WORK/shim/win-x64/nethost.dll" "$C/shim-x86-wrongbits/"
+    run_test "x86, 64-bit nethost.dll" "C:\\shim-x86-wrongbits" noruntime "$VERSION" "$NUMBER" "wrong bitness"
+fi
 
 # Only the other bitness's runtime installed: still "not installed", naming the bitness.
 wine_layout_runtime x64 || fatal "win-x64 runtime laid out"
-run_test "x86, only the x64 runtime installed" "C:\\shim-x86" noruntime "$VERSION" "$NUMBER" "runtime (x86, 32-bit) is not installed"
+x86_runs && run_test "x86, only the x64 runtime installed" "C:\\shim-x86" noruntime "$VERSION" "$NUMBER" "runtime (x86, 32-bit) is not installed"
 
 # ---- 5. with the runtimes --------------------------------------------------------------------------------------
-wine_layout_runtime x86 || fatal "win-x86 runtime laid out"
-pass ".NET $RT_VERSION laid out for x86 and x64 and registered"
+if x86_runs; then wine_layout_runtime x86 || fatal "win-x86 runtime laid out"; fi
+pass ".NET $RT_VERSION laid out for ${RUN_ARCHES[*]} and registered"
 dotnet build "$ROOT/src/Connect.Bridge.Cli/Connect.Bridge.Cli.csproj" -c Release -o "$WORK/cli" -nologo -v quiet \
     </dev/null >"$WORK/logs/cli-build.log" 2>&1 || fatal "emulator CLI built"
 LOGIN="shim-bot"
@@ -162,7 +167,7 @@ PIDS+=($!)
 BASE=$(wait_for_emulator "${PIDS[-1]}" "$WORK/logs/emulator.log") || fatal "emulator started on 127.0.0.1"
 pass "emulator started at $BASE"
 export CB_TEST_LOGIN="$LOGIN" CB_TEST_PASSWORD="$PASSWORD"
-for arch in x86 x64; do
+for arch in "${RUN_ARCHES[@]}"; do
     start=$SECONDS
     run_test "$arch" "C:\\shim-$arch" full "$VERSION" "$NUMBER" "$BASE/" "$LINE" "$USER_ID"
     info "[$arch] full run took $((SECONDS - start)) s"
@@ -213,7 +218,7 @@ run_host() { # label dll-path [missing]
 }
 export CB_TEST_BASE_URL="$BASE" CB_TEST_LINE="$LINE"
 mkdir -p "$C/shim-bundle" && cp -r "$WORK/shim/win-x86" "$WORK/shim/win-x64" "$C/shim-bundle/"
-for arch in x86 x64; do
+for arch in "${RUN_ARCHES[@]}"; do
     start=$SECONDS
     run_host "$arch, add-in" "C:\\shim-$arch\\connect_bridge.dll"
     # 1C copies the library alone (from the ZIP, under another name) into its cache and loads it from there.
@@ -263,7 +268,7 @@ run_native() { # label outfile command...
         fail "[$label] ran to the end (exit $rc, last line: ${last:0:100})"
     fi
 }
-for arch in x86 x64; do
+for arch in "${RUN_ARCHES[@]}"; do
     start=$SECONDS
     CB_TEST_BASE_URL="$NBASE" CB_TEST_LINE="$HLINE" run_native "$arch, tests/native/harness.c" "$WORK/logs/harness-$arch.out" \
         timeout 600 "$WINE64" "C:\\shim-$arch\\harness.exe"

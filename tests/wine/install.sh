@@ -36,6 +36,12 @@ missing() {
     echo "${out# }"
 }
 
+# An earlier install on a kernel without 32-bit execution leaves i386 packages half-configured (their maintainer
+# scripts could not run); once emulation is set up (x86.sh runs before this script), configuring them works.
+if [[ $(id -u) -eq 0 && -n "$(dpkg --audit 2>/dev/null)" ]]; then
+    echo "# wine-install: dpkg --configure -a (packages left unconfigured by an earlier install)"
+    timeout 900 dpkg --configure -a </dev/null >>"$LOG" 2>&1 || echo "# wine-install: dpkg --configure -a failed (see $LOG)"
+fi
 ready && exit 0
 
 if [[ $(id -u) -ne 0 ]]; then

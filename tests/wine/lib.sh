@@ -1,9 +1,11 @@
 # Shared steps of the Wine suites (sourced, not run). Every Wine program is started through $WINE64, the 64-bit
 # loader, never plain `wine` (the 32-bit loader once wine32 is installed, which makes 32-bit-only prefixes).
-# 32-bit programs run in the same 64-bit prefix through its SysWOW64 side.
-#   wine_tools                 installs what is missing (tests/wine/install.sh); returns 1 if still not usable
+# 32-bit programs run in the same 64-bit prefix through its SysWOW64 side, natively or by emulation (x86.sh).
+#   wine_tools                 where 32-bit x86 runs (x86.sh: sets X86_MODE, prints one line), then installs what is
+#                              missing (tests/wine/install.sh); returns 1 if Wine is still not usable
 #   wine_packs VERSION         restores the Windows host + runtime packs of both bitnesses; sets WIN_PACKS
-#   wine_boot                  a fresh prefix at $WINEPREFIX (one retry); returns 1 if Wine cannot run here
+#   wine_boot                  a prefix at $WINEPREFIX: a copy of the one ./build.sh test made for this run
+#                              ($CB_WINE_TEMPLATE, by tests/wine/prepare.sh), else a fresh one (one retry)
 #   wine_layout_runtime ARCH [aspnet]  lays out the .NET runtime of ARCH (x64|x86) from the pack and registers it;
 #                              with "aspnet" also the ASP.NET Core shared framework (the CLI needs it)
 #   wine_kill                  stops the prefix's wineserver
@@ -11,10 +13,15 @@ WINE64=/usr/lib/wine/wine64
 WINESERVER=/usr/lib/wine/wineserver64
 [[ -x $WINESERVER ]] || WINESERVER=/usr/lib/wine/wineserver
 WINE_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$WINE_LIB_DIR/x86.sh"
 
 wine_tools() {
+    # Before the install: Wine's i386 packages run 32-bit maintainer scripts, which need emulation where the kernel
+    # cannot run them.
+    x86_detect
     "$WINE_LIB_DIR/install.sh" || return 1
-    [[ -x $WINE64 && -x /usr/lib/wine/wine ]]
+    x86_finish
+    [[ -x $WINE64 ]]
 }
 
 wine_packs() { # version
@@ -28,17 +35,26 @@ wine_packs() { # version
        -f "$WIN_PACKS/microsoft.netcore.app.runtime.win-x64/$1/runtimes/win-x64/native/hostfxr.dll" ]]
 }
 
+# A booted prefix has both sides; without 32-bit execution the syswow64 side stays empty, and only x64 rows run.
+wine_prefix_ok() { # dir
+    [[ -f "$1/drive_c/windows/system32/kernel32.dll" ]] &&
+        { [[ $X86_MODE == unavailable ]] || [[ -f "$1/drive_c/windows/syswow64/kernel32.dll" ]]; }
+}
+
 wine_boot() {
     local attempt log
+    if [[ -n ${CB_WINE_TEMPLATE:-} ]] && wine_prefix_ok "$CB_WINE_TEMPLATE"; then
+        rm -rf "$WINEPREFIX" && mkdir -p "$(dirname "$WINEPREFIX")" && cp -a "$CB_WINE_TEMPLATE" "$WINEPREFIX" && return 0
+        echo "# could not copy the prefix $CB_WINE_TEMPLATE; booting a fresh one"
+    fi
     log=$(mktemp)
     for attempt in 1 2; do
         if timeout 300 "$WINE64" wineboot -i </dev/null >"$log" 2>&1 && timeout 120 "$WINESERVER" -w; then
-            # Both sides must be there: a 32-bit-only prefix has no syswow64.
-            if [[ -f "$WINEPREFIX/drive_c/windows/syswow64/kernel32.dll" && -f "$WINEPREFIX/drive_c/windows/system32/kernel32.dll" ]]; then
+            if wine_prefix_ok "$WINEPREFIX"; then
                 rm -f "$log"
                 return 0
             fi
-            echo "# wineboot made a prefix without syswow64 (not a 64-bit prefix)"
+            echo "# wineboot made a prefix without syswow64 (not a 64-bit prefix, or 32-bit programs did not run)"
         fi
         echo "# wineboot attempt $attempt failed: $(grep -v '^$' "$log" | tail -n 1)"
         timeout 30 "$WINESERVER" -k >/dev/null 2>&1
