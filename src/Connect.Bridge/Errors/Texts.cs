@@ -180,6 +180,10 @@ internal static class Texts
         T(l, $"Не удалось подключиться к прокси-серверу {proxy}: {cause}. Сообщение не доставлено.",
              $"Could not connect to the proxy {proxy}: {cause}. The message was not delivered.");
 
+    public static string ProxyConnectionLost(string proxy, string host, string cause, ErrorLanguage l) =>
+        T(l, $"Соединение с прокси-сервером {proxy} прервано до получения ответа (по пути к {host}): {cause}. Доставка неизвестна.",
+             $"The connection to the proxy {proxy} broke before an answer (on the way to {host}): {cause}. Delivery is unknown.");
+
     public static string ProxyTunnelFailed(string proxy, string host, ErrorLanguage l) =>
         T(l, $"Прокси-сервер {proxy} не открыл соединение с {host}. Сообщение не доставлено.",
              $"The proxy {proxy} did not open a connection to {host}. The message was not delivered.");
@@ -262,6 +266,7 @@ internal static class Texts
     public static string CauseProxy(ErrorLanguage l) => T(l, "ошибка прокси-сервера", "proxy failure");
     public static string CauseUnreachable(ErrorLanguage l) => T(l, "хост недоступен", "host unreachable");
     public static string CauseReset(ErrorLanguage l) => T(l, "соединение сброшено сервером", "connection reset by the server");
+    public static string CauseProxyReset(ErrorLanguage l) => T(l, "соединение сброшено прокси-сервером", "connection reset by the proxy");
     public static string CauseNotHttp(ErrorLanguage l) => T(l, "ответ сервера не является HTTP", "the server's answer is not HTTP");
     public static string CauseCertificate(ErrorLanguage l) => T(l, "сертификат сервера не прошёл проверку", "the server certificate failed validation");
 }
