@@ -232,10 +232,16 @@ internal sealed class BridgeSender : IDisposable
         return sender.Send(lineId, userId, text);
     }
 
-    /// <summary>Releases the underlying client.</summary>
+    /// <summary>Releases the underlying client; lines still being written to the log file get up to <see cref="FileLog.ReleaseWait"/>.</summary>
     public void Dispose()
     {
-        lock (_gate) ResetClient();
+        string? logFile;
+        lock (_gate)
+        {
+            ResetClient();
+            logFile = _state.LogFile;
+        }
+        if (logFile is not null) FileLog.Flush(logFile, FileLog.ReleaseWait);
     }
 
     // ---- plumbing ---------------------------------------------------------------------------

@@ -122,6 +122,21 @@ internal static class Texts
         T(l, $"Неверный параметр: файл журнала «{TextRules.Echo(path, 200)}» нельзя открыть для дописывания ({cause}).",
              $"Invalid option: the log file \"{TextRules.Echo(path, 200)}\" cannot be opened for appending ({cause}).");
 
+    public static string LogFileNotRegular(string path, string kind, ErrorLanguage l) =>
+        T(l, $"Неверный параметр: файл журнала «{TextRules.Echo(path, 200)}» — не обычный файл ({kind}); укажите обычный файл: запись в другое может остановить программу.",
+             $"Invalid option: the log file \"{TextRules.Echo(path, 200)}\" is not a regular file ({kind}); name an ordinary file: writing to anything else can block the program.");
+
+    public static string KindDirectory(ErrorLanguage l) => T(l, "это каталог", "a directory");
+    public static string KindFifo(ErrorLanguage l) => T(l, "это именованный канал FIFO", "a FIFO, a named pipe");
+    public static string KindCharacterDevice(ErrorLanguage l) => T(l, "это символьное устройство", "a character device");
+    public static string KindBlockDevice(ErrorLanguage l) => T(l, "это блочное устройство", "a block device");
+    public static string KindSocket(ErrorLanguage l) => T(l, "это сокет", "a socket");
+    public static string KindDeviceOrPipe(ErrorLanguage l) => T(l, "это устройство или канал", "a device or a pipe");
+
+    /// <summary>The line a log file gets when writing works again after lines were dropped (log lines are English, as <c>Transport/Log.cs</c>).</summary>
+    public static string LogLinesDropped(long count) =>
+        string.Create(CultureInfo.InvariantCulture, $"Connect.Bridge: {count} log line(s) before this one could not be written to this file and were dropped.");
+
     public static string BadLanguage(string value, ErrorLanguage l) =>
         T(l, $"Неверный параметр: язык «{TextRules.Echo(value)}» не поддерживается; допустимы ru и en.",
              $"Invalid option: the language \"{TextRules.Echo(value)}\" is not supported; use ru or en.");
