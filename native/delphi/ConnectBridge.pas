@@ -78,7 +78,9 @@ const
   CB_OPT_PROXY_PASSWORD       = 10;
   CB_OPT_MAX_RETRIES          = 11;  { decimal; '0' disables }
   CB_OPT_ALLOW_INSECURE_HTTP  = 12;  { '1' / '0' }
-  CB_OPT_LOG_FILE             = 13;  { file path: one UTF-8 line per HTTP attempt appended; '' turns it off }
+  CB_OPT_LOG_FILE             = 13;  { file path: one UTF-8 line per HTTP attempt appended; '' turns it off;
+                                        a FIFO, directory or device is refused, a line that cannot be written is
+                                        dropped and counted, never waited on (see connect_bridge.h) }
   CB_OPT_PROXY_USE_DEFAULT_CREDENTIALS = 14;  { '1': the proxy gets the Windows logon (NTLM/Kerberos) unless a proxy login is set }
 
   { Keyboard formats for cb_set_keyboard and cb_send. }

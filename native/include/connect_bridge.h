@@ -233,7 +233,16 @@ extern "C" {
 #define CB_OPT_MAX_RETRIES         11  /* decimal; default "2", "0" disables */
 #define CB_OPT_ALLOW_INSECURE_HTTP 12  /* "1" allows http:// to non-loopback
                                           hosts; default "0" */
-#define CB_OPT_LOG_FILE            13  /* file path: appends one UTF-8 line per HTTP attempt (no password); "" off */
+#define CB_OPT_LOG_FILE            13  /* file path: appends one UTF-8 line per HTTP attempt (no password); "" off.
+                                          Never blocks the caller: a path that is not a regular file (a FIFO, a
+                                          directory, a device such as /dev/full or NUL, a socket) is refused with
+                                          CB_E_INVALID_ARGUMENT and a text naming what it is, without opening it.
+                                          Lines are written by a thread of the library, one writer per file; a
+                                          line that cannot be written (disk full, read-only, the path replaced,
+                                          the writer stuck, over 1000 waiting) is dropped and counted, never
+                                          waited on, and the send's result is the same as without a log file.
+                                          When writing works again, a line says how many were dropped.
+                                          cb_sender_destroy waits up to 1 s for lines still being written. */
 #define CB_OPT_PROXY_USE_DEFAULT_CREDENTIALS 14 /* "1": authenticate to the proxy (CB_OPT_PROXY_URL or the
                                           system proxy) with the Windows logon of the process (NTLM/
                                           Kerberos); CB_OPT_PROXY_LOGIN wins when set; default "0" */

@@ -144,6 +144,11 @@ public sealed class Sender
     }
 
     /// <summary>A file that receives one line per HTTP attempt (appended, UTF-8, never the password); "" turns it off.</summary>
+    /// <remarks>
+    /// Only a regular file: a FIFO, a directory or a device (NUL, CON, a pipe) is refused at once (-1). Lines are written
+    /// in the background, one writer per file; a line that cannot be written is dropped and counted, never waited on,
+    /// and the call's result is unchanged (see <c>FileLog</c> in the core).
+    /// </remarks>
     public object? LogFile
     {
         get => Get(SenderSetting.LogFile);

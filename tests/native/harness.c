@@ -28,7 +28,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "connect_bridge.h"
@@ -857,6 +859,61 @@ static void test_threads(void)
           "emulator accepted exactly %d (accepted %ld, requests %ld)", THREADS * SENDS_PER_THREAD, accepted, requests);
 }
 
+/* Issue 19, item 1: CB_OPT_LOG_FILE never blocks. A FIFO without a reader is refused at once (before the fix the
+   call never returned: alarm() bounds it here, 20 s, and ends the harness with a FAIL line); /dev/full and a
+   directory are refused; an ordinary file gets one line per attempt, written by cb_sender_destroy at the latest. */
+static void log_file_hang(int sig)
+{
+    (void)sig;
+    static const char msg[] = "FAIL cb_set_option(CB_OPT_LOG_FILE, a FIFO without a reader) still blocked after 20 s\n";
+    if (write(STDOUT_FILENO, msg, sizeof msg - 1) < 0) { /* nothing more to do */ }
+    _exit(1);
+}
+
+static void test_log_file(void)
+{
+    char dir[] = "/tmp/cb-harness-log-XXXXXX";
+    if (!mkdtemp(dir)) { check(0, "mkdtemp for the log file tests"); return; }
+    char fifo[128], file[128];
+    snprintf(fifo, sizeof fifo, "%s/fifo.log", dir);
+    snprintf(file, sizeof file, "%s/ok.log", dir);
+    check(mkfifo(fifo, 0600) == 0, "mkfifo %s", fifo);
+
+    cb_sender *s = new_sender(g_base_url);
+    cb_set_option(s, CB_OPT_LANGUAGE, "en");
+    signal(SIGALRM, log_file_hang);
+    alarm(20);
+    int st = cb_set_option(s, CB_OPT_LOG_FILE, fifo);
+    alarm(0);
+    signal(SIGALRM, SIG_DFL);
+    char *err = last_error(s);
+    check(st == CB_E_INVALID_ARGUMENT && strstr(err, "is not a regular file (a FIFO, a named pipe)") != NULL,
+          "CB_OPT_LOG_FILE = a FIFO without a reader -> %d at once: %s", st, err);
+    st = cb_set_option(s, CB_OPT_LOG_FILE, "/dev/full");
+    err = last_error(s);
+    check(st == CB_E_INVALID_ARGUMENT && strstr(err, "(a character device)") != NULL, "CB_OPT_LOG_FILE = /dev/full -> %d: %s", st, err);
+    st = cb_set_option(s, CB_OPT_LOG_FILE, dir);
+    err = last_error(s);
+    check(st == CB_E_INVALID_ARGUMENT && strstr(err, "(a directory)") != NULL, "CB_OPT_LOG_FILE = a directory -> %d: %s", st, err);
+    st = cb_send_message(s, g_line, USER, "log refused");
+    check(st == CB_E_INVALID_ARGUMENT, "the refused log file is sticky: send -> %d, nothing sent", st);
+
+    st = cb_set_option(s, CB_OPT_LOG_FILE, file);
+    check(st == 0, "CB_OPT_LOG_FILE = an ordinary file -> %d", st);
+    st = cb_send_message(s, g_line, USER, "logged");
+    check(st == 200, "send with an ordinary log file -> %d", st);
+    cb_sender_destroy(s);
+    char line[512] = "";
+    FILE *f = fopen(file, "r");
+    int lines = 0, ok = 0;
+    while (f && fgets(line, sizeof line, f)) { lines++; if (strstr(line, "-> 200 ")) ok++; }
+    if (f) fclose(f);
+    check(lines == 1 && ok == 1, "the log file has one line, the 200 (%d lines)", lines);
+    unlink(file);
+    unlink(fifo);
+    rmdir(dir);
+}
+
 int main(void)
 {
     g_base_url = getenv("CB_TEST_BASE_URL");
@@ -883,6 +940,7 @@ int main(void)
     test_one_shot();
     test_fp_environment();
     test_threads();
+    test_log_file();
     check(g_texts_seen > 20 && g_texts_with_password == 0, "the password appears in none of the %d error texts seen",
           g_texts_seen);
 

@@ -149,7 +149,8 @@ internal sealed class BridgeSender : IDisposable
             if (rowText.Kind == HostValueKind.Empty) return Refuse(SenderSetting.KeyboardJson, BridgeErrors.NullArgument("buttons", Language));
             if (rowText.Kind != HostValueKind.Text)
                 return Refuse(SenderSetting.KeyboardJson, BridgeErrors.WrongArgumentType("buttons", "string", rowText.KindName, Language));
-            var result = KeyboardParser.ParseRows(rowText.AsText!);
+            // Errors name the row of the keyboard being built (the row the user will see), not the line of the argument.
+            var result = KeyboardParser.ParseRows(rowText.AsText!, _state.Keyboard?.Rows.Count ?? 0);
             if (result.Error is not null) return Refuse(SenderSetting.KeyboardJson, SendOutcome.Invalid(Texts.Keyboard(result.Error, Language)));
             var rows = new List<IReadOnlyList<KeyboardButton>>(_state.Keyboard?.Rows ?? []);
             rows.AddRange(result.Keyboard!.Rows);
@@ -231,10 +232,16 @@ internal sealed class BridgeSender : IDisposable
         return sender.Send(lineId, userId, text);
     }
 
-    /// <summary>Releases the underlying client.</summary>
+    /// <summary>Releases the underlying client; lines still being written to the log file get up to <see cref="FileLog.ReleaseWait"/>.</summary>
     public void Dispose()
     {
-        lock (_gate) ResetClient();
+        string? logFile;
+        lock (_gate)
+        {
+            ResetClient();
+            logFile = _state.LogFile;
+        }
+        if (logFile is not null) FileLog.Flush(logFile, FileLog.ReleaseWait);
     }
 
     // ---- plumbing ---------------------------------------------------------------------------

@@ -122,6 +122,21 @@ internal static class Texts
         T(l, $"Неверный параметр: файл журнала «{TextRules.Echo(path, 200)}» нельзя открыть для дописывания ({cause}).",
              $"Invalid option: the log file \"{TextRules.Echo(path, 200)}\" cannot be opened for appending ({cause}).");
 
+    public static string LogFileNotRegular(string path, string kind, ErrorLanguage l) =>
+        T(l, $"Неверный параметр: файл журнала «{TextRules.Echo(path, 200)}» — не обычный файл ({kind}); укажите обычный файл: запись в другое может остановить программу.",
+             $"Invalid option: the log file \"{TextRules.Echo(path, 200)}\" is not a regular file ({kind}); name an ordinary file: writing to anything else can block the program.");
+
+    public static string KindDirectory(ErrorLanguage l) => T(l, "это каталог", "a directory");
+    public static string KindFifo(ErrorLanguage l) => T(l, "это именованный канал FIFO", "a FIFO, a named pipe");
+    public static string KindCharacterDevice(ErrorLanguage l) => T(l, "это символьное устройство", "a character device");
+    public static string KindBlockDevice(ErrorLanguage l) => T(l, "это блочное устройство", "a block device");
+    public static string KindSocket(ErrorLanguage l) => T(l, "это сокет", "a socket");
+    public static string KindDeviceOrPipe(ErrorLanguage l) => T(l, "это устройство или канал", "a device or a pipe");
+
+    /// <summary>The line a log file gets when writing works again after lines were dropped (log lines are English, as <c>Transport/Log.cs</c>).</summary>
+    public static string LogLinesDropped(long count) =>
+        string.Create(CultureInfo.InvariantCulture, $"Connect.Bridge: {count} log line(s) before this one could not be written to this file and were dropped.");
+
     public static string BadLanguage(string value, ErrorLanguage l) =>
         T(l, $"Неверный параметр: язык «{TextRules.Echo(value)}» не поддерживается; допустимы ru и en.",
              $"Invalid option: the language \"{TextRules.Echo(value)}\" is not supported; use ru or en.");
@@ -179,6 +194,10 @@ internal static class Texts
     public static string ProxyConnectionFailed(string proxy, string cause, ErrorLanguage l) =>
         T(l, $"Не удалось подключиться к прокси-серверу {proxy}: {cause}. Сообщение не доставлено.",
              $"Could not connect to the proxy {proxy}: {cause}. The message was not delivered.");
+
+    public static string ProxyConnectionLost(string proxy, string host, string cause, ErrorLanguage l) =>
+        T(l, $"Соединение с прокси-сервером {proxy} прервано до получения ответа (по пути к {host}): {cause}. Доставка неизвестна.",
+             $"The connection to the proxy {proxy} broke before an answer (on the way to {host}): {cause}. Delivery is unknown.");
 
     public static string ProxyTunnelFailed(string proxy, string host, ErrorLanguage l) =>
         T(l, $"Прокси-сервер {proxy} не открыл соединение с {host}. Сообщение не доставлено.",
@@ -262,6 +281,7 @@ internal static class Texts
     public static string CauseProxy(ErrorLanguage l) => T(l, "ошибка прокси-сервера", "proxy failure");
     public static string CauseUnreachable(ErrorLanguage l) => T(l, "хост недоступен", "host unreachable");
     public static string CauseReset(ErrorLanguage l) => T(l, "соединение сброшено сервером", "connection reset by the server");
+    public static string CauseProxyReset(ErrorLanguage l) => T(l, "соединение сброшено прокси-сервером", "connection reset by the proxy");
     public static string CauseNotHttp(ErrorLanguage l) => T(l, "ответ сервера не является HTTP", "the server's answer is not HTTP");
     public static string CauseCertificate(ErrorLanguage l) => T(l, "сертификат сервера не прошёл проверку", "the server certificate failed validation");
 }

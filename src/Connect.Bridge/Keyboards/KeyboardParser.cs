@@ -31,7 +31,12 @@ internal static class KeyboardParser
     // ---- rows form -------------------------------------------------------------------------
 
     /// <summary>Parses one row per line. Line numbers in errors count every physical line, blank ones too.</summary>
-    public static KeyboardParseResult ParseRows(string text)
+    /// <param name="text">The rows text.</param>
+    /// <param name="rowsBefore">
+    /// When the rows are appended to a keyboard that already has this many rows (AddKeyboardRow): errors then name
+    /// the row of that keyboard the user would see (blank lines are no rows), not the line of the argument.
+    /// </param>
+    public static KeyboardParseResult ParseRows(string text, int? rowsBefore = null)
     {
         var rows = new List<IReadOnlyList<KeyboardButton>>();
         var buttons = new List<KeyboardButton>();
@@ -42,7 +47,8 @@ internal static class KeyboardParser
             int end = pos;
             while (end < text.Length && text[end] != '\n' && text[end] != '\r') end++;
             line++;
-            var error = ParseRow(text.AsSpan(pos, end - pos), line, buttons, current);
+            int where = rowsBefore is { } before ? before + rows.Count + 1 : line;
+            var error = ParseRow(text.AsSpan(pos, end - pos), where, buttons, current);
             if (error is not null) return error;
             if (buttons.Count > 0)
             {

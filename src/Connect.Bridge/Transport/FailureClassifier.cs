@@ -36,6 +36,10 @@ internal static class FailureClassifier
                 return new SendOutcome(BridgeStatus.ConnectionFailed, Texts.HeadersTooLarge(host, l), attempts: attempts);
             case HttpRequestError.InvalidResponse:
                 return new SendOutcome(BridgeStatus.ConnectionFailed, Texts.ConnectionLost(host, Texts.CauseNotHttp(l), l), attempts: attempts);
+            case HttpRequestError.Unknown or HttpRequestError.ResponseEnded when proxy is not null:
+                // The socket is the proxy's: a reset there (at its first byte, or after) is the proxy's to report. A CONNECT
+                // that broke cannot be told from a tunnel that broke later, so delivery stays unknown (never retried).
+                return new SendOutcome(BridgeStatus.ConnectionFailed, Texts.ProxyConnectionLost(proxy.Authority, host, Texts.CauseProxyReset(l), l), attempts: attempts);
             default:
                 return new SendOutcome(BridgeStatus.ConnectionFailed, Texts.ConnectionLost(host, Texts.CauseReset(l), l), attempts: attempts);
         }
