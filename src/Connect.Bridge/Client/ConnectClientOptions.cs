@@ -53,9 +53,10 @@ public sealed class ConnectClientOptions
 
     /// <summary>
     /// Checks these options as a client would when it is created: null when they are valid, otherwise the one-line
-    /// error text (in <see cref="Language"/>) every call of such a client would return with status -1.
+    /// error text (in <see cref="Language"/>) every call of such a client would return with status -1. Like every text
+    /// of the library it never contains <see cref="Password"/> or <see cref="ProxyPassword"/>.
     /// </summary>
-    public string? Validate() => ClientConfig.Create(this).Error;
+    public string? Validate() => ClientConfig.Create(this).Error is { } error ? SecretScrubber.ScrubLine(error, Password, ProxyPassword) : null;
 
     /// <summary>A copy of these options.</summary>
     public ConnectClientOptions Clone() => (ConnectClientOptions)MemberwiseClone();
