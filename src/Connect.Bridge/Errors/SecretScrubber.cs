@@ -86,6 +86,19 @@ internal static class SecretScrubber
         return ScrubFragment(unescaped, forms, shortSecret);
     }
 
+    /// <summary>
+    /// True when a secret of <see cref="MinMaskedLength"/> characters or more occurs in a URL part, in any form the
+    /// scrubber masks (reshaped, percent-decoded, another case): what makes a password in BaseUrl or ProxyUrl refused.
+    /// </summary>
+    public static bool Occurs(string urlPart, string? secret)
+    {
+        if (string.IsNullOrEmpty(secret) || secret.Length < MinMaskedLength) return false;
+        var forms = Forms(secret);
+        return Matches(urlPart, forms) || Matches(Uri.UnescapeDataString(urlPart), forms);
+    }
+
+    private static bool Matches(string text, List<string> forms) => forms.Any(f => text.Contains(f, StringComparison.OrdinalIgnoreCase));
+
     /// <summary>The forms a secret can take in a text after reshaping, longest first.</summary>
     private static List<string> Forms(string secret)
     {

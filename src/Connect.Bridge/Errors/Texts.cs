@@ -95,6 +95,10 @@ internal static class Texts
         T(l, $"Неверный параметр: {field} не должен содержать логин и пароль; задайте их отдельными параметрами.",
              $"Invalid option: {field} must not contain user info; set the login and password as separate options.");
 
+    public static string UrlHasSecret(string field, string secretField, ErrorLanguage l) =>
+        T(l, $"Неверный параметр: {field} не должен содержать пароль ({secretField}): он попал бы в журналы и в телеметрию HTTP-клиента (url.full); задайте пароль только отдельным параметром.",
+             $"Invalid option: {field} must not contain the password ({secretField}): it would show in logs and in the HTTP client's telemetry (url.full); set the password only as its own option.");
+
     public static string BadTimeout(string value, ErrorLanguage l) =>
         T(l, $"Неверный параметр: тайм-аут «{TextRules.Echo(value)}» должен быть от 1 мс до 1 часа.",
              $"Invalid option: the timeout \"{TextRules.Echo(value)}\" must be between 1 ms and 1 hour.");

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -60,5 +62,76 @@ public class RoundThreeSecretsTests
         SecretWatch.Capture("DI validation failure", failure);
         Assert.Contains("***", failure);
         Assert.Equal(PasswordIn(where).Validate(), failure);
+    }
+
+    // ---- item 6: a password in BaseUrl or ProxyUrl -------------------------------------------
+
+    private const string UrlHasPasswordEn = "Invalid option: BaseUrl must not contain the password (Password): it would show in logs and in the HTTP client's telemetry (url.full); set the password only as its own option.";
+
+    [Theory] // item 6: failed before (the request went out, and HttpClient's activity carried the password in url.full)
+    [InlineData("as a path segment")]
+    [InlineData("percent-encoded")]
+    [InlineData("in another case")]
+    public async Task A_password_in_the_BaseUrl_path_is_refused_and_HttpClient_activity_never_sees_it(string how)
+    {
+        await using var server = new RawHttpServer(RawReply.Status(200));
+        string prefix = $"http://127.0.0.1:{server.Port}/";
+        var tags = new ConcurrentQueue<string>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "System.Net.Http",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                // Only this test's server: other tests run in parallel and send too.
+                if (activity.GetTagItem("url.full") is string url && url.StartsWith(prefix, StringComparison.Ordinal))
+                    foreach (var tag in activity.TagObjects) tags.Enqueue($"{tag.Key}={tag.Value}");
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        // Control: the listener does see the HTTP client's own url.full, path prefix included.
+        using (var client = new ConnectClient(Options(prefix + "relay/")))
+            Assert.Equal(200, client.TrySendMessage(new LineMessage(TestData.LineId, TestData.UserId, "x")).Status);
+        Assert.Contains($"url.full={prefix}relay/v1/line/send/message/", tags);
+
+        string segment = how switch
+        {
+            "as a path segment" => TestData.Password,
+            "percent-encoded" => string.Concat(TestData.Password.Select(c => $"%{(int)c:X2}")),
+            _ => TestData.Password.ToUpperInvariant(),
+        };
+        using (var client = new ConnectClient(Options(prefix + "relay/" + segment + "/")))
+        {
+            var outcome = client.TrySendMessage(new LineMessage(TestData.LineId, TestData.UserId, "x"));
+            SecretWatch.Capture("password in BaseUrl", outcome);
+            Assert.Equal(-1, outcome.Status);
+            Assert.Equal(UrlHasPasswordEn, outcome.ErrorText);
+        }
+        Assert.Equal(1, server.Requests);
+        foreach (var tag in tags) SecretWatch.Capture("HttpClient activity tag", tag);
+        Assert.DoesNotContain(tags, t => t.Contains(TestData.Password, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact] // item 6: failed before (the proxy password in ProxyUrl's path was accepted)
+    public void A_password_in_the_ProxyUrl_path_is_refused()
+    {
+        var options = Options(proxyUrl: "http://127.0.0.1:3128/" + TestData.Password);
+        string? text = options.Validate();
+        SecretWatch.Capture("password in ProxyUrl", text);
+        Assert.Equal(UrlHasPasswordEn.Replace("BaseUrl", "ProxyUrl", StringComparison.Ordinal), text);
+        options.ProxyUrl = "http://127.0.0.1:3128/proxy-secret";
+        options.ProxyPassword = "proxy-secret";
+        Assert.Equal(UrlHasPasswordEn.Replace("BaseUrl", "ProxyUrl", StringComparison.Ordinal).Replace("(Password)", "(ProxyPassword)", StringComparison.Ordinal), options.Validate());
+    }
+
+    [Theory] // item 6: the host is the service's public name; a short password would refuse ordinary paths at random
+    [InlineData("https://push.1c-connect.com/", "1c-connect")]
+    [InlineData("http://127.0.0.1:9/v1x/", "v1x")]
+    public void A_password_in_the_host_or_shorter_than_four_characters_is_not_refused(string baseUrl, string password)
+    {
+        var options = Options(baseUrl);
+        options.Password = password;
+        Assert.Null(options.Validate());
     }
 }
