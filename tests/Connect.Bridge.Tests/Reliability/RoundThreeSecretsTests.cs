@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -133,5 +134,146 @@ public class RoundThreeSecretsTests
         var options = Options(baseUrl);
         options.Password = password;
         Assert.Null(options.Validate());
+    }
+
+    // ---- item 3: echoes that escaped the scrub ----------------------------------------------
+
+    private static async Task<SendOutcome> SendTo(RawReply reply, string? password = null)
+    {
+        await using var server = new RawHttpServer(reply);
+        var options = Options(server.BaseUrl);
+        if (password is not null) options.Password = password;
+        using var client = new ConnectClient(options);
+        return await client.TrySendMessageAsync(new LineMessage(TestData.LineId, TestData.UserId, "x"));
+    }
+
+    private static void AssertNowhere(SendOutcome outcome, string echo, StringComparison comparison = StringComparison.Ordinal)
+    {
+        SecretWatch.Capture("round three echo", outcome);
+        foreach (var text in new[] { outcome.ErrorText, outcome.ServerError, outcome.ResponseBody })
+            Assert.False(text?.Contains(echo, comparison) ?? false, "the echo is still there");
+    }
+
+    private static string Percent(string s) => string.Concat(Encoding.UTF8.GetBytes(s).Select(b => $"%{b:X2}"));
+
+    [Theory] // item 3: failed before (the Location was echoed with the password percent-encoded)
+    [InlineData("every byte encoded")]
+    [InlineData("a space as %20")]
+    [InlineData("a space as +")]
+    public async Task A_redirect_Location_with_the_password_url_encoded_is_masked(string how)
+    {
+        string password = how == "every byte encoded" ? TestData.Password : "pass word " + TestData.Password[3..11];
+        string encoded = how switch
+        {
+            "every byte encoded" => Percent(password),
+            "a space as %20" => Uri.EscapeDataString(password),
+            _ => password.Replace(' ', '+'),
+        };
+        var outcome = await SendTo(RawReply.Status(302, null, $"Location: http://127.0.0.1:1/login?p={encoded}&next=1"), password);
+        Assert.Equal(302, outcome.Status);
+        Assert.Contains("?p=***&next=1", outcome.ErrorText);
+        AssertNowhere(outcome, encoded);
+        AssertNowhere(outcome, password);
+    }
+
+    [Fact] // item 3: failed before (a case variant of the password was echoed as is)
+    public async Task A_case_variant_of_the_password_in_the_server_echo_is_masked()
+    {
+        string upper = TestData.Password.ToUpperInvariant();
+        var outcome = await SendTo(RawReply.Status(401, $$"""{"error":"unknown password {{upper}}"}"""));
+        Assert.Equal(401, outcome.Status);
+        Assert.Equal("unknown password ***", outcome.ServerError);
+        AssertNowhere(outcome, TestData.Password, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory] // item 3: failed before (only the Basic token itself was masked, not the password at another alignment)
+    [InlineData("")]
+    [InlineData("x")]
+    [InlineData("xy")]
+    public async Task The_password_in_base64_at_any_alignment_is_masked(string before)
+    {
+        string base64 = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{before}{TestData.Login}:{TestData.Password}"));
+        var outcome = await SendTo(RawReply.Status(400, $$"""{"error":"you sent {{base64}}"}"""));
+        Assert.Equal(400, outcome.Status);
+        Assert.Contains("***", outcome.ServerError);
+        // The run of base64 characters that only the password's bytes decide is gone.
+        int from = Encoding.UTF8.GetByteCount(before + TestData.Login + ":"), to = from + Encoding.UTF8.GetByteCount(TestData.Password);
+        string run = PasswordOnlyRun(base64, from, to);
+        Assert.True(run.Length > 40);
+        AssertNowhere(outcome, run);
+        AssertNowhere(outcome, run[..8]);
+    }
+
+    /// <summary>The base64 characters whose 6 bits all come from bytes <paramref name="from"/>..<paramref name="to"/> (exclusive).</summary>
+    private static string PasswordOnlyRun(string base64, int from, int to)
+    {
+        var sb = new StringBuilder();
+        for (int i = 0; i < base64.Length; i++)
+            if (6 * i / 8 >= from && (6 * i + 5) / 8 < to) sb.Append(base64[i]);
+        return sb.ToString();
+    }
+
+    [Fact] // item 3: failed before (ResponseBody kept base64(password))
+    public async Task The_password_in_base64_alone_is_masked_in_the_body()
+    {
+        string base64 = Convert.ToBase64String(Encoding.UTF8.GetBytes(TestData.Password));
+        var outcome = await SendTo(RawReply.Status(400, $$"""{"detail":"{{base64}}"}"""));
+        Assert.Equal(400, outcome.Status);
+        Assert.Equal("""{"detail":"***"}""", outcome.ResponseBody);
+        AssertNowhere(outcome, base64);
+    }
+
+    // ---- item 4: the library's own wording is never starred ---------------------------------
+
+    [Theory] // item 4: failed before (a password that is a word of the wording starred that word, and so revealed itself)
+    [InlineData("HTTP", false, "HTTP 400: the request contains an error. Server says: \"bad ***\".")]
+    [InlineData("request", false, "HTTP 400: the request contains an error. Server says: \"bad ***\".")]
+    [InlineData("запрос", true, "HTTP 400: запрос содержит ошибку. Ответ сервера: «bad ***».")]
+    public async Task A_password_that_is_a_word_of_the_wording_leaves_the_wording_alone(string password, bool russian, string expected)
+    {
+        await using var server = new RawHttpServer(RawReply.Status(400, $$"""{"error":"bad {{password}}"}"""));
+        var options = Options(server.BaseUrl);
+        options.Password = password;
+        if (russian) options.Language = ErrorLanguage.Russian;
+        using var client = new ConnectClient(options);
+        var outcome = await client.TrySendMessageAsync(new LineMessage(TestData.LineId, TestData.UserId, "x"));
+        Assert.Equal(expected, outcome.ErrorText);
+        Assert.Equal("bad ***", outcome.ServerError);
+    }
+
+    [Fact] // item 4: failed before (the validation wording "Invalid option" became "*** option")
+    public void A_password_that_is_a_word_of_the_validation_wording_leaves_it_alone()
+    {
+        var options = Options("ftp://127.0.0.1/");
+        options.Password = "Invalid";
+        Assert.Equal("Invalid option: BaseUrl uses the scheme \"ftp\"; only https (and http for loopback) is allowed.", options.Validate());
+        using var sender = new BridgeSender();
+        sender.Set(SenderSetting.Language, "en");
+        sender.Set(SenderSetting.Password, "Invalid");
+        Assert.Equal("Invalid option: the language \"xx\" is not supported; use ru or en.", sender.Set(SenderSetting.Language, "xx").ErrorText);
+    }
+
+    [Fact] // item 4: what the wording exemption must not let through: a host or an OS cause is an echo, still masked
+    public async Task A_password_in_a_host_echo_is_still_masked()
+    {
+        using var bound = FaultCatalog.BoundNotListening();
+        string authority = $"127.0.0.1:{((System.Net.IPEndPoint)bound.LocalEndPoint!).Port}";
+        var options = Options($"http://{authority}/");
+        options.Password = authority;
+        options.MaxRetries = 0;
+        using (var client = new ConnectClient(options))
+        {
+            var outcome = await client.TrySendMessageAsync(new LineMessage(TestData.LineId, TestData.UserId, "x"));
+            Assert.Equal("Could not connect to ***: connection refused. The message was not delivered.", outcome.ErrorText);
+        }
+        options.BaseUrl = "http://127.0.0.1:9/";
+        options.ProxyUrl = $"http://{authority}/";
+        using (var client = new ConnectClient(options))
+        {
+            var outcome = await client.TrySendMessageAsync(new LineMessage(TestData.LineId, TestData.UserId, "x"));
+            Assert.Equal(-2, outcome.Status);
+            Assert.DoesNotContain(authority, outcome.ErrorText);
+            Assert.Contains("***", outcome.ErrorText);
+        }
     }
 }
