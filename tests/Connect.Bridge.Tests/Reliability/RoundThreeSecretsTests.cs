@@ -276,4 +276,74 @@ public class RoundThreeSecretsTests
             Assert.Contains("***", outcome.ErrorText);
         }
     }
+
+    // ---- item 7: the emulator's password from the environment --------------------------------
+
+    [Fact] // item 7: failed before (the emulator accepted only --password, which ps shows; the default "secret" stood)
+    public async Task The_emulator_takes_its_password_from_the_environment_not_the_command_line()
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "connect-bridge.dll"), "emulator", "--port", "0", "--login", TestData.Login, "--quiet" })
+            psi.ArgumentList.Add(a);
+        psi.Environment["CONNECT_EMULATOR_PASSWORD"] = TestData.Password;
+        using var process = Process.Start(psi)!;
+        try
+        {
+            var stderr = process.StandardError.ReadToEndAsync();
+            string? line;
+            while ((line = await process.StandardOutput.ReadLineAsync()) is not null && !line.StartsWith("Listening on ", StringComparison.Ordinal))
+                SecretWatch.Capture("emulator stdout", line);
+            if (line is null) Assert.Fail("the emulator did not start: " + await stderr);
+            SecretWatch.Capture("emulator stdout", line);
+            string baseUrl = line!["Listening on ".Length..];
+            Assert.StartsWith("http://127.0.0.1:", baseUrl);
+            // What ps shows: the command line, without the password.
+            Assert.DoesNotContain(TestData.Password, string.Join(" ", psi.ArgumentList));
+
+            using (var client = new ConnectClient(Options(baseUrl)))
+                Assert.Equal(200, (await client.TrySendMessageAsync(new LineMessage(TestData.LineId, TestData.UserId, "from env"))).Status);
+            var wrong = Options(baseUrl);
+            wrong.Password = "secret"; // the default no longer stands
+            using (var client = new ConnectClient(wrong))
+                Assert.Equal(401, (await client.TrySendMessageAsync(new LineMessage(TestData.LineId, TestData.UserId, "default"))).Status);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    [Fact] // item 7: failed before (--help did not name the variable); help must not print its value as a default either
+    public void The_emulator_help_names_the_environment_variable_and_never_its_value()
+    {
+        var (exit, output, _) = CliProcess.Run(["emulator", "--help"], new Dictionary<string, string> { ["CONNECT_EMULATOR_PASSWORD"] = TestData.Password });
+        Assert.Equal(0, exit);
+        Assert.Contains("CONNECT_EMULATOR_PASSWORD", output);
+        Assert.DoesNotContain(TestData.Password, output);
+    }
+
+    [Fact] // item 7: --password still wins over the environment
+    public async Task The_emulator_password_option_wins_over_the_environment()
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "connect-bridge.dll"), "emulator", "--port", "0", "--login", TestData.Login, "--password", "from-the-option", "--quiet" })
+            psi.ArgumentList.Add(a);
+        psi.Environment["CONNECT_EMULATOR_PASSWORD"] = TestData.Password;
+        using var process = Process.Start(psi)!;
+        try
+        {
+            string? line = await process.StandardOutput.ReadLineAsync();
+            Assert.StartsWith("Listening on http://127.0.0.1:", line);
+            var options = Options(line!["Listening on ".Length..]);
+            options.Password = "from-the-option";
+            using var client = new ConnectClient(options);
+            Assert.Equal(200, (await client.TrySendMessageAsync(new LineMessage(TestData.LineId, TestData.UserId, "from the option"))).Status);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
 }
