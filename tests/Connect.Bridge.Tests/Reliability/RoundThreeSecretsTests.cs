@@ -253,6 +253,16 @@ public class RoundThreeSecretsTests
         Assert.Equal("Invalid option: the language \"xx\" is not supported; use ru or en.", sender.Set(SenderSetting.Language, "xx").ErrorText);
     }
 
+    [Fact] // item 4: a keyboard field name is now a marked echo; the public keyboard texts show no marks
+    public void Keyboard_texts_outside_an_outcome_carry_no_marks()
+    {
+        const string json = """[[{"text":"A","colour":"red"}]]""";
+        Assert.False(Keyboard.TryParse(json, KeyboardFormat.Json, out _, out string? error, ErrorLanguage.English));
+        Assert.Equal("Invalid keyboard (row 1, button 1): unknown button field \"colour\" (text and id are allowed).", error);
+        var ex = Assert.Throws<KeyboardFormatException>(() => Keyboard.Parse(json, KeyboardFormat.Json, ErrorLanguage.English));
+        Assert.Equal(error, ex.Message);
+    }
+
     [Fact] // item 4: what the wording exemption must not let through: a host or an OS cause is an echo, still masked
     public async Task A_password_in_a_host_echo_is_still_masked()
     {
