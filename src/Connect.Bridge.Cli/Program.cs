@@ -39,7 +39,7 @@ if (parsed.Errors.Count > 0)
     string? password = pw >= 0 && pw + 1 < tokens.Length ? tokens[pw + 1]
         : tokens.FirstOrDefault(t => t.StartsWith("--password=", StringComparison.Ordinal))?["--password=".Length..]
         ?? Environment.GetEnvironmentVariable("CONNECT_PASSWORD");
-    foreach (var error in parsed.Errors) SafeConsole.Error(SecretScrubber.ScrubLine(error.Message, password));
+    foreach (var error in parsed.Errors) SafeConsole.Error(SecretScrubber.ScrubForeign(error.Message, password));
     return ExitCodes.InvalidArguments;
 }
 try

@@ -145,7 +145,7 @@ public sealed class ConnectClient : ILineClient, IDisposable
 
     /// <summary>Log arguments taken from settings (the path of BaseUrl) get the same scrubbing as the texts.</summary>
     private string ScrubLog(string text) =>
-        SecretScrubber.ScrubLine(Uri.UnescapeDataString(text), _options.Password, _options.ProxyPassword, _config.Authorization?.Parameter);
+        SecretScrubber.ScrubForeign(Uri.UnescapeDataString(text), _options.Password, _options.ProxyPassword, _config.Authorization?.Parameter);
 
     // ---- the wire: the retry rule is RetryRule, answers are read by ResponseReader, failures by FailureClassifier ----
 

@@ -8,7 +8,11 @@ public sealed class ConnectClientOptions
     /// <summary>The production service address.</summary>
     public const string DefaultBaseUrl = "https://push.1c-connect.com";
 
-    /// <summary>Service address; <c>https</c>, or <c>http</c> for loopback hosts (or with <see cref="AllowInsecureHttp"/>).</summary>
+    /// <summary>
+    /// Service address; <c>https</c>, or <c>http</c> for loopback hosts (or with <see cref="AllowInsecureHttp"/>). Its path
+    /// must not contain <see cref="Password"/> or <see cref="ProxyPassword"/> (4 characters or more; in any case or
+    /// percent-encoding): a URL reaches logs and the HTTP client's telemetry, so such an address is refused (-1).
+    /// </summary>
     public string BaseUrl { get; set; } = DefaultBaseUrl;
 
     /// <summary>API login (HTTP Basic user).</summary>
@@ -20,7 +24,10 @@ public sealed class ConnectClientOptions
     /// <summary>Time for the whole call including retries. Default 30 s; 1 ms to 1 hour.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Explicit proxy URL; <c>null</c> or empty uses the system proxy. Ignored when an HttpClient is supplied.</summary>
+    /// <summary>
+    /// Explicit proxy URL; <c>null</c> or empty uses the system proxy. Ignored when an HttpClient is supplied. Like
+    /// <see cref="BaseUrl"/>, its path must not contain a password.
+    /// </summary>
     public string? ProxyUrl { get; set; }
 
     /// <summary>Proxy login, when the explicit proxy needs one.</summary>
@@ -53,9 +60,10 @@ public sealed class ConnectClientOptions
 
     /// <summary>
     /// Checks these options as a client would when it is created: null when they are valid, otherwise the one-line
-    /// error text (in <see cref="Language"/>) every call of such a client would return with status -1.
+    /// error text (in <see cref="Language"/>) every call of such a client would return with status -1. Like every text
+    /// of the library it never contains <see cref="Password"/> or <see cref="ProxyPassword"/>.
     /// </summary>
-    public string? Validate() => ClientConfig.Create(this).Error;
+    public string? Validate() => ClientConfig.Create(this).Error is { } error ? SecretScrubber.ScrubLine(error, Password, ProxyPassword) : null;
 
     /// <summary>A copy of these options.</summary>
     public ConnectClientOptions Clone() => (ConnectClientOptions)MemberwiseClone();

@@ -3,7 +3,7 @@ namespace Connect.Bridge;
 /// <summary>Keyboard text that cannot be parsed; the message says where (row and button, or JSON position).</summary>
 public sealed class KeyboardFormatException : FormatException
 {
-    internal KeyboardFormatException(KeyboardError error, ErrorLanguage language) : base(Texts.Keyboard(error, language))
+    internal KeyboardFormatException(KeyboardError error, ErrorLanguage language) : base(SecretScrubber.Strip(Texts.Keyboard(error, language)))
     {
         Row = error.Row;
         Button = error.Button;

@@ -8,6 +8,10 @@ internal static class Texts
     private static string T(ErrorLanguage l, string ru, string en) => l == ErrorLanguage.English ? en : ru;
     private static string N(long n) => n.ToString(CultureInfo.InvariantCulture);
 
+    // A host or proxy taken from the options, or a text from outside (an OS or TLS message): an echo, so it is marked as
+    // a fragment and scrubbed; the library's own wording around it never is (see SecretScrubber).
+    private static string Q(string echo) => SecretScrubber.Fragment(echo);
+
     // ---- arguments --------------------------------------------------------------------------
     public static string Missing(string field, ErrorLanguage l) =>
         T(l, $"Неверный аргумент: не задано значение {field}.", $"Invalid argument: {field} is not set.");
@@ -42,7 +46,7 @@ internal static class Texts
 
     public static string WrongArgumentType(string parameter, string expected, string actual, ErrorLanguage l) =>
         T(l, $"Неверный аргумент: {parameter} должен быть типа {RuType(expected)}, передано: {RuType(actual)}.",
-             $"Invalid argument: {parameter} must be a {expected}, got {actual}.");
+             $"Invalid argument: {parameter} must be a {expected}, got {EnType(actual)}.");
 
     private static string RuType(string t) => t switch
     {
@@ -51,8 +55,11 @@ internal static class Texts
         "boolean" => "Булево",
         "empty" => "Неопределено",
         "null" => "Null",
-        _ => t,
+        _ => Q(t),
     };
+
+    // A kind the library names itself, or a type name the host gave (an echo).
+    private static string EnType(string t) => t is "string" or "number" or "integer" or "boolean" or "empty" or "null" ? t : Q(t);
 
     public static string UnknownOption(int option, ErrorLanguage l) =>
         T(l, $"Неверный аргумент: неизвестный номер параметра {N(option)}.", $"Invalid argument: unknown option id {N(option)}.");
@@ -94,6 +101,10 @@ internal static class Texts
     public static string UrlHasCredentials(string field, ErrorLanguage l) =>
         T(l, $"Неверный параметр: {field} не должен содержать логин и пароль; задайте их отдельными параметрами.",
              $"Invalid option: {field} must not contain user info; set the login and password as separate options.");
+
+    public static string UrlHasSecret(string field, string secretField, ErrorLanguage l) =>
+        T(l, $"Неверный параметр: {field} не должен содержать пароль ({secretField}): он попал бы в журналы и в телеметрию HTTP-клиента (url.full); задайте пароль только отдельным параметром.",
+             $"Invalid option: {field} must not contain the password ({secretField}): it would show in logs and in the HTTP client's telemetry (url.full); set the password only as its own option.");
 
     public static string BadTimeout(string value, ErrorLanguage l) =>
         T(l, $"Неверный параметр: тайм-аут «{TextRules.Echo(value)}» должен быть от 1 мс до 1 часа.",
@@ -160,7 +171,7 @@ internal static class Texts
             KeyboardErrorKind.ButtonWrongType => T(l, "кнопка должна быть строкой или объектом {\"text\":...}", "a button must be a string or an object {\"text\":...}"),
             KeyboardErrorKind.TextNotString => T(l, "поле text кнопки должно быть строкой", "the button's text must be a string"),
             KeyboardErrorKind.IdNotString => T(l, "поле id кнопки должно быть строкой", "the button's id must be a string"),
-            KeyboardErrorKind.UnknownProperty => T(l, $"неизвестное поле кнопки «{e.Detail}» (допустимы text и id)", $"unknown button field \"{e.Detail}\" (text and id are allowed)"),
+            KeyboardErrorKind.UnknownProperty => T(l, $"неизвестное поле кнопки «{Q(e.Detail ?? "")}» (допустимы text и id)", $"unknown button field \"{Q(e.Detail ?? "")}\" (text and id are allowed)"),
             KeyboardErrorKind.EmptyButtonText => T(l, "пустой текст кнопки", "empty button text"),
             KeyboardErrorKind.InvalidUnicode => T(l, "недопустимый символ Юникода (одиночный суррогат)", "invalid Unicode character (a lone surrogate)"),
             KeyboardErrorKind.NulCharacter => T(l, "текст кнопки содержит нулевой символ (NUL)", "the button text contains a NUL character"),
@@ -184,40 +195,40 @@ internal static class Texts
 
     // ---- transport --------------------------------------------------------------------------
     public static string ConnectionFailed(string host, string cause, ErrorLanguage l) =>
-        T(l, $"Не удалось подключиться к {host}: {cause}. Сообщение не доставлено.",
-             $"Could not connect to {host}: {cause}. The message was not delivered.");
+        T(l, $"Не удалось подключиться к {Q(host)}: {cause}. Сообщение не доставлено.",
+             $"Could not connect to {Q(host)}: {cause}. The message was not delivered.");
 
     public static string ConnectionLost(string host, string cause, ErrorLanguage l) =>
-        T(l, $"Соединение с {host} прервано до получения ответа: {cause}. Доставка неизвестна.",
-             $"The connection to {host} broke before an answer: {cause}. Delivery is unknown.");
+        T(l, $"Соединение с {Q(host)} прервано до получения ответа: {cause}. Доставка неизвестна.",
+             $"The connection to {Q(host)} broke before an answer: {cause}. Delivery is unknown.");
 
     public static string ProxyConnectionFailed(string proxy, string cause, ErrorLanguage l) =>
-        T(l, $"Не удалось подключиться к прокси-серверу {proxy}: {cause}. Сообщение не доставлено.",
-             $"Could not connect to the proxy {proxy}: {cause}. The message was not delivered.");
+        T(l, $"Не удалось подключиться к прокси-серверу {Q(proxy)}: {cause}. Сообщение не доставлено.",
+             $"Could not connect to the proxy {Q(proxy)}: {cause}. The message was not delivered.");
 
     public static string ProxyConnectionLost(string proxy, string host, string cause, ErrorLanguage l) =>
         T(l, $"Соединение с прокси-сервером {proxy} прервано до получения ответа (по пути к {host}): {cause}. Доставка неизвестна.",
              $"The connection to the proxy {proxy} broke before an answer (on the way to {host}): {cause}. Delivery is unknown.");
 
     public static string ProxyTunnelFailed(string proxy, string host, ErrorLanguage l) =>
-        T(l, $"Прокси-сервер {proxy} не открыл соединение с {host}. Сообщение не доставлено.",
-             $"The proxy {proxy} did not open a connection to {host}. The message was not delivered.");
+        T(l, $"Прокси-сервер {Q(proxy)} не открыл соединение с {Q(host)}. Сообщение не доставлено.",
+             $"The proxy {Q(proxy)} did not open a connection to {Q(host)}. The message was not delivered.");
 
     public static string ProxyAuthRequired(string proxy, ErrorLanguage l) =>
-        T(l, $"Прокси-сервер {proxy} требует авторизации (HTTP 407): проверьте ProxyLogin и ProxyPassword. Сообщение не доставлено.",
-             $"The proxy {proxy} requires authentication (HTTP 407): check ProxyLogin and ProxyPassword. The message was not delivered.");
+        T(l, $"Прокси-сервер {Q(proxy)} требует авторизации (HTTP 407): проверьте ProxyLogin и ProxyPassword. Сообщение не доставлено.",
+             $"The proxy {Q(proxy)} requires authentication (HTTP 407): check ProxyLogin and ProxyPassword. The message was not delivered.");
 
     public static string HeadersTooLarge(string host, ErrorLanguage l) =>
-        T(l, $"Сервер {host} ответил, но заголовки ответа длиннее предела клиента ({N(Limits.MaxResponseHeadersKiB)} КиБ); код ответа неизвестен. Доставка неизвестна.",
-             $"The server {host} answered, but the response headers exceed the client's limit ({N(Limits.MaxResponseHeadersKiB)} KiB); the status is unknown. Delivery is unknown.");
+        T(l, $"Сервер {Q(host)} ответил, но заголовки ответа длиннее предела клиента ({N(Limits.MaxResponseHeadersKiB)} КиБ); код ответа неизвестен. Доставка неизвестна.",
+             $"The server {Q(host)} answered, but the response headers exceed the client's limit ({N(Limits.MaxResponseHeadersKiB)} KiB); the status is unknown. Delivery is unknown.");
 
     public static string StatusOutOfRange(string host, int status, ErrorLanguage l) =>
-        T(l, $"Ответ сервера {host} нарушает протокол HTTP: код {N(status)} вне диапазона 100–599. Доставка неизвестна.",
-             $"The answer of {host} breaks the HTTP protocol: status {N(status)} is outside 100..599. Delivery is unknown.");
+        T(l, $"Ответ сервера {Q(host)} нарушает протокол HTTP: код {N(status)} вне диапазона 100–599. Доставка неизвестна.",
+             $"The answer of {Q(host)} breaks the HTTP protocol: status {N(status)} is outside 100..599. Delivery is unknown.");
 
     public static string TlsHandshake(string host, ErrorLanguage l) =>
-        T(l, $"Ошибка TLS при подключении к {host}: рукопожатие TLS не состоялось (сервер не говорит по TLS — возможно, это http — или прервал рукопожатие). Сообщение не доставлено.",
-             $"TLS failure connecting to {host}: the TLS handshake failed (the server does not speak TLS, perhaps it is plain http, or it broke the handshake). The message was not delivered.");
+        T(l, $"Ошибка TLS при подключении к {Q(host)}: рукопожатие TLS не состоялось (сервер не говорит по TLS — возможно, это http — или прервал рукопожатие). Сообщение не доставлено.",
+             $"TLS failure connecting to {Q(host)}: the TLS handshake failed (the server does not speak TLS, perhaps it is plain http, or it broke the handshake). The message was not delivered.");
 
     public static string Timeout(TimeSpan timeout, ErrorLanguage l) =>
         T(l, $"Нет ответа сервера за {Seconds(timeout)} с (тайм-аут). Доставка неизвестна.",
@@ -226,8 +237,8 @@ internal static class Texts
     private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
 
     public static string Tls(string host, string cause, ErrorLanguage l) =>
-        T(l, $"Ошибка TLS/сертификата при подключении к {host}: {cause}. Сообщение не доставлено.",
-             $"TLS/certificate failure connecting to {host}: {cause}. The message was not delivered.");
+        T(l, $"Ошибка TLS/сертификата при подключении к {Q(host)}: {cause}. Сообщение не доставлено.",
+             $"TLS/certificate failure connecting to {Q(host)}: {cause}. The message was not delivered.");
 
     public static string Internal(string cause, ErrorLanguage l) =>
         T(l, $"Внутренняя ошибка Connect.Bridge: {cause}.", $"Connect.Bridge internal error: {cause}.");

@@ -67,7 +67,7 @@ public sealed class Keyboard : IEquatable<Keyboard>
         ArgumentNullException.ThrowIfNull(text);
         var result = KeyboardParser.Parse(text, format);
         keyboard = result.Keyboard;
-        error = result.Error is null ? null : Texts.Keyboard(result.Error, language);
+        error = result.Error is null ? null : SecretScrubber.Strip(Texts.Keyboard(result.Error, language));
         return keyboard is not null;
     }
 

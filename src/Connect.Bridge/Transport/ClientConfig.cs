@@ -34,7 +34,8 @@ internal sealed class ClientConfig
         Uri? proxy = null;
         string? error = CheckBaseUrl(o.BaseUrl, o.AllowInsecureHttp, l, out var baseUri)
             ?? CheckCredentials(o.Login, o.Password, l)
-            ?? CheckProxy(o, l, out proxy);
+            ?? CheckProxy(o, l, out proxy)
+            ?? CheckSecretsInUrls(o, baseUri, proxy, l);
         if (error is null && (o.Timeout < TimeSpan.FromMilliseconds(Limits.MinTimeoutMs) || o.Timeout > TimeSpan.FromMilliseconds(Limits.MaxTimeoutMs)))
             error = Texts.BadTimeout(o.Timeout.ToString(), l);
         if (error is null && (o.RetryDelay < TimeSpan.FromMilliseconds(Limits.MinRetryDelayMs) || o.RetryDelay > TimeSpan.FromMilliseconds(Limits.MaxRetryDelayMs)))
@@ -76,6 +77,22 @@ internal sealed class ClientConfig
         // Keep any path prefix (a reverse proxy may add one) and make it end with '/', so the method path appends.
         var path = uri.AbsolutePath.EndsWith('/') ? uri.AbsolutePath : uri.AbsolutePath + "/";
         baseUri = new UriBuilder(uri.Scheme, uri.Host, uri.Port, path).Uri;
+        return null;
+    }
+
+    /// <summary>
+    /// A password (4 characters or more) in the path of BaseUrl or ProxyUrl is refused: it is never needed there, and a
+    /// URL goes where no scrubbing reaches (the HTTP client's own <c>url.full</c> tag, a proxy's log). The host is not
+    /// looked at: it is the service's public name, and a password that happens to be part of it must not stop the library.
+    /// </summary>
+    private static string? CheckSecretsInUrls(ConnectClientOptions o, Uri? baseUri, Uri? proxy, ErrorLanguage l)
+    {
+        foreach (var (field, uri) in new[] { ("BaseUrl", baseUri), ("ProxyUrl", proxy) })
+        {
+            if (uri is null) continue;
+            if (SecretScrubber.Occurs(uri.AbsolutePath, o.Password)) return Texts.UrlHasSecret(field, "Password", l);
+            if (SecretScrubber.Occurs(uri.AbsolutePath, o.ProxyPassword)) return Texts.UrlHasSecret(field, "ProxyPassword", l);
+        }
         return null;
     }
 

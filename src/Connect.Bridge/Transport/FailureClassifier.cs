@@ -29,7 +29,7 @@ internal static class FailureClassifier
                 return new SendOutcome(BridgeStatus.TlsFailure, Texts.TlsHandshake(host, l), attempts: attempts);
             case HttpRequestError.SecureConnectionError:
                 var auth = FindInner<AuthenticationException>(ex);
-                string detail = auth is null ? Texts.CauseCertificate(l) : $"{Texts.CauseCertificate(l)} ({TextRules.OneLine(auth.Message, 160)})";
+                string detail = auth is null ? Texts.CauseCertificate(l) : $"{Texts.CauseCertificate(l)} ({SecretScrubber.Fragment(TextRules.OneLine(auth.Message, 160))})";
                 return new SendOutcome(BridgeStatus.TlsFailure, Texts.Tls(host, detail, l), attempts: attempts);
             case HttpRequestError.ConfigurationLimitExceeded:
                 // Only the response headers have a client limit: the server did answer, its status is unread.
@@ -50,7 +50,7 @@ internal static class FailureClassifier
         SocketError.ConnectionRefused => Texts.CauseRefused(l),
         SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain => Texts.CauseDns(l),
         SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.NetworkDown => Texts.CauseUnreachable(l),
-        _ => TextRules.OneLine(socket?.Message ?? ex.Message, 120),
+        _ => SecretScrubber.Fragment(TextRules.OneLine(socket?.Message ?? ex.Message, 120)),
     };
 
     /// <summary>

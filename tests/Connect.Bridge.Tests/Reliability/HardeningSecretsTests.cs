@@ -37,10 +37,15 @@ public class HardeningSecretsTests
         options.Password = Secret;
         using (var client = new ConnectClient(options))
             Assert.DoesNotContain(Secret, client.TrySendMessage(new LineMessage(TestData.LineId, TestData.UserId, "x")).ErrorText);
+        // Since issue 19 (item 6) a password in the BaseUrl path is refused before any attempt; a path without it is logged.
         options.BaseUrl = $"http://127.0.0.1:9/{Secret}/";
+        using (var client = new ConnectClient(options))
+            Assert.Equal(-1, client.TrySendMessage(new LineMessage(TestData.LineId, TestData.UserId, "x")).Status);
+        options.BaseUrl = "http://127.0.0.1:9/relay/";
         options.MaxRetries = 0;
         using (var client = new ConnectClient(options))
             Assert.Equal(-2, client.TrySendMessage(new LineMessage(TestData.LineId, TestData.UserId, "x")).Status);
+        Assert.Contains(log.Lines, l => l.Contains("/relay/v1/line/send/message/", StringComparison.Ordinal));
         Assert.True(log.Lines.Count >= 2);
         Assert.Contains(log.Lines, l => l.StartsWith("Rejected before sending:", StringComparison.Ordinal));
         Assert.All(log.Lines, l => Assert.DoesNotContain(Secret, l));
