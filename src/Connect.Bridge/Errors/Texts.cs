@@ -207,8 +207,8 @@ internal static class Texts
              $"Could not connect to the proxy {Q(proxy)}: {cause}. The message was not delivered.");
 
     public static string ProxyConnectionLost(string proxy, string host, string cause, ErrorLanguage l) =>
-        T(l, $"Соединение с прокси-сервером {proxy} прервано до получения ответа (по пути к {host}): {cause}. Доставка неизвестна.",
-             $"The connection to the proxy {proxy} broke before an answer (on the way to {host}): {cause}. Delivery is unknown.");
+        T(l, $"Соединение с прокси-сервером {Q(proxy)} прервано до получения ответа (по пути к {Q(host)}): {cause}. Доставка неизвестна.",
+             $"The connection to the proxy {Q(proxy)} broke before an answer (on the way to {Q(host)}): {cause}. Delivery is unknown.");
 
     public static string ProxyTunnelFailed(string proxy, string host, ErrorLanguage l) =>
         T(l, $"Прокси-сервер {Q(proxy)} не открыл соединение с {Q(host)}. Сообщение не доставлено.",
