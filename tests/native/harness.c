@@ -870,6 +870,52 @@ static void log_file_hang(int sig)
     _exit(1);
 }
 
+#ifdef _WIN32
+/* The same rule on Windows (the harness cross-compiled against the shim, run under Wine): a named pipe nobody reads,
+   the NUL device and a directory are refused at once; an ordinary file gets the line. */
+static void test_log_file(void)
+{
+    char pipe_name[128], dir[MAX_PATH], file[MAX_PATH + 32];
+    snprintf(pipe_name, sizeof pipe_name, "\\\\.\\pipe\\cb-harness-log-%lu", (unsigned long)GetCurrentProcessId());
+    HANDLE pipe = CreateNamedPipeA(pipe_name, PIPE_ACCESS_INBOUND, PIPE_TYPE_BYTE, 1, 0, 0, 0, NULL);
+    check(pipe != INVALID_HANDLE_VALUE, "CreateNamedPipe %s", pipe_name);
+    DWORD n = GetTempPathA(sizeof dir, dir);
+    check(n > 0 && n < sizeof dir, "GetTempPath");
+    snprintf(file, sizeof file, "%scb-harness-%lu.log", dir, (unsigned long)GetCurrentProcessId());
+
+    cb_sender *s = new_sender(g_base_url);
+    cb_set_option(s, CB_OPT_LANGUAGE, "en");
+    signal(SIGALRM, log_file_hang);
+    alarm(20);
+    int st = cb_set_option(s, CB_OPT_LOG_FILE, pipe_name);
+    alarm(0);
+    char *err = last_error(s);
+    check(st == CB_E_INVALID_ARGUMENT && strstr(err, "is not a regular file") != NULL,
+          "CB_OPT_LOG_FILE = a named pipe nobody reads -> %d at once: %s", st, err);
+    st = cb_set_option(s, CB_OPT_LOG_FILE, "NUL");
+    err = last_error(s);
+    check(st == CB_E_INVALID_ARGUMENT && strstr(err, "is not a regular file") != NULL, "CB_OPT_LOG_FILE = NUL -> %d: %s", st, err);
+    st = cb_set_option(s, CB_OPT_LOG_FILE, dir);
+    err = last_error(s);
+    check(st == CB_E_INVALID_ARGUMENT && strstr(err, "(a directory)") != NULL, "CB_OPT_LOG_FILE = a directory -> %d: %s", st, err);
+    st = cb_send_message(s, g_line, USER, "log refused");
+    check(st == CB_E_INVALID_ARGUMENT, "the refused log file is sticky: send -> %d, nothing sent", st);
+
+    st = cb_set_option(s, CB_OPT_LOG_FILE, file);
+    check(st == 0, "CB_OPT_LOG_FILE = an ordinary file -> %d", st);
+    st = cb_send_message(s, g_line, USER, "logged");
+    check(st == 200, "send with an ordinary log file -> %d", st);
+    cb_sender_destroy(s);
+    char line[512] = "";
+    FILE *f = fopen(file, "r");
+    int lines = 0, ok = 0;
+    while (f && fgets(line, sizeof line, f)) { lines++; if (strstr(line, "-> 200 ")) ok++; }
+    if (f) fclose(f);
+    check(lines == 1 && ok == 1, "the log file has one line, the 200 (%d lines)", lines);
+    DeleteFileA(file);
+    if (pipe != INVALID_HANDLE_VALUE) CloseHandle(pipe);
+}
+#else
 static void test_log_file(void)
 {
     char dir[] = "/tmp/cb-harness-log-XXXXXX";
@@ -913,6 +959,7 @@ static void test_log_file(void)
     unlink(fifo);
     rmdir(dir);
 }
+#endif
 
 int main(void)
 {

@@ -5,6 +5,8 @@
 #   tests/wine/x86.sh emulate       the same, but emulate even where the kernel runs 32-bit code itself (to test
 #                                   the emulated path on such a machine; CB_X86=emulate does the same for a suite)
 #   tests/wine/x86.sh unregister    remove our binfmt_misc entry again
+# CB_X86=off makes a suite behave as on a machine where x86 cannot run (x86 rows skipped), to check the x64-only
+# path by hand; in CI that is a failure (tests/wine/prepare.sh).
 #
 # Detect, don't assume: a static 32-bit probe (x86/probe32.c) is run. It does not start: the kernel cannot execute
 # 32-bit x86 (newer machines of our kind boot such a kernel). It prints "x86_64": native. It prints "i686": qemu-user
@@ -135,6 +137,11 @@ x86_unregister() {
 x86_detect() {
     X86_MODE=""
     X86_REASON=""
+    if [[ ${CB_X86:-} == off ]]; then # by hand only, to see the x64-only path; prepare.sh fails it in CI
+        X86_MODE=unavailable
+        X86_REASON="turned off by hand (CB_X86=off)"
+        return 0
+    fi
     if ! x86_build_probe; then
         X86_MODE=unavailable
         X86_REASON="the 32-bit probe could not be built (gcc -m32 -nostdlib: $(tail -n1 "$X86_HOME/probe32.log" 2>/dev/null))"
@@ -175,6 +182,7 @@ x86_detect() {
 # Step 2 (after the Wine install): under emulation, the trap-number preload; then Wine's 32-bit loader must start.
 x86_finish() {
     local out
+    [[ ${CB_X86:-} == off ]] && unset LD_PRELOAD
     if [[ $X86_MODE == emulated ]]; then
         local lib32=$X86_HOME/lib/i386-linux-gnu lib64=$X86_HOME/lib/x86_64-linux-gnu
         mkdir -p "$lib32" "$lib64"
