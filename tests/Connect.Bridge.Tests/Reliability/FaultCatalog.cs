@@ -172,7 +172,10 @@ public static class FaultCatalog
             { Server = Tls("other.example", -1, 30), Https = true, TimeoutMs = TlsTimeoutMs, DetailMustContain = "RemoteCertificateNameMismatch" },
         // ---- round two (issue 10): transport items ----
         new("connection refused, the timeout ends the retry backoff (never -3)", BridgeStatus.ConnectionFailed, 1, 0, Refused, RefusedEn)
-            { Server = () => null, TimeoutMs = ShortTimeoutMs, RetryDelayMs = Limits.MaxRetryDelayMs, DefaultDelayTimeoutMs = 150 },
+            // Surfaces without a retry-delay option (native, COM): the default first backoff is 250 ms ±25 %, so a
+            // timeout under 187.5 ms always ends in the backoff once the refused attempt is back; 185 leaves the
+            // attempt itself the most room (a slow machine, or x86 emulated by qemu, takes over 150 ms for it).
+            { Server = () => null, TimeoutMs = ShortTimeoutMs, RetryDelayMs = Limits.MaxRetryDelayMs, DefaultDelayTimeoutMs = 185 },
         new("status 099 (outside 100..599)", BridgeStatus.ConnectionFailed, 1, 1, OutOfRangeRu(99), OutOfRangeEn(99)) { Server = Raw(RawStatusLine("099 X")) },
         new("status 600 (outside 100..599)", BridgeStatus.ConnectionFailed, 1, 1, OutOfRangeRu(600), OutOfRangeEn(600)) { Server = Raw(RawStatusLine("600 X")) },
         new("status 999 (outside 100..599)", BridgeStatus.ConnectionFailed, 1, 1, OutOfRangeRu(999), OutOfRangeEn(999)) { Server = Raw(RawStatusLine("999 X")) },
