@@ -153,6 +153,17 @@ public class RedesignSmallerTests
         Assert.Null(one.Proxy!.Credentials);
     }
 
+    // ---- Limits: read-only fields, not constants compiled into callers ----
+
+    [Fact]
+    public void Limits_are_read_only_fields_not_constants()
+    {
+        var fields = typeof(Limits).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static);
+        Assert.NotEmpty(fields);
+        Assert.All(fields, f => Assert.True(!f.IsLiteral && f.IsInitOnly, $"Limits.{f.Name} must be static readonly"));
+        Assert.Equal(10_000, Limits.MaxTextLength);
+    }
+
     // ---- examples-1c/КоннектОтправкаКомпонента.bsl: what its comment on added rows now says ----
 
     [Fact]
