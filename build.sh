@@ -78,15 +78,15 @@ case "$cmd" in
     ;;
   pack)
     need_dotnet
-    tests/package/pack.sh
+    packaging/pack-nuget.sh
     ;;
   native)
     need_dotnet
-    tests/native/build-native.sh
+    packaging/build-native.sh
     ;;
   addin)
     need_dotnet
-    tests/addin/pack-addin.sh
+    packaging/pack-addin.sh
     ;;
   soak)
     need_dotnet

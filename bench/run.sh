@@ -96,8 +96,8 @@ if [ -n "${BENCH_LIB:-}" ]; then
   libdir="$(cd "$(dirname "$BENCH_LIB")" && pwd)"   # a given build (development runs)
 elif [ "${BENCH_NO_NATIVE_BUILD:-0}" = 1 ] && [ -f "$root/artifacts/native/linux-x64/libconnect_bridge.so" ]; then
   libdir="$root/artifacts/native/linux-x64"   # reuse the published library (development runs)
-elif [ -x "$root/tests/native/build-native.sh" ]; then
-  "$root/tests/native/build-native.sh" >"$out/logs/build-native.log" 2>&1 || { cat "$out/logs/build-native.log"; die "native build failed"; }
+elif [ -x "$root/packaging/build-native.sh" ]; then
+  "$root/packaging/build-native.sh" >"$out/logs/build-native.log" 2>&1 || { cat "$out/logs/build-native.log"; die "native build failed"; }
   libdir="$root/artifacts/native/linux-x64"
 else
   dotnet publish "$root/src/Connect.Bridge.Native" -c Release -r linux-x64 -o "$bin/native" -nologo -v quiet \

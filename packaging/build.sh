@@ -18,10 +18,10 @@ q=(-nologo -v quiet -clp:NoSummary)
 
 echo "dist: building $version"
 native/shim/build.sh "$stage/shim" >/dev/null
-CB_NATIVE_RID=linux-x64 tests/native/build-native.sh >/dev/null
+CB_NATIVE_RID=linux-x64 packaging/build-native.sh >/dev/null
 # The 1C add-in ZIP (Linux x86_64 + the Windows shim DLLs for i386/x86_64) goes into every bundle as addin/.
 mkdir -p artifacts/shim && cp -r "$stage/shim/"* artifacts/shim/
-tests/addin/pack-addin.sh >/dev/null
+packaging/pack-addin.sh >/dev/null
 for rid in win-x86 win-x64 linux-x64; do
   top="$stage/connect-bridge-$version-$rid"
   mkdir -p "$top/native" "$top/cli" "$top/addin"

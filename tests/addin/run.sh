@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 1C Native API add-in tests: packs artifacts/addin/ConnectBridge.zip (tests/addin/pack-addin.sh), compiles the C++
+# 1C Native API add-in tests: packs artifacts/addin/ConnectBridge.zip (packaging/pack-addin.sh), compiles the C++
 # test host (tests/addin/host.cpp, g++ with AddressSanitizer and UBSan) and runs it against the emulator, started here
 # from the CLI on a free loopback port. The host loads the library from the ZIP the way 1C does (MANIFEST.XML ->
 # the Linux x86_64 entry -> a copy in a cache folder -> dlopen); then the bad-input corpus (tests/corpus) through the
@@ -36,7 +36,7 @@ if ((${#missing[@]})); then
 fi
 
 # ---- 2. the ZIP, the CLI (emulator), the host --------------------------------------------------------------
-"$root/tests/addin/pack-addin.sh" || fail "packing the add-in failed"
+"$root/packaging/pack-addin.sh" || fail "packing the add-in failed"
 if [ ! -f "$cli" ]; then
   dotnet build src/Connect.Bridge.Cli -c Release -o "$root/artifacts/cli" -nologo -v quiet -clp:NoSummary >"$work/cli-build.log" 2>&1 \
     || { cat "$work/cli-build.log"; fail "building the CLI failed"; }

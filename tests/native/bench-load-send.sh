@@ -10,7 +10,7 @@ work="$root/artifacts/native-tests/bench"
 cli="$root/artifacts/cli/connect-bridge.dll"
 mkdir -p "$work"
 command -v hyperfine >/dev/null || { echo "hyperfine is required (apt-get install hyperfine)" >&2; exit 1; }
-[ -f "$lib/libconnect_bridge.so" ] || "$root/tests/native/build-native.sh"
+[ -f "$lib/libconnect_bridge.so" ] || "$root/packaging/build-native.sh"
 [ -f "$cli" ] || dotnet build "$root/src/Connect.Bridge.Cli" -c Release -o "$root/artifacts/cli" -nologo -v quiet -clp:NoSummary
 
 line=5f0ddfd1-6d9c-4e25-9bca-c7ff0fd83c44 user=df4cca69-ce40-472e-9083-af9b279c72cc text="Здравствуйте!"

@@ -44,7 +44,7 @@ if ((${#missing[@]})); then
 fi
 
 # ---- 2. library, CLI, harnesses ------------------------------------------------------------------------
-"$root/tests/native/build-native.sh" || fail "building the library failed"
+"$root/packaging/build-native.sh" || fail "building the library failed"
 dotnet build src/Connect.Bridge.Cli -c Release -o "$root/artifacts/cli" -nologo -v quiet -clp:NoSummary >"$work/cli-build.log" 2>&1 \
   || { cat "$work/cli-build.log"; fail "building the CLI failed"; }
 

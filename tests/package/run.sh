@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The consumer test of the NuGet packages: packs them fresh (tests/package/pack.sh), restores the consumer project
+# The consumer test of the NuGet packages: packs them fresh (packaging/pack-nuget.sh), restores the consumer project
 # tests/package/Connect.Bridge.PackageTests from that folder feed (package source mapping: Connect.Bridge* only from
 # there, never nuget.org) into a private packages folder (so no earlier 1.0.0 from a cache can stand in), starts the
 # emulator from the CLI on a free loopback port, and runs the consumer's xunit tests against it.
@@ -9,7 +9,7 @@ work="$root/artifacts/package-test"
 project="$root/tests/package/Connect.Bridge.PackageTests/Connect.Bridge.PackageTests.csproj"
 . "$root/tests/native/emulator.sh"   # wait_for_emulator
 
-"$root/tests/package/pack.sh"
+"$root/packaging/pack-nuget.sh"
 
 rm -rf "$work/packages/connect.bridge" "$work/packages/connect.bridge.extensions.dependencyinjection"
 mkdir -p "$work/packages"

@@ -25,7 +25,7 @@ command -v gcc >/dev/null || fail "gcc is required (Debian: apt-get install gcc 
 command -v dotnet >/dev/null || fail "the .NET 10 SDK is required (it builds the library and runs the emulator)"
 
 # ---- build: the library (NativeAOT), the CLI (the emulator), the program ----------------------------------------------
-"$root/tests/native/build-native.sh" >"$work/build-native.log" 2>&1 || { cat "$work/build-native.log"; fail "building the library failed"; }
+"$root/packaging/build-native.sh" >"$work/build-native.log" 2>&1 || { cat "$work/build-native.log"; fail "building the library failed"; }
 dotnet build src/Connect.Bridge.Cli -c Release -o "$root/artifacts/cli" -nologo -v quiet -clp:NoSummary >"$work/cli-build.log" 2>&1 \
   || { cat "$work/cli-build.log"; fail "building the CLI failed"; }
 gcc -std=c11 -O2 -Wall -Wextra -Werror -I "$lib" tests/soak/soak.c -L "$lib" -lconnect_bridge -Wl,-rpath,"$lib" -lpthread \

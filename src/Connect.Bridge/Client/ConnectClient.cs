@@ -52,7 +52,10 @@ public sealed class ConnectClient : ILineClient, IDisposable
         _http = httpClient;
     }
 
-    /// <summary>The clock retry waits run on (tests substitute a fake one to observe the waits without waiting).</summary>
+    /// <summary>
+    /// The clock of the retry rule: its waits, Retry-After dates and the deadline they are measured against (tests
+    /// substitute a fake one to observe the waits without waiting). The overall timeout itself runs on the system clock.
+    /// </summary>
     internal TimeProvider Time { get; init; } = TimeProvider.System;
 
     /// <summary>The language of this client's error texts.</summary>
@@ -154,7 +157,8 @@ public sealed class ConnectClient : ILineClient, IDisposable
         var l = _options.Language;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(_options.Timeout);
-        var call = new LineCall(uri, body, Stopwatch.GetTimestamp() + (long)(_options.Timeout.TotalSeconds * Stopwatch.Frequency));
+        // The deadline is on the clock the retry rule reads (Time), so a Retry-After is measured against it on one clock.
+        var call = new LineCall(uri, body, Time.GetTimestamp() + (long)(_options.Timeout.TotalSeconds * Time.TimestampFrequency));
         SendOutcome outcome;
         try
         {

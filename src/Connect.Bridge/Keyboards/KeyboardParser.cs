@@ -221,7 +221,7 @@ internal static class KeyboardParser
             {
                 if (row[b] is null) return new KeyboardError(KeyboardErrorKind.ButtonWrongType, r + 1, b + 1);
                 if (CheckCaption(row[b].Text ?? "", r + 1, b + 1) is { } bad) return bad;
-                if (row[b].Id is { Length: > Limits.MaxButtonIdLength }) return new KeyboardError(KeyboardErrorKind.ButtonIdTooLong, r + 1, b + 1);
+                if (row[b].Id?.Length > Limits.MaxButtonIdLength) return new KeyboardError(KeyboardErrorKind.ButtonIdTooLong, r + 1, b + 1);
             }
         }
         return CheckLimits(keyboard).Error;

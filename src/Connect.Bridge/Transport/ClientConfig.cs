@@ -119,8 +119,8 @@ internal sealed class ClientConfig
             return Texts.BadScheme("ProxyUrl", uri.Scheme, l);
         if (uri.UserInfo.Length > 0) return Texts.UrlHasCredentials("ProxyUrl", l);
         if (uri.Port == 0) return Texts.PortZero("ProxyUrl", l);
-        if (o.ProxyLogin is { Length: > Limits.MaxProxyLoginLength }) return Texts.OptionTooLong("ProxyLogin", Limits.MaxProxyLoginLength, l);
-        if (o.ProxyPassword is { Length: > Limits.MaxProxyPasswordLength }) return Texts.OptionTooLong("ProxyPassword", Limits.MaxProxyPasswordLength, l);
+        if (o.ProxyLogin?.Length > Limits.MaxProxyLoginLength) return Texts.OptionTooLong("ProxyLogin", Limits.MaxProxyLoginLength, l);
+        if (o.ProxyPassword?.Length > Limits.MaxProxyPasswordLength) return Texts.OptionTooLong("ProxyPassword", Limits.MaxProxyPasswordLength, l);
         if (o.ProxyLogin is not null && TextRules.HasControlChars(o.ProxyLogin)) return Texts.ControlChars("ProxyLogin", l);
         if (o.ProxyPassword is not null && TextRules.HasControlChars(o.ProxyPassword)) return Texts.ControlChars("ProxyPassword", l);
         proxy = uri;

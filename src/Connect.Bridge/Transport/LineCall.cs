@@ -5,7 +5,7 @@ internal sealed class LineCall(Uri uri, byte[] body, long deadline)
 {
     public Uri Uri { get; } = uri;
     public byte[] Body { get; } = body;
-    /// <summary>The <see cref="System.Diagnostics.Stopwatch"/> timestamp at which the overall timeout ends.</summary>
+    /// <summary>The timestamp, on the retry rule's clock (<see cref="TimeProvider.GetTimestamp"/>), at which the overall timeout ends.</summary>
     public long Deadline { get; } = deadline;
     public int Attempts { get; set; }
     /// <summary>The status of the last attempt's answer, 0 while an attempt waits for one (a retry backoff cut by the timeout reports it).</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 
 namespace Connect.Bridge;
@@ -18,7 +17,9 @@ namespace Connect.Bridge;
 internal static class RetryRule
 {
     /// <summary>Runs the first attempt and, while the rule allows, retries after the backoff or the server's Retry-After.</summary>
-    /// <remarks><c>time</c>: The clock the waits run on (the system clock; tests pass a fake one to see the waits without waiting).</remarks>
+    /// <remarks><c>time</c>: The one clock of the rule: the waits run on it, and Retry-After dates and the call's
+    /// deadline (<see cref="LineCall.Deadline"/>, a timestamp of this clock) are read on it (the system clock; tests pass a
+    /// fake one to see the waits without waiting).</remarks>
     public static async ValueTask<HttpResponseMessage> SendAsync(LineCall call, int maxRetries, TimeSpan retryDelay,
         Func<LineCall, CancellationToken, ValueTask<HttpResponseMessage>> attempt, TimeProvider time, CancellationToken ct)
     {
@@ -36,7 +37,7 @@ internal static class RetryRule
                 error = ex;
             }
 
-            if (retry >= maxRetries || !ShouldRetry(response, error, call, ct))
+            if (retry >= maxRetries || !ShouldRetry(response, error, call, time, ct))
             {
                 if (error is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
                 return response!;
@@ -64,16 +65,16 @@ internal static class RetryRule
     }
 
     /// <summary>True when the outcome of an attempt certainly did not deliver the message and a retry fits in the timeout.</summary>
-    public static bool ShouldRetry(HttpResponseMessage? result, Exception? exception, LineCall call, CancellationToken ct)
+    public static bool ShouldRetry(HttpResponseMessage? result, Exception? exception, LineCall call, TimeProvider time, CancellationToken ct)
     {
         if (ct.IsCancellationRequested) return false;
         if (exception is HttpRequestException ex)
             return ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.ProxyTunnelError;
         if (result is not { StatusCode: HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable } response) return false;
         // A Retry-After we cannot honour within the overall timeout ends the retries: report the 429/503 now.
-        if (RetryAfter(response, TimeProvider.System) is { } wait)
+        if (RetryAfter(response, time) is { } wait)
             return wait < TimeSpan.FromMilliseconds(Limits.MaxTimeoutMs)
-                && Stopwatch.GetTimestamp() + (long)(wait.TotalSeconds * Stopwatch.Frequency) < call.Deadline;
+                && time.GetTimestamp() + (long)(wait.TotalSeconds * time.TimestampFrequency) < call.Deadline;
         return true;
     }
 

@@ -45,11 +45,16 @@ public class TransportHardeningTests
         Assert.Equal(0, server.Requests);
     }
 
+    public static TheoryData<string, int> CredentialLimits => new()
+    {
+        { "Login", Limits.MaxLoginLength },
+        { "Password", Limits.MaxPasswordLength },
+        { "ProxyLogin", Limits.MaxProxyLoginLength },
+        { "ProxyPassword", Limits.MaxProxyPasswordLength },
+    };
+
     [Theory]
-    [InlineData("Login", Limits.MaxLoginLength)]
-    [InlineData("Password", Limits.MaxPasswordLength)]
-    [InlineData("ProxyLogin", Limits.MaxProxyLoginLength)]
-    [InlineData("ProxyPassword", Limits.MaxProxyPasswordLength)]
+    [MemberData(nameof(CredentialLimits))]
     public async Task Credentials_have_a_length_limit(string field, int max)
     {
         await using var server = new RawHttpServer(RawReply.Status(200));

@@ -2,7 +2,7 @@
 # Packs the NuGet packages into artifacts/packages/ (what ./build.sh pack runs; the consumer test runs it first).
 # The version comes from Directory.Build.props; ContinuousIntegrationBuild makes paths in the PDBs deterministic.
 set -euo pipefail
-root="$(cd "$(dirname "$0")/../.." && pwd)"
+root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$root/artifacts/packages"
 rm -rf "$out"
 mkdir -p "$out"

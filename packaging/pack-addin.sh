@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Packs the 1C Native API add-in: artifacts/addin/ConnectBridge.zip with MANIFEST.XML and every library built:
-#   Linux x86_64   artifacts/native/linux-x64/libconnect_bridge.so (built here by tests/native/build-native.sh when
+#   Linux x86_64   artifacts/native/linux-x64/libconnect_bridge.so (built here by packaging/build-native.sh when
 #                  missing or older than the sources)
 #   Windows        per architecture (x86_64, i386), listed only when one is present:
 #                  artifacts/native/win-x64|win-x86/connect_bridge.dll (NativeAOT, built on Windows by build.cmd native;
@@ -10,7 +10,7 @@
 # The same library serves the cb_* exports and the add-in exports (GetClassObject ...). 1C reads MANIFEST.XML,
 # picks the entry for its OS and architecture, and copies that file into its own cache before loading it.
 set -euo pipefail
-root="$(cd "$(dirname "$0")/../.." && pwd)"
+root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$root/artifacts/addin"
 so="$root/artifacts/native/linux-x64/libconnect_bridge.so"
 
@@ -27,7 +27,7 @@ command -v zip >/dev/null || {
 # Rebuild the library when it is missing or any source of the core or the native adapter is newer.
 if [ ! -f "$so" ] || [ -n "$(find "$root/src/Connect.Bridge" "$root/src/Connect.Bridge.Native" -name '*.cs' -newer "$so" -not -path '*/obj/*' -print -quit)" ] \
    || [ -n "$(find "$root/src/Connect.Bridge" "$root/src/Connect.Bridge.Native" -name '*.csproj' -newer "$so" -print -quit)" ]; then
-  "$root/tests/native/build-native.sh"
+  "$root/packaging/build-native.sh"
 fi
 
 staging="$out/zip"

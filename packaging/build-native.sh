@@ -6,7 +6,7 @@
 # Needs the .NET 10 SDK and a C toolchain for the final link (gcc or clang). Windows DLLs are built on
 # Windows by build.cmd (NativeAOT does not cross-compile between operating systems).
 set -euo pipefail
-root="$(cd "$(dirname "$0")/../.." && pwd)"
+root="$(cd "$(dirname "$0")/.." && pwd)"
 rid="${CB_NATIVE_RID:-linux-x64}"
 out="$root/artifacts/native/$rid"
 staging="$root/artifacts/obj/native-publish-$rid"
