@@ -870,96 +870,88 @@ static void log_file_hang(int sig)
     _exit(1);
 }
 
+/* Where the log-file checks point: a pipe nobody reads, a device, a directory, an ordinary file. The same rule on
+   Windows (the harness cross-compiled against the shim, run under Wine): a named pipe, NUL, the temp directory. */
+struct log_places {
+    char pipe[300], dir[260], file[300];
+    const char *pipe_kind, *device, *device_kind;
+};
 #ifdef _WIN32
-/* The same rule on Windows (the harness cross-compiled against the shim, run under Wine): a named pipe nobody reads,
-   the NUL device and a directory are refused at once; an ordinary file gets the line. */
-static void test_log_file(void)
+static HANDLE g_log_pipe = INVALID_HANDLE_VALUE;
+static int log_places_make(struct log_places *p)
 {
-    char pipe_name[128], dir[MAX_PATH], file[MAX_PATH + 32];
-    snprintf(pipe_name, sizeof pipe_name, "\\\\.\\pipe\\cb-harness-log-%lu", (unsigned long)GetCurrentProcessId());
-    HANDLE pipe = CreateNamedPipeA(pipe_name, PIPE_ACCESS_INBOUND, PIPE_TYPE_BYTE, 1, 0, 0, 0, NULL);
-    check(pipe != INVALID_HANDLE_VALUE, "CreateNamedPipe %s", pipe_name);
-    DWORD n = GetTempPathA(sizeof dir, dir);
-    check(n > 0 && n < sizeof dir, "GetTempPath");
-    snprintf(file, sizeof file, "%scb-harness-%lu.log", dir, (unsigned long)GetCurrentProcessId());
-
-    cb_sender *s = new_sender(g_base_url);
-    cb_set_option(s, CB_OPT_LANGUAGE, "en");
-    signal(SIGALRM, log_file_hang);
-    alarm(20);
-    int st = cb_set_option(s, CB_OPT_LOG_FILE, pipe_name);
-    alarm(0);
-    char *err = last_error(s);
-    check(st == CB_E_INVALID_ARGUMENT && strstr(err, "is not a regular file") != NULL,
-          "CB_OPT_LOG_FILE = a named pipe nobody reads -> %d at once: %s", st, err);
-    st = cb_set_option(s, CB_OPT_LOG_FILE, "NUL");
-    err = last_error(s);
-    check(st == CB_E_INVALID_ARGUMENT && strstr(err, "is not a regular file") != NULL, "CB_OPT_LOG_FILE = NUL -> %d: %s", st, err);
-    st = cb_set_option(s, CB_OPT_LOG_FILE, dir);
-    err = last_error(s);
-    check(st == CB_E_INVALID_ARGUMENT && strstr(err, "(a directory)") != NULL, "CB_OPT_LOG_FILE = a directory -> %d: %s", st, err);
-    st = cb_send_message(s, g_line, USER, "log refused");
-    check(st == CB_E_INVALID_ARGUMENT, "the refused log file is sticky: send -> %d, nothing sent", st);
-
-    st = cb_set_option(s, CB_OPT_LOG_FILE, file);
-    check(st == 0, "CB_OPT_LOG_FILE = an ordinary file -> %d", st);
-    st = cb_send_message(s, g_line, USER, "logged");
-    check(st == 200, "send with an ordinary log file -> %d", st);
-    cb_sender_destroy(s);
-    char line[512] = "";
-    FILE *f = fopen(file, "r");
-    int lines = 0, ok = 0;
-    while (f && fgets(line, sizeof line, f)) { lines++; if (strstr(line, "-> 200 ")) ok++; }
-    if (f) fclose(f);
-    check(lines == 1 && ok == 1, "the log file has one line, the 200 (%d lines)", lines);
-    DeleteFileA(file);
-    if (pipe != INVALID_HANDLE_VALUE) CloseHandle(pipe);
+    snprintf(p->pipe, sizeof p->pipe, "\\\\.\\pipe\\cb-harness-log-%lu", (unsigned long)GetCurrentProcessId());
+    g_log_pipe = CreateNamedPipeA(p->pipe, PIPE_ACCESS_INBOUND, PIPE_TYPE_BYTE, 1, 0, 0, 0, NULL);
+    DWORD n = GetTempPathA(sizeof p->dir, p->dir);
+    snprintf(p->file, sizeof p->file, "%scb-harness-%lu.log", p->dir, (unsigned long)GetCurrentProcessId());
+    p->pipe_kind = "";
+    p->device = "NUL";
+    p->device_kind = "";
+    return g_log_pipe != INVALID_HANDLE_VALUE && n > 0 && n < sizeof p->dir;
+}
+static void log_places_remove(struct log_places *p)
+{
+    DeleteFileA(p->file);
+    if (g_log_pipe != INVALID_HANDLE_VALUE) CloseHandle(g_log_pipe);
 }
 #else
+static int log_places_make(struct log_places *p)
+{
+    snprintf(p->dir, sizeof p->dir, "/tmp/cb-harness-log-XXXXXX");
+    if (!mkdtemp(p->dir)) return 0;
+    snprintf(p->pipe, sizeof p->pipe, "%s/fifo.log", p->dir);
+    snprintf(p->file, sizeof p->file, "%s/ok.log", p->dir);
+    p->pipe_kind = " (a FIFO, a named pipe)";
+    p->device = "/dev/full";
+    p->device_kind = " (a character device)";
+    return mkfifo(p->pipe, 0600) == 0;
+}
+static void log_places_remove(struct log_places *p)
+{
+    unlink(p->file);
+    unlink(p->pipe);
+    rmdir(p->dir);
+}
+#endif
+
+static void check_log_refused(cb_sender *s, int st, const char *what, const char *kind)
+{
+    char expected[96];
+    snprintf(expected, sizeof expected, "is not a regular file%s", kind);
+    char *err = last_error(s);
+    check(st == CB_E_INVALID_ARGUMENT && strstr(err, expected) != NULL, "CB_OPT_LOG_FILE = %s -> %d at once: %s", what, st, err);
+}
+
 static void test_log_file(void)
 {
-    char dir[] = "/tmp/cb-harness-log-XXXXXX";
-    if (!mkdtemp(dir)) { check(0, "mkdtemp for the log file tests"); return; }
-    char fifo[128], file[128];
-    snprintf(fifo, sizeof fifo, "%s/fifo.log", dir);
-    snprintf(file, sizeof file, "%s/ok.log", dir);
-    check(mkfifo(fifo, 0600) == 0, "mkfifo %s", fifo);
-
+    struct log_places p;
+    if (!log_places_make(&p)) { check(0, "the log file test's pipe, directory and file could be made"); return; }
     cb_sender *s = new_sender(g_base_url);
     cb_set_option(s, CB_OPT_LANGUAGE, "en");
     signal(SIGALRM, log_file_hang);
     alarm(20);
-    int st = cb_set_option(s, CB_OPT_LOG_FILE, fifo);
+    int st = cb_set_option(s, CB_OPT_LOG_FILE, p.pipe);
     alarm(0);
     signal(SIGALRM, SIG_DFL);
-    char *err = last_error(s);
-    check(st == CB_E_INVALID_ARGUMENT && strstr(err, "is not a regular file (a FIFO, a named pipe)") != NULL,
-          "CB_OPT_LOG_FILE = a FIFO without a reader -> %d at once: %s", st, err);
-    st = cb_set_option(s, CB_OPT_LOG_FILE, "/dev/full");
-    err = last_error(s);
-    check(st == CB_E_INVALID_ARGUMENT && strstr(err, "(a character device)") != NULL, "CB_OPT_LOG_FILE = /dev/full -> %d: %s", st, err);
-    st = cb_set_option(s, CB_OPT_LOG_FILE, dir);
-    err = last_error(s);
-    check(st == CB_E_INVALID_ARGUMENT && strstr(err, "(a directory)") != NULL, "CB_OPT_LOG_FILE = a directory -> %d: %s", st, err);
+    check_log_refused(s, st, "a pipe without a reader", p.pipe_kind);
+    check_log_refused(s, cb_set_option(s, CB_OPT_LOG_FILE, p.device), p.device, p.device_kind);
+    check_log_refused(s, cb_set_option(s, CB_OPT_LOG_FILE, p.dir), "a directory", " (a directory)");
     st = cb_send_message(s, g_line, USER, "log refused");
     check(st == CB_E_INVALID_ARGUMENT, "the refused log file is sticky: send -> %d, nothing sent", st);
 
-    st = cb_set_option(s, CB_OPT_LOG_FILE, file);
+    st = cb_set_option(s, CB_OPT_LOG_FILE, p.file);
     check(st == 0, "CB_OPT_LOG_FILE = an ordinary file -> %d", st);
     st = cb_send_message(s, g_line, USER, "logged");
     check(st == 200, "send with an ordinary log file -> %d", st);
     cb_sender_destroy(s);
     char line[512] = "";
-    FILE *f = fopen(file, "r");
+    FILE *f = fopen(p.file, "r");
     int lines = 0, ok = 0;
     while (f && fgets(line, sizeof line, f)) { lines++; if (strstr(line, "-> 200 ")) ok++; }
     if (f) fclose(f);
     check(lines == 1 && ok == 1, "the log file has one line, the 200 (%d lines)", lines);
-    unlink(file);
-    unlink(fifo);
-    rmdir(dir);
+    log_places_remove(&p);
 }
-#endif
 
 int main(void)
 {
