@@ -7,22 +7,25 @@ namespace Connect.Bridge.Cli;
 /// <summary><c>send</c> and <c>drop-keyboard</c>: thin wrappers over the core's <see cref="BridgeSender"/>.</summary>
 internal static class SendCommands
 {
+    // Options that set a setting are named by the one table of names (Adapters/SettingNames.cs).
     private static readonly Option<string> Line = new("--line") { Description = "Support line id (UUID)", Required = true };
     private static readonly Option<string> User = new("--user") { Description = "User id (UUID)", Required = true };
     private static readonly Option<string> Text = new("--text") { Description = "Message text", Required = true };
-    private static readonly Option<string?> Author = new("--author") { Description = "Author (specialist) id (UUID)" };
-    private static readonly Option<bool> GeneralSettings = new("--general-settings") { Description = "Send general_settings: true" };
+    private static readonly Option<string?> Author = new(Name(SenderSetting.AuthorId)) { Description = "Author (specialist) id (UUID)" };
+    private static readonly Option<bool> GeneralSettings = new(Name(SenderSetting.GeneralSettings)) { Description = "Send general_settings: true" };
     private static readonly Option<string?> KeyboardText = new("--keyboard") { Description = "Keyboard: JSON [[\"A\",\"B\"],[\"C\"]] or rows 'A|B' newline 'C'" };
     private static readonly Option<string?> KeyboardFormatOption = new("--keyboard-format") { Description = "auto | json | rows (default auto)" };
-    private static readonly Option<string?> BaseUrl = new("--base-url") { Description = "Service address (default https://push.1c-connect.com)" };
+    private static readonly Option<string?> BaseUrl = new(Name(SenderSetting.BaseUrl)) { Description = "Service address (default https://push.1c-connect.com)" };
     // Numbers are taken as text: the core's settings table parses and bounds them and words the refusal.
-    private static readonly Option<string?> TimeoutSeconds = new("--timeout") { Description = "Overall timeout in seconds (default 30)" };
-    private static readonly Option<string?> MaxRetries = new("--max-retries") { Description = "Retries when the message certainly did not arrive (default 2)" };
-    private static readonly Option<string?> LogFile = new("--log-file") { Description = "Append one line per HTTP attempt to this file (UTF-8)" };
-    private static readonly Option<string> Language = new("--language") { Description = "Error text language: ru | en", DefaultValueFactory = _ => "ru" };
-    private static readonly Option<string?> Login = new("--login") { Description = "API login (or CONNECT_LOGIN)" };
-    private static readonly Option<string?> Password = new("--password") { Description = "API password (or CONNECT_PASSWORD)" };
-    private static readonly Option<bool> AllowInsecureHttp = new("--allow-insecure-http") { Description = "Allow plain http to a non-loopback host" };
+    private static readonly Option<string?> TimeoutSeconds = new(Name(SenderSetting.TimeoutSeconds)) { Description = "Overall timeout in seconds (default 30)" };
+    private static readonly Option<string?> MaxRetries = new(Name(SenderSetting.MaxRetries)) { Description = "Retries when the message certainly did not arrive (default 2)" };
+    private static readonly Option<string?> LogFile = new(Name(SenderSetting.LogFile)) { Description = "Append one line per HTTP attempt to this file (UTF-8)" };
+    private static readonly Option<string> Language = new(Name(SenderSetting.Language)) { Description = "Error text language: ru | en", DefaultValueFactory = _ => "ru" };
+    private static readonly Option<string?> Login = new(Name(SenderSetting.Login)) { Description = "API login (or CONNECT_LOGIN)" };
+    private static readonly Option<string?> Password = new(Name(SenderSetting.Password)) { Description = "API password (or CONNECT_PASSWORD)" };
+    private static readonly Option<bool> AllowInsecureHttp = new(Name(SenderSetting.AllowInsecureHttp)) { Description = "Allow plain http to a non-loopback host" };
+
+    private static string Name(SenderSetting setting) => SettingNames.CliOption(setting);
 
     public static Command Send()
     {

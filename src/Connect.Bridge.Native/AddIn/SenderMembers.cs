@@ -7,29 +7,14 @@ namespace Connect.Bridge.Native.AddIn;
 /// (src/Connect.Bridge.Com/Sender.cs) under the same English name plus a Russian one, both found case-insensitively.
 /// Each entry is one call into the core, exactly as the COM member makes it: values go to the core's settings table
 /// as the host passed them, and every check and every text is the core's. Indexes are the host's property and
-/// method numbers.
+/// method numbers. The settings' names come from the one table of names (<see cref="SettingNames"/>).
 /// </summary>
 internal static class SenderMembers
 {
     public static readonly SenderProperty[] Properties =
     [
-        Setting("BaseUrl", "АдресСервиса", SenderSetting.BaseUrl),
-        Setting("Login", "Логин", SenderSetting.Login),
-        Setting("Password", "Пароль", SenderSetting.Password),
-        Setting("TimeoutSeconds", "ТаймаутСекунд", SenderSetting.TimeoutSeconds),
-        Setting("Language", "Язык", SenderSetting.Language),
-        Setting("AuthorId", "ИдентификаторАвтора", SenderSetting.AuthorId),
-        Setting("GeneralSettings", "ОбщиеНастройки", SenderSetting.GeneralSettings),
-        Setting("ProxyUrl", "АдресПрокси", SenderSetting.ProxyUrl),
-        Setting("ProxyLogin", "ЛогинПрокси", SenderSetting.ProxyLogin),
-        Setting("ProxyPassword", "ПарольПрокси", SenderSetting.ProxyPassword),
-        Setting("ProxyUseDefaultCredentials", "ПроксиСУчетнойЗаписьюWindows", SenderSetting.ProxyUseDefaultCredentials),
-        Setting("MaxRetries", "ЧислоПовторов", SenderSetting.MaxRetries),
-        Setting("AllowInsecureHttp", "РазрешитьНезащищенныйHttp", SenderSetting.AllowInsecureHttp),
-        Setting("LogFile", "ФайлЖурнала", SenderSetting.LogFile),
-        Setting("ThrowOnError", "ВызыватьИсключения", SenderSetting.ThrowOnError),
-        Setting("KeyboardJson", "КлавиатураJson", SenderSetting.KeyboardJson),
-        Setting("KeyboardRows", "КлавиатураСтроками", SenderSetting.KeyboardRows),
+        // The settings, under the names of the one table (Adapters/SettingNames.cs), in its order.
+        .. SettingNames.All.Where(n => n.Com is not null).Select(n => Setting(n.Com!, n.Russian!, n.Setting)),
         ReadOnly("LastStatusCode", "КодСостояния", c => HostValue.Integer(c.Core.LastOutcome.Status)),
         ReadOnly("LastErrorText", "ТекстОшибки", c => HostValue.Text(c.Core.LastOutcome.ErrorText ?? "")),
         ReadOnly("IsSuccess", "Успешно", c => HostValue.Boolean(c.Core.LastOutcome.Succeeded)),

@@ -24,21 +24,21 @@ internal static class SenderSettings
 
     private static IEnumerable<SettingEntry> Build()
     {
-        yield return Text(SenderSetting.BaseUrl, "BaseUrl", (s, v) => s.Options.BaseUrl = v ?? ConnectClientOptions.DefaultBaseUrl, s => s.Options.BaseUrl);
-        yield return Text(SenderSetting.Login, "Login", (s, v) => s.Options.Login = v ?? "", s => s.Options.Login);
-        yield return Text(SenderSetting.Password, "Password", (s, v) => s.Options.Password = v ?? "", _ => "");
-        yield return new(SenderSetting.TimeoutMs, "TimeoutMs", SenderSetting.TimeoutMs,
+        yield return Text(SenderSetting.BaseUrl, (s, v) => s.Options.BaseUrl = v ?? ConnectClientOptions.DefaultBaseUrl, s => s.Options.BaseUrl);
+        yield return Text(SenderSetting.Login, (s, v) => s.Options.Login = v ?? "", s => s.Options.Login);
+        yield return Text(SenderSetting.Password, (s, v) => s.Options.Password = v ?? "", _ => "");
+        yield return new(SenderSetting.TimeoutMs, N(SenderSetting.TimeoutMs), SenderSetting.TimeoutMs,
             (v, l) => TryWhole(v, out long ms) && ms >= Limits.MinTimeoutMs && ms <= Limits.MaxTimeoutMs
                 ? ParsedSetting.Accept(TimeSpan.FromMilliseconds(ms))
-                : NumberRefusal(v, "TimeoutMs", Texts.BadTimeout(v.ToString(), l), l),
+                : NumberRefusal(v, N(SenderSetting.TimeoutMs), Texts.BadTimeout(v.ToString(), l), l),
             (s, v) => s.Options.Timeout = (TimeSpan)v!, s => HostValue.Integer((long)s.Options.Timeout.TotalMilliseconds), true);
-        yield return new(SenderSetting.TimeoutSeconds, "TimeoutSeconds", SenderSetting.TimeoutMs,
+        yield return new(SenderSetting.TimeoutSeconds, N(SenderSetting.TimeoutSeconds), SenderSetting.TimeoutMs,
             (v, l) => TryNumber(v, out double seconds) && seconds * 1000 >= Limits.MinTimeoutMs && seconds * 1000 <= Limits.MaxTimeoutMs
                 ? ParsedSetting.Accept(TimeSpan.FromSeconds(seconds))
-                : NumberRefusal(v, "TimeoutSeconds", Texts.BadTimeout(v.ToString(), l), l),
+                : NumberRefusal(v, N(SenderSetting.TimeoutSeconds), Texts.BadTimeout(v.ToString(), l), l),
             (s, v) => s.Options.Timeout = (TimeSpan)v!, s => Seconds(s.Options.Timeout), true);
-        yield return new(SenderSetting.Language, "Language", SenderSetting.Language,
-            (v, l) => v.Kind is not (HostValueKind.Text or HostValueKind.Empty) ? WrongType("Language", "string", v, l)
+        yield return new(SenderSetting.Language, N(SenderSetting.Language), SenderSetting.Language,
+            (v, l) => v.Kind is not (HostValueKind.Text or HostValueKind.Empty) ? WrongType(N(SenderSetting.Language), "string", v, l)
                 : (v.AsText ?? "").Trim().ToLowerInvariant() switch
                 {
                     "ru" or "" => ParsedSetting.Accept(ErrorLanguage.Russian),
@@ -46,39 +46,39 @@ internal static class SenderSettings
                     _ => ParsedSetting.Refuse(Texts.BadLanguage(v.ToString(), l)),
                 },
             (s, v) => s.Options.Language = (ErrorLanguage)v!, s => HostValue.Text(s.Options.Language == ErrorLanguage.English ? "en" : "ru"), true);
-        yield return new(SenderSetting.AuthorId, "AuthorId", SenderSetting.AuthorId,
-            (v, l) => v.Kind is not (HostValueKind.Text or HostValueKind.Empty) ? WrongType("AuthorId", "string", v, l)
+        yield return new(SenderSetting.AuthorId, N(SenderSetting.AuthorId), SenderSetting.AuthorId,
+            (v, l) => v.Kind is not (HostValueKind.Text or HostValueKind.Empty) ? WrongType(N(SenderSetting.AuthorId), "string", v, l)
                 : string.IsNullOrWhiteSpace(v.AsText) ? ParsedSetting.Accept(null)
                 : MessageValidator.TryCanonicalUuid(v.AsText, out var author) ? ParsedSetting.Accept(author)
                 : ParsedSetting.Refuse(Texts.NotUuid("author_id", v.AsText, l)),
             (s, v) => s.AuthorId = (string?)v, s => HostValue.Text(s.AuthorId ?? ""), false);
-        yield return new(SenderSetting.GeneralSettings, "GeneralSettings", SenderSetting.GeneralSettings,
-            (v, l) => IsNothing(v) ? ParsedSetting.Accept(null) : Flag(v, "GeneralSettings", "general_settings", l),
+        yield return new(SenderSetting.GeneralSettings, N(SenderSetting.GeneralSettings), SenderSetting.GeneralSettings,
+            (v, l) => IsNothing(v) ? ParsedSetting.Accept(null) : Flag(v, N(SenderSetting.GeneralSettings), "general_settings", l),
             (s, v) => s.GeneralSettings = (bool?)v, s => s.GeneralSettings is { } b ? HostValue.Boolean(b) : HostValue.Empty, false);
-        yield return Text(SenderSetting.ProxyUrl, "ProxyUrl", (s, v) => s.Options.ProxyUrl = v, s => s.Options.ProxyUrl);
-        yield return Text(SenderSetting.ProxyLogin, "ProxyLogin", (s, v) => s.Options.ProxyLogin = v, s => s.Options.ProxyLogin);
-        yield return Text(SenderSetting.ProxyPassword, "ProxyPassword", (s, v) => s.Options.ProxyPassword = v, _ => "");
-        yield return new(SenderSetting.MaxRetries, "MaxRetries", SenderSetting.MaxRetries,
+        yield return Text(SenderSetting.ProxyUrl, (s, v) => s.Options.ProxyUrl = v, s => s.Options.ProxyUrl);
+        yield return Text(SenderSetting.ProxyLogin, (s, v) => s.Options.ProxyLogin = v, s => s.Options.ProxyLogin);
+        yield return Text(SenderSetting.ProxyPassword, (s, v) => s.Options.ProxyPassword = v, _ => "");
+        yield return new(SenderSetting.MaxRetries, N(SenderSetting.MaxRetries), SenderSetting.MaxRetries,
             (v, l) => TryWhole(v, out long retries) && retries >= 0 && retries <= Limits.MaxRetries
                 ? ParsedSetting.Accept((int)retries)
-                : NumberRefusal(v, "MaxRetries", Texts.BadRetries(v.ToString(), l), l),
+                : NumberRefusal(v, N(SenderSetting.MaxRetries), Texts.BadRetries(v.ToString(), l), l),
             (s, v) => s.Options.MaxRetries = (int)v!, s => HostValue.Integer(s.Options.MaxRetries), true);
-        yield return new(SenderSetting.AllowInsecureHttp, "AllowInsecureHttp", SenderSetting.AllowInsecureHttp,
-            (v, l) => Flag(v, "AllowInsecureHttp", "AllowInsecureHttp", l),
+        yield return new(SenderSetting.AllowInsecureHttp, N(SenderSetting.AllowInsecureHttp), SenderSetting.AllowInsecureHttp,
+            (v, l) => Flag(v, N(SenderSetting.AllowInsecureHttp), N(SenderSetting.AllowInsecureHttp), l),
             (s, v) => s.Options.AllowInsecureHttp = (bool)v!, s => HostValue.Boolean(s.Options.AllowInsecureHttp), true);
-        yield return new(SenderSetting.ProxyUseDefaultCredentials, "ProxyUseDefaultCredentials", SenderSetting.ProxyUseDefaultCredentials,
-            (v, l) => Flag(v, "ProxyUseDefaultCredentials", "ProxyUseDefaultCredentials", l),
+        yield return new(SenderSetting.ProxyUseDefaultCredentials, N(SenderSetting.ProxyUseDefaultCredentials), SenderSetting.ProxyUseDefaultCredentials,
+            (v, l) => Flag(v, N(SenderSetting.ProxyUseDefaultCredentials), N(SenderSetting.ProxyUseDefaultCredentials), l),
             (s, v) => s.Options.ProxyUseDefaultCredentials = (bool)v!, s => HostValue.Boolean(s.Options.ProxyUseDefaultCredentials), true);
-        yield return new(SenderSetting.LogFile, "LogFile", SenderSetting.LogFile,
-            (v, l) => v.Kind is not (HostValueKind.Text or HostValueKind.Empty) ? WrongType("LogFile", "string", v, l)
+        yield return new(SenderSetting.LogFile, N(SenderSetting.LogFile), SenderSetting.LogFile,
+            (v, l) => v.Kind is not (HostValueKind.Text or HostValueKind.Empty) ? WrongType(N(SenderSetting.LogFile), "string", v, l)
                 : string.IsNullOrEmpty(v.AsText) ? ParsedSetting.Accept(null)
                 : FileLog.Check(v.AsText, l) is { } problem ? ParsedSetting.Refuse(problem)
                 : ParsedSetting.Accept(v.AsText),
             (s, v) => s.LogFile = (string?)v, s => HostValue.Text(s.LogFile ?? ""), true);
-        yield return Keyboard(SenderSetting.KeyboardJson, "KeyboardJson", KeyboardFormat.Json);
-        yield return Keyboard(SenderSetting.KeyboardRows, "KeyboardRows", KeyboardFormat.Rows);
-        yield return new(SenderSetting.ThrowOnError, "ThrowOnError", SenderSetting.ThrowOnError,
-            (v, l) => Flag(v, "ThrowOnError", "ThrowOnError", l),
+        yield return Keyboard(SenderSetting.KeyboardJson, KeyboardFormat.Json);
+        yield return Keyboard(SenderSetting.KeyboardRows, KeyboardFormat.Rows);
+        yield return new(SenderSetting.ThrowOnError, N(SenderSetting.ThrowOnError), SenderSetting.ThrowOnError,
+            (v, l) => Flag(v, N(SenderSetting.ThrowOnError), N(SenderSetting.ThrowOnError), l),
             (s, v) => s.ThrowOnError = (bool)v!, s => HostValue.Boolean(s.ThrowOnError), false);
     }
 
@@ -116,12 +116,20 @@ internal static class SenderSettings
     private static HostValue Seconds(TimeSpan timeout) =>
         timeout.Ticks % TimeSpan.TicksPerSecond == 0 ? HostValue.Integer((long)timeout.TotalSeconds) : HostValue.Number(timeout.TotalSeconds);
 
+    /// <summary>A setting's name in texts, from the one table of names.</summary>
+    private static string N(SenderSetting setting) => SettingNames.Of(setting).Name;
+
+    private static SettingEntry Text(SenderSetting setting, Action<SenderState, string?> apply, Func<SenderState, string?> read) =>
+        Text(setting, N(setting), apply, read);
+
     private static SettingEntry Text(SenderSetting setting, string name, Action<SenderState, string?> apply, Func<SenderState, string?> read) =>
         new(setting, name, setting,
             (v, l) => v.Kind is HostValueKind.Text or HostValueKind.Empty
                 ? ParsedSetting.Accept(string.IsNullOrEmpty(v.AsText) ? null : v.AsText)
                 : WrongType(name, "string", v, l),
             (s, v) => apply(s, (string?)v), s => HostValue.Text(read(s) ?? ""), true);
+
+    private static SettingEntry Keyboard(SenderSetting setting, KeyboardFormat format) => Keyboard(setting, N(setting), format);
 
     private static SettingEntry Keyboard(SenderSetting setting, string name, KeyboardFormat format) =>
         new(setting, name, SenderSetting.KeyboardJson,

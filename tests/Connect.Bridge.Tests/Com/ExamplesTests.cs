@@ -10,7 +10,7 @@ namespace Connect.Bridge.Tests.Com;
 /// Convention the check relies on: the COM object variable is always named <c>Отправитель</c>; a creation
 /// assigned to any other name fails the check, so new examples cannot slip past it.
 /// The add-in AddIn.ConnectBridge.Sender has the same members, also under Russian names: a Russian name is checked
-/// as the COM member it stands for, by the add-in's own member table (src/Connect.Bridge.Native/AddIn/SenderMembers.cs).
+/// as the COM member it stands for, by the add-in's own member table (src/Connect.Bridge.Native/AddIn/SenderMembers.cs, its settings named by Adapters/SettingNames.cs).
 /// </summary>
 public sealed partial class ExamplesTests
 {
@@ -203,11 +203,12 @@ public sealed partial class ExamplesTests
         return sb.ToString();
     }
 
-    /// <summary>Russian name -> English (COM) name, read from the add-in's member table: ("English", "Russian", ...).</summary>
+    /// <summary>Russian name -> English (COM) name, from the add-in's member table.</summary>
     private static readonly Lazy<Dictionary<string, string>> AddInRussianNames = new(() =>
     {
-        var table = File.ReadAllText(Path.Combine(FindRepoRoot(), "src", "Connect.Bridge.Native", "AddIn", "SenderMembers.cs"), Encoding.UTF8);
-        var names = AddInMemberEntry().Matches(table).ToDictionary(m => m.Groups["ru"].Value, m => m.Groups["en"].Value, StringComparer.OrdinalIgnoreCase);
+        var names = Connect.Bridge.Native.AddIn.SenderMembers.Properties.Select(p => (p.Russian, p.English))
+            .Concat(Connect.Bridge.Native.AddIn.SenderMembers.Methods.Select(m => (m.Russian, m.English)))
+            .ToDictionary(n => n.Russian, n => n.English, StringComparer.OrdinalIgnoreCase);
         Assert.True(names.Count >= 20, $"the add-in member table has {names.Count} entries");
         return names;
     });
@@ -228,9 +229,6 @@ public sealed partial class ExamplesTests
 
     [GeneratedRegex(@"(?<![\p{L}\p{Nd}_.])" + ObjectVariable + @"\s*\.\s*(?<member>[\p{L}_][\p{L}\p{Nd}_]*)(?:\s*(?<call>\()|(?<assign>\s*=(?!=)))?", RegexOptions.IgnoreCase)]
     private static partial Regex MemberUse();
-
-    [GeneratedRegex(@"\(""(?<en>[A-Za-z]+)"",\s*""(?<ru>[А-Яа-яЁё][\p{L}\p{Nd}]*)""")]
-    private static partial Regex AddInMemberEntry();
 
     [GeneratedRegex(@"```(?:bsl|1c)\s*\n(?<code>.*?)```", RegexOptions.Singleline)]
     private static partial Regex FencedBsl();
