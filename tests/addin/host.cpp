@@ -16,11 +16,13 @@
  *   - the Itanium prefix of each vtable (offset-to-top 0, -P, -2P, -3P, RTTI null);
  *   - a memory manager that tracks every block: everything the component hands back was allocated there, the host
  *     frees it all, nothing is left and nothing foreign is freed.
- * Usage: host ZIP CACHE-DIR [--corpus FILE]   (environment: CB_TEST_BASE_URL, CB_TEST_LOGIN, CB_TEST_PASSWORD, CB_TEST_LINE).
- * With --corpus: the bad-input corpus as flattened by tests/com/corpus_flatten.py instead (see run_corpus).
+ * Usage: host ZIP CACHE-DIR [corpus FLAT-FILE BASE-URL | faults MANIFEST [REPORT.md]]
+ *   (environment: CB_TEST_BASE_URL, CB_TEST_LOGIN, CB_TEST_PASSWORD, CB_TEST_LINE).
+ * With corpus or faults: the runner core (tests/runner/runner.h) through the add-in instead of the checks above.
  * Ends with "N passed, N failed"; exit code 0 only when nothing failed. The password is never printed.
  */
 #include "addin_abi.h"
+#include "../runner/runner.h"
 
 #include <arpa/inet.h>
 #include <dlfcn.h>
@@ -725,151 +727,83 @@ static void test_send(IComponentBase *c, const char *base, const char *login, co
           "the keyboard set again validly -> the next Send -> %d with it; the emulator saw only that request (%ld)", after, emulator_stat("requests"));
 }
 
-// ---- the bad-input corpus (tests/corpus) ------------------------------------------------------------------------
-// The cases that list the `com` surface, flattened by tests/com/corpus_flatten.py (its header has the format): the
-// add-in has COM's members under COM's names and takes the same UTF-16 strings, so it must give the same step,
-// status, request count and exact texts. Per case and language: a fresh object (Init, setMemManager), the presets
-// BaseUrl, Login, Password, Language, the steps until the first that does not succeed.
+// ---- the runner core's add-in surface (tests/runner/runner.h) ------------------------------------------------------
+// The bad-input corpus and the fault matrix through the add-in, checked by the same core as the native and COM
+// surfaces. The add-in has COM's members under COM's names and takes the same UTF-16 strings, so it runs COM's
+// cases: a fresh object per case and language (Init, setMemManager), properties set by name, Send / DropKeyboard
+// through CallAsFunc, which must return what LastStatusCode then says.
 
-static std::u16string decode_units(const std::string &field, bool *ok)
-{
-    std::u16string out;
-    *ok = true;
-    if (field == ".") return out;
-    size_t p = 0;
-    while (p < field.size()) {
-        size_t comma = field.find(',', p), star = field.find('*', p);
-        if (comma == std::string::npos) comma = field.size();
-        if (star == std::string::npos || star > comma || (comma - star - 1) % 4 != 0) { *ok = false; return out; }
-        long count = strtol(field.c_str() + p, nullptr, 10);
-        std::u16string units;
-        for (size_t i = star + 1; i < comma; i += 4) units += (char16_t)strtoul(field.substr(i, 4).c_str(), nullptr, 16);
-        for (long i = 0; i < count; i++) out += units;
-        p = comma + 1;
-    }
-    return out;
-}
-
-static std::string decode_hex(const std::string &hex)
-{
-    std::string out;
-    if (hex == ".") return out;
-    for (size_t i = 0; i + 1 < hex.size(); i += 2) out += (char)strtoul(hex.substr(i, 2).c_str(), nullptr, 16);
-    return out;
-}
-
-static tVariant v_units(const std::u16string &units)
-{
-    g_strings.push_back(units);
-    tVariant v = v_empty();
-    v.pwstrVal = const_cast<WCHAR_T *>(g_strings.back().c_str());
-    v.wstrLen = (uint32_t)units.size();
-    v.vt = VTYPE_PWSTR;
-    return v;
-}
-
-struct CorpusStep { char kind; std::string prop; std::vector<std::string> args; };
-struct CorpusCase { std::string id, ru, en; int nsteps, step, status, requests; std::vector<CorpusStep> steps; };
-
-static bool run_corpus_case(const CorpusCase &k, const char *lang, const char *base, const char *login, const char *password, std::string &detail)
+static void *addin_create(rn_report *r)
 {
     IComponentBase *c = create();
-    if (!c) { detail = "GetClassObject failed"; return false; }
+    if (!c) { rn_problem(r, "GetClassObject failed"); return nullptr; }
     c->Init(&g_connection);
     c->setMemManager(&g_memory);
-    const char *names[4] = { "BaseUrl", "Login", "Password", "Language" };
-    const char *values[4] = { base, login, password, lang };
-    bool ok = true;
-    for (int i = 0; i < 4 && ok; i++) ok = set(c, names[i], v_str(values[i])) && status(c) == 0;
-    if (!ok) { detail = "a preset was refused"; g_x.destroy_object(&c); return false; }
-    long before = emulator_stat("requests");
-    int at = -1, st = -999;
-    for (int i = 0; i < (int)k.steps.size(); i++) {
-        const CorpusStep &s = k.steps[i];
-        std::vector<tVariant> args;
-        for (const std::string &a : s.args) {
-            bool good;
-            std::u16string units = decode_units(a, &good);
-            if (!good) { detail = "a value of the flattened corpus does not decode"; g_x.destroy_object(&c); return false; }
-            args.push_back(v_units(units));
-        }
-        bool returned;
-        if (s.kind == 'P') {
-            returned = c->SetPropVal(prop(c, s.prop.c_str()), &args[0]);
-            st = status(c);
-        } else {
-            int r = call(c, s.kind == 'S' ? "Send" : "DropKeyboard", args, &returned);
-            st = status(c);
-            if (r != st) { detail = "the returned status differs from LastStatusCode"; g_x.destroy_object(&c); return false; }
-        }
-        if (!returned) { detail = "a call returned false with ThrowOnError off"; g_x.destroy_object(&c); return false; }
-        at = i;
-        if (!(s.kind == 'P' ? st == 0 : st >= 200 && st < 300)) break;
-    }
-    std::string text = error_text(c);
-    long requests = emulator_stat("requests") - before;
-    const std::string &want = strcmp(lang, "ru") == 0 ? k.ru : k.en;
-    g_x.destroy_object(&c);
-    ok = at == k.step && st == k.status && requests == k.requests && text == want;
-    if (!ok) {
-        char buf[160];
-        snprintf(buf, sizeof buf, "got step %d status %d requests %ld; expected step %d status %d requests %d; ", at, st, requests, k.step, k.status, k.requests);
-        bool secret = text.find(password) != std::string::npos;
-        detail = std::string(buf) + "text \"" + (secret ? "(withheld: it contains the password)" : text) + "\", expected \"" + want + "\"";
-    }
-    return ok;
+    return c;
 }
 
-static int run_corpus(const char *file, const char *base, const char *login, const char *password)
+static void addin_destroy(void *obj)
 {
-    FILE *f = fopen(file, "r");
-    if (!f) { printf("cannot read %s\n", file); return 2; }
-    std::vector<CorpusCase> cases;
-    long declared = -1;
-    static char line[1 << 20];
-    std::string pending;
-    while (fgets(line, sizeof line, f)) {
-        pending += line;
-        if (pending.empty() || pending.back() != '\n') continue;   // a long record: keep reading
-        pending.pop_back();
-        std::vector<std::string> w;
-        size_t p = 0;
-        while (p <= pending.size()) {
-            size_t e = pending.find(' ', p);
-            if (e == std::string::npos) e = pending.size();
-            w.push_back(pending.substr(p, e - p));
-            p = e + 1;
-        }
-        if (w[0] == "CORPUS" && w.size() == 2) declared = atol(w[1].c_str());
-        else if (w[0] == "CASE" && w.size() == 8)
-            cases.push_back({ w[1], decode_hex(w[6]), decode_hex(w[7]), atoi(w[2].c_str()), atoi(w[3].c_str()), atoi(w[4].c_str()), atoi(w[5].c_str()), {} });
-        else if (w[0] == "P" && w.size() == 3 && !cases.empty()) cases.back().steps.push_back({ 'P', w[1], { w[2] } });
-        else if (w[0] == "S" && w.size() == 4 && !cases.empty()) cases.back().steps.push_back({ 'S', "", { w[1], w[2], w[3] } });
-        else if (w[0] == "D" && w.size() == 3 && !cases.empty()) cases.back().steps.push_back({ 'D', "", { w[1], w[2] } });
-        else if (w[0] != "END") { printf("unreadable record: %.80s\n", pending.c_str()); fclose(f); return 2; }
-        pending.clear();
-    }
-    fclose(f);
-    if (declared < 1 || (long)cases.size() != declared) { printf("the corpus declares %ld cases, %zu read\n", declared, cases.size()); return 2; }
-    int passed = 0, failed = 0;
-    for (const CorpusCase &k : cases) {
-        if ((int)k.steps.size() != k.nsteps) { printf("FAIL corpus %s: %zu steps read, %d declared\n", k.id.c_str(), k.steps.size(), k.nsteps); failed++; continue; }
-        bool both = true;
-        for (const char *lang : { "ru", "en" }) {
-            std::string detail;
-            fprintf(stderr, "running %s %s\n", k.id.c_str(), lang);
-            if (!run_corpus_case(k, lang, base, login, password, detail)) {
-                printf("FAIL corpus %s (%s): %s\n", k.id.c_str(), lang, detail.c_str());
-                both = false;
-            }
-        }
-        (both ? passed : failed)++;
-        g_strings.clear();
-    }
-    printf("# corpus through the add-in: %d cases in ru and en\n", (int)cases.size());
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed == 0 ? 0 : 1;
+    IComponentBase *c = (IComponentBase *)obj;
+    g_x.destroy_object(&c);
+    g_strings.clear();
 }
+
+static tVariant v_value(const rn_value &v)
+{
+    if (!v.wide) return v_str((const char *)v.data);
+    g_strings.push_back(std::u16string((const char16_t *)v.data, v.len));
+    tVariant t = v_empty();
+    t.pwstrVal = const_cast<WCHAR_T *>(g_strings.back().c_str());
+    t.wstrLen = (uint32_t)v.len;
+    t.vt = VTYPE_PWSTR;
+    return t;
+}
+
+static int addin_step(void *obj, const rn_step *st, rn_report *r)
+{
+    IComponentBase *c = (IComponentBase *)obj;
+    for (int k = 0; k < st->nargs; k++)
+        if (st->args[k].is_null) { rn_problem(r, "a NULL value has no add-in form"); return RN_BROKEN; }
+    bool returned;
+    if (st->kind == 'O' || st->kind == 'K') {
+        const char *name = st->kind == 'K' ? rn_keyboard_property(st->number) : st->number == 4 ? "TimeoutSeconds"
+                           : st->number == 11 ? "MaxRetries" : rn_com_property(st->number);
+        if (!name) { rn_problem(r, "option or keyboard format %d has no add-in property", st->number); return RN_BROKEN; }
+        int ms = st->number == 4 || st->number == 11 ? atoi((const char *)st->args[0].data) : 0;
+        tVariant v = st->kind == 'K' || (st->number != 4 && st->number != 11) ? v_value(st->args[0])
+                     : st->number == 11 ? v_i4(ms) : ms % 1000 == 0 ? v_i4(ms / 1000) : v_r8(ms / 1000.0);
+        returned = set(c, name, v);
+        if (!returned) { rn_problem(r, "SetPropVal(%s) returned false with ThrowOnError off", name); return RN_BROKEN; }
+        return status(c);
+    }
+    std::vector<tVariant> args;
+    for (int k = 0; k < st->nargs; k++) args.push_back(v_value(st->args[k]));
+    int got = call(c, st->kind == 'M' ? "Send" : "DropKeyboard", args, &returned), st_now = status(c);
+    if (!returned) { rn_problem(r, "CallAsFunc returned false with ThrowOnError off"); return RN_BROKEN; }
+    if (got != st_now) { rn_problem(r, "the call returned %d but LastStatusCode is %d", got, st_now); return RN_BROKEN; }
+    return got;
+}
+
+static int addin_status(void *obj) { return status((IComponentBase *)obj); }
+
+static uint16_t *addin_error(void *obj, rn_report *r, size_t *len)
+{
+    IComponentBase *c = (IComponentBase *)obj;
+    tVariant v = v_empty();
+    if (!c->GetPropVal(prop(c, "LastErrorText"), &v) || v.vt != VTYPE_PWSTR || !g_memory.owns(v.pwstrVal) || v.pwstrVal[v.wstrLen] != 0) {
+        rn_problem(r, "LastErrorText: not a NUL-terminated string in the host's memory (%s)", describe(v).c_str());
+        return nullptr;
+    }
+    uint16_t *out = (uint16_t *)malloc((v.wstrLen + 1) * sizeof *out);
+    memcpy(out, v.pwstrVal, (v.wstrLen + 1) * sizeof *out);
+    *len = v.wstrLen;
+    void *block = v.pwstrVal;
+    g_memory.FreeMemory(&block);
+    return out;
+}
+
+static const rn_surface kAddIn = { "com", "add-in", nullptr, addin_create, addin_destroy, addin_step, addin_status, addin_error, nullptr };
 
 int main(int argc, char **argv)
 {
@@ -884,7 +818,7 @@ int main(int argc, char **argv)
     g_port = colon ? atoi(colon + 1) : 0;
 
     void *h = load_from_zip(argv[1], argv[2]);
-    bool corpus_mode = argc == 5 && strcmp(argv[3], "--corpus") == 0;
+    bool runner_mode = argc >= 5 && (strcmp(argv[3], "corpus") == 0 || strcmp(argv[3], "faults") == 0);
     if (!h) { printf("%d passed, %d failed\n", g_passed, g_failed + 1); return 1; }
     g_x.get_class_object = (GetClassObjectPtr)dlsym(h, "GetClassObject");
     g_x.destroy_object = (DestroyObjectPtr)dlsym(h, "DestroyObject");
@@ -894,8 +828,8 @@ int main(int argc, char **argv)
     bool all = g_x.get_class_object && g_x.destroy_object && g_x.get_class_names && g_x.set_platform_capabilities && g_x.get_attach_type;
     check(all && dlsym(h, "cb_version") != nullptr, "the five add-in exports and the cb_* exports are in one library");
     if (!all) { printf("%d passed, %d failed\n", g_passed, g_failed); return 1; }
-    if (corpus_mode) {
-        int rc = run_corpus(argv[4], base, login, password);
+    if (runner_mode) {
+        int rc = rn_main(&kAddIn, argc - 2, argv + 2);
         if (!g_memory.live.empty() || g_memory.foreign_frees) { printf("FAIL host memory: %zu blocks left, %ld foreign frees\n", g_memory.live.size(), g_memory.foreign_frees); rc = 1; }
         return rc;
     }
