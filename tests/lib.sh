@@ -28,7 +28,8 @@ stop_servers() {
 }
 cleanup() {
     stop_servers
-    [[ -n ${WINEPREFIX:-} && $WINEPREFIX == "$WORK"/* ]] && declare -F wine_kill >/dev/null && wine_kill
+    local p
+    for p in "$WORK"/prefix*; do [[ -d $p ]] && declare -F wine_kill >/dev/null && WINEPREFIX=$p wine_kill; done
     [[ $WORK == /tmp/connect-bridge-* && ${KEEP_WORKDIR:-} != 1 ]] && rm -rf "$WORK"
     return 0
 }
@@ -118,7 +119,7 @@ run_counted() {
     if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]] && ((BASH_REMATCH[1] > 0)) &&
         { [[ $rc == 0 && ${BASH_REMATCH[2]} == 0 ]] || [[ $rc != 0 && ${BASH_REMATCH[2]} != 0 ]]; }; then
         passed=$((passed + BASH_REMATCH[1])) failed=$((failed + BASH_REMATCH[2]))
-        info "[$label] $last"
+        pass "[$label] ran to the end: $last"
     else
         grep -v '^running ' "$out.err" | tail -n 5 | sed 's/^/# stderr: /'
         fail "[$label] ran to the end (exit $rc, last line: ${last:0:120}; last started: $(grep '^running ' "$out.err" | tail -n 1 | cut -c9-))"

@@ -10,13 +10,15 @@ import sys
 import urllib.request
 
 base, line, user = sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3]
-failed = 0
+passed = failed = 0
 
 
 def check(ok, name, detail=""):
-    global failed
+    global passed, failed
     print(("PASS " if ok else "FAIL ") + "recorded: " + name + ("" if ok or not detail else ": " + detail), flush=True)
-    if not ok:
+    if ok:
+        passed += 1
+    else:
         failed += 1
 
 
@@ -90,4 +92,5 @@ check(len(byref) == 2, "the by-reference sends arrived (2 messages)", f"{len(byr
 check(len(calls) == 8 and stats.get("accepted") == 8, "exactly the 8 expected calls were accepted",
       f"calls={len(calls)} stats={stats}")
 check(stats.get("requests") == 13, "nothing was sent for the -1 outcomes (13 requests in all)", f"stats={stats}")
+print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

@@ -1,13 +1,13 @@
 // JScript client for Connect.Bridge.Sender, run by tests/com/run.sh through `wine cscript`.
 // Usage: cscript //nologo send.js BASE_URL LINE USER   (credentials from the CB_LOGIN / CB_PASSWORD environment variables)
-// Prints "PASS ..." / "FAIL ..." lines (ASCII only: Wine's console may not carry Cyrillic), then "JSCRIPT DONE".
+// Prints "PASS ..." / "FAIL ..." lines (ASCII only: Wine's console may not carry Cyrillic), then "N passed, N failed".
 // Cyrillic is written as \u escapes: Wine reads script files in the ANSI code page.
 var args = WScript.Arguments;
 var env = new ActiveXObject("WScript.Shell").Environment("PROCESS");  // (Wine's ExpandEnvironmentStrings keeps the NUL)
-var failures = 0;
+var failures = 0, passes = 0;
 function check(ok, name, detail) {
     WScript.Echo((ok ? "PASS " : "FAIL ") + "jscript: " + name + (ok || !detail ? "" : ": " + detail));
-    if (!ok) failures++;
+    if (ok) passes++; else failures++;
 }
 
 var s = new ActiveXObject("Connect.Bridge.Sender");
@@ -39,5 +39,5 @@ check(caught != null && caught.description == s.LastErrorText && caught.descript
       caught == null ? "nothing thrown" : "number=" + caught.number);
 s.ThrowOnError = false;
 
-WScript.Echo("JSCRIPT DONE");
+WScript.Echo(passes + " passed, " + failures + " failed");
 WScript.Quit(failures == 0 ? 0 : 1);

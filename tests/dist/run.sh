@@ -4,37 +4,11 @@
 # register.cmd run through cmd, a send through COM (the cscript of that bitness, tests/com/send.js) and through
 # the DLL (tests/shim/shim_test.c in the bundle's native/, after creating the COM object in the same process), the CLI's --version, then unregister.cmd. The Linux
 # bundle: unpacked, its libconnect_bridge.so answers cb_version, its CLI --version.
-# Output: "PASS ..."/"FAIL ..." per check, last line "N passed, N failed"; exit 0 only when nothing failed.
-set -u -o pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# Output and the clean-up: tests/lib.sh.
+. "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/wine/lib.sh"
-. "$ROOT/tests/wine/suite.sh"
-WORK=""
-PIDS=()
-cleanup() {
-    local pid p
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null; done
-    if [[ -n "$WORK" ]]; then
-        for p in "$WORK"/prefix-*; do [[ -d $p ]] && WINEPREFIX=$p wine_kill; done
-        [[ "${KEEP_WINE_WORKDIR:-}" != 1 ]] && rm -rf "$WORK"
-    fi
-}
-finish() {
-    info "bundle suite took $((SECONDS - START_SECONDS)) s"
-    closing_line
-    cleanup
-    trap - EXIT
-    [[ $failed -eq 0 && $passed -gt 0 ]] && exit 0
-    exit 1
-}
-fatal() { fail "$*"; finish; }
-trap 'echo "FAIL interrupted"; failed=$((failed + 1)); finish' INT TERM
-trap 'cleanup' EXIT
-
+suite dist
 wine_tools || fatal "wine64 + wine32 and mingw installed (tests/wine/install.sh)"
-WORK=$(mktemp -d /tmp/connect-bridge-dist.XXXXXX)
-mkdir -p "$WORK/logs"
 VERSION=$(sed -n 's:.*<Version>\([0-9]*\.[0-9]*\.[0-9]*\)</Version>.*:\1:p' "$ROOT/Directory.Build.props" | head -n1)
 IFS=. read -r vmaj vmin vpat <<<"$VERSION"
 NUMBER=$((vmaj * 1000000 + vmin * 1000 + vpat))
@@ -53,26 +27,13 @@ done
 wine_packs 10.0.12 || fatal "Windows runtime packs restored (native/shim/WinPacks.csproj)"
 
 # The emulator everything sends to.
-dotnet build "$ROOT/src/Connect.Bridge.Cli/Connect.Bridge.Cli.csproj" -c Release -o "$WORK/cli" -nologo -v quiet \
-    </dev/null >"$WORK/logs/cli-build.log" 2>&1 || fatal "emulator CLI built"
+CLI="$WORK/cli/connect-bridge.dll"
+build_dotnet "$ROOT/src/Connect.Bridge.Cli/Connect.Bridge.Cli.csproj" "$WORK/cli"
 LOGIN="dist-bot"
-PASSWORD="pw-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 LINE="5f0ddfd1-6d9c-4e25-9bca-c7ff0fd83c44"
 USER_ID="df4cca69-ce40-472e-9083-af9b279c72cc"
-dotnet "$WORK/cli/connect-bridge.dll" emulator --port 0 --quiet --login "$LOGIN" --password "$PASSWORD" --lines "$LINE" \
-    </dev/null >"$WORK/logs/emulator.log" 2>&1 &
-PIDS+=($!)
-. "$ROOT/tests/native/emulator.sh"
-BASE=$(wait_for_emulator "${PIDS[-1]}" "$WORK/logs/emulator.log") || fatal "emulator started on 127.0.0.1"
+start_emulator BASE --quiet --lines "$LINE"
 export CB_LOGIN="$LOGIN" CB_PASSWORD="$PASSWORD" CB_TEST_LOGIN="$LOGIN" CB_TEST_PASSWORD="$PASSWORD"
-
-count_checks() { # label outfile: counts PASS/FAIL lines of a client's output, prefixed
-    local label=$1 out=$2
-    tr -d '\r' <"$out" | grep -E '^(PASS|FAIL) ' | sed -E "s/^(PASS|FAIL) /\1 [$label] /" >"$out.checks"
-    cat "$out.checks"
-    passed=$((passed + $(grep -c '^PASS ' "$out.checks")))
-    failed=$((failed + $(grep -c '^FAIL ' "$out.checks")))
-}
 
 # x64 always; x86 where it runs natively or by emulation (tests/wine/x86.sh).
 wine_arches "win-x86 bundle: register.cmd, COM through syswow64 cscript, the DLL, the CLI, unregister.cmd"
@@ -99,11 +60,7 @@ for arch in "${ARCHES[@]}"; do
     # COM: the JScript client through the cscript of the bundle's bitness.
     sysdir=$([[ $arch == x86 ]] && echo syswow64 || echo system32)
     cp "$ROOT/tests/com/send.js" "$WINEPREFIX/drive_c/send.js"
-    timeout 300 "$WINE64" "C:\\windows\\$sysdir\\cscript.exe" //nologo 'C:\send.js' "$BASE/" "$LINE" "$USER_ID" </dev/null \
-        >"$WORK/logs/jscript-$arch.out" 2>&1
-    rc=$?
-    count_checks "$rid, COM" "$WORK/logs/jscript-$arch.out"
-    check "[$rid] COM: $sysdir\\cscript send.js ran to the end" test $rc -eq 0 -a "$(tr -d '\r' <"$WORK/logs/jscript-$arch.out" | grep -v '^$' | tail -n1)" = "JSCRIPT DONE"
+    run_counted "$rid, COM: $sysdir\\cscript send.js" timeout 300 "$WINE64" "C:\\windows\\$sysdir\\cscript.exe" //nologo 'C:\send.js' "$BASE/" "$LINE" "$USER_ID"
 
     # The DLL: shim_test.exe from the bundle's native/ folder, bound like the Delphi unit, in a process where the COM
     # object already started the runtime.
@@ -111,12 +68,8 @@ for arch in "${ARCHES[@]}"; do
     "$cc" -std=gnu11 -O1 -Wall -Wextra -Werror -Wno-cast-function-type -o "$WINEPREFIX/drive_c/shim_test.exe" \
         "$ROOT/tests/shim/shim_test.c" -lole32 -loleaut32 -luuid 2>"$WORK/logs/shim-test-$arch-build.log" || fatal "[$rid] shim_test.c built"
     # aftercom: the COM object first (its comhost starts the runtime), then the DLL in the same process.
-    timeout 300 "$WINE64" 'C:\shim_test.exe' aftercom "$dir\\native" "$VERSION" "$NUMBER" "$BASE/" "$LINE" "$USER_ID" </dev/null \
-        >"$WORK/logs/dll-$arch.out" 2>&1
-    rc=$?
-    count_checks "$rid, DLL" "$WORK/logs/dll-$arch.out"
-    tr -d '\r' <"$WORK/logs/dll-$arch.out" | grep '^# ' | sed "s/^# /# [$rid, DLL] /"
-    check "[$rid] DLL: shim_test.exe against native\\connect_bridge.dll ran to the end" test $rc -eq 0
+    run_counted "$rid, DLL: shim_test.exe against native\\connect_bridge.dll" timeout 300 "$WINE64" 'C:\shim_test.exe' aftercom \
+        "$dir\\native" "$VERSION" "$NUMBER" "$BASE/" "$LINE" "$USER_ID"
 
     # The CLI: its apphost finds the runtime of its bitness; the version is the bundle's.
     cli_version=$(timeout 120 "$WINE64" "$dir\\cli\\connect-bridge.exe" --version </dev/null 2>/dev/null | tr -d '\r' | head -n1)
@@ -144,6 +97,4 @@ for f in native/connect_bridge.h native/ConnectBridge.pas examples/send.c README
 done
 check "[linux-x64] README: Russian first, English below" test "$(grep -n '^## ' "$WORK/linux/$name/README.md" | cut -d: -f2- | tr '\n' ',')" = "## По-русски,## In English,"
 
-leaks=$(grep -l -F -- "$PASSWORD" "$WORK"/logs/* 2>/dev/null | xargs -r -n1 basename | tr '\n' ' ')
-check "the password appears in no output" test -z "$leaks"
 finish

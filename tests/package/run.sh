@@ -3,13 +3,10 @@
 # tests/package/Connect.Bridge.PackageTests from that folder feed (package source mapping: Connect.Bridge* only from
 # there, never nuget.org) into a private packages folder (so no earlier 1.0.0 from a cache can stand in), starts the
 # emulator from the CLI on a free loopback port, and runs the consumer's xunit tests against it.
-set -euo pipefail
-root="$(cd "$(dirname "$0")/../.." && pwd)"
-work="$root/artifacts/package-test"
-project="$root/tests/package/Connect.Bridge.PackageTests/Connect.Bridge.PackageTests.csproj"
-. "$root/tests/native/emulator.sh"   # wait_for_emulator
-
-"$root/packaging/pack-nuget.sh"
+. "$(dirname "$0")/../lib.sh"
+suite package "$ROOT/artifacts/package-test"
+root=$ROOT work=$WORK project="$ROOT/tests/package/Connect.Bridge.PackageTests/Connect.Bridge.PackageTests.csproj"
+step "NuGet packages packed (packaging/pack-nuget.sh)" "$root/packaging/pack-nuget.sh"
 
 rm -rf "$work/packages/connect.bridge" "$work/packages/connect.bridge.extensions.dependencyinjection"
 mkdir -p "$work/packages"
@@ -35,22 +32,18 @@ cat >"$work/nuget.config" <<XML
 </configuration>
 XML
 export NUGET_PACKAGES="$work/packages"
-dotnet restore "$project" --configfile "$work/nuget.config" -nologo -v quiet
+step "the consumer restored from the local feed" dotnet restore "$project" --configfile "$work/nuget.config" -nologo -v quiet
 # The restore must have taken the package just packed: same bytes as artifacts/packages.
 for id in connect.bridge connect.bridge.extensions.dependencyinjection; do
   restored="$(ls "$work/packages/$id"/*/"$id".*.nupkg 2>/dev/null | head -n 1)"
-  [ -n "$restored" ] || { echo "FAIL: $id was not restored into $work/packages"; exit 1; }
-  packed="$(find "$root/artifacts/packages" -maxdepth 1 -iname "$(basename "$restored")" | head -n 1)"
-  [ -n "$packed" ] && cmp -s "$restored" "$packed" || { echo "FAIL: $restored is not the freshly packed package"; exit 1; }
+  packed="$(find "$root/artifacts/packages" -maxdepth 1 -iname "$(basename "${restored:-none}")" | head -n 1)"
+  check "$id restored is the freshly packed package (same bytes)" cmp -s "${restored:-/nonexistent}" "${packed:-/nonexistent}"
 done
 
-cli="$work/cli/connect-bridge.dll"
-dotnet build "$root/src/Connect.Bridge.Cli" -c Release -o "$work/cli" -nologo -v quiet -clp:NoSummary >/dev/null
-emulog="$work/emulator.log"
-dotnet "$cli" emulator --port 0 --login pkg-bot --password pkg-Secret-42 --quiet >"$emulog" 2>&1 </dev/null &
-emu=$!
-trap 'kill "$emu" 2>/dev/null || true; wait "$emu" 2>/dev/null || true' EXIT
-base="$(wait_for_emulator "$emu" "$emulog")" || true
-[ -n "$base" ] || { cat "$emulog"; echo "FAIL: the emulator did not start"; exit 1; }
-
-CONNECT_BRIDGE_EMULATOR_URL="$base" dotnet test "$project" -c Release --no-restore -nologo --logger "console;verbosity=normal"
+CLI="$work/cli/connect-bridge.dll" LOGIN=pkg-bot PASSWORD=pkg-Secret-42 # the ones in the consumer's appsettings.json
+build_dotnet "$root/src/Connect.Bridge.Cli" "$work/cli"
+start_emulator BASE --quiet
+export CONNECT_BRIDGE_EMULATOR_URL="$BASE"
+check "the consumer's tests (dotnet test)" \
+    dotnet test "$project" -c Release --no-restore -nologo --logger "console;verbosity=normal"
+finish

@@ -12,42 +12,18 @@
 #      vtables, both bitnesses, against the emulator (which must record the Cyrillic text and rows keyboard exactly);
 #      then the shim copied ALONE into another folder (as 1C copies a component into its cache): nothing found ->
 #      failure answers and a text; found through CONNECT_BRIDGE_HOME; found in %ProgramFiles%\Connect.Bridge\win-<arch>;
-#   7. the Linux test programs of tests/native, unchanged, cross-compiled against the shim (tests/shim/posix maps
-#      the few POSIX calls they make onto Winsock/Win32): the C harness, the bad-input corpus, the fault matrix.
-# Output: "PASS ..."/"FAIL ..." per check, "# ..." information, last line "N passed, N failed". Exit 0 only when
-# nothing failed. If Wine cannot run, it FAILS.
-set -u -o pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-HERE="$ROOT/tests/shim"
+#   7. the C harness of tests/native, unchanged, cross-compiled against the shim (tests/shim/posix maps the few POSIX
+#      calls it makes onto Winsock/Win32), and the runner core with the cb_* surface (tests/runner) over the
+#      bad-input corpus and the fault matrix.
+# Output and the clean-up: tests/lib.sh. If Wine cannot run, it FAILS.
+. "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/wine/lib.sh"
-. "$ROOT/tests/wine/suite.sh"
+HERE="$ROOT/tests/shim"
 
-WORK=""
-PIDS=()
-cleanup() {
-    local pid
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null; done
-    [[ -n "$WORK" ]] && WINEPREFIX="$WORK/prefix" wine_kill
-    [[ -n "$WORK" && "${KEEP_WINE_WORKDIR:-}" != 1 ]] && rm -rf "$WORK"
-}
-finish() {
-    info "shim suite took $((SECONDS - START_SECONDS)) s"
-    closing_line
-    cleanup
-    trap - EXIT
-    [[ $failed -eq 0 && $passed -gt 0 ]] && exit 0
-    exit 1
-}
-fatal() { fail "$*"; finish; }
-trap 'echo "FAIL interrupted"; failed=$((failed + 1)); finish' INT TERM
-trap 'cleanup' EXIT
-
+suite shim
 # ---- 1. tools and the shim ----------------------------------------------------------------------------------
 wine_tools || fatal "wine64 + wine32 and mingw (both bitnesses) installed by tests/wine/install.sh"
-WORK=$(mktemp -d /tmp/connect-bridge-shim.XXXXXX)
 export WINEPREFIX="$WORK/prefix"
-mkdir -p "$WORK/logs"
 RT_VERSION=10.0.12
 wine_packs "$RT_VERSION" || fatal "Windows host and runtime packs $RT_VERSION restored (native/shim/WinPacks.csproj)"
 VERSION=$(sed -n 's:.*<Version>\([0-9]*\.[0-9]*\.[0-9]*\)</Version>.*:\1:p' "$ROOT/Directory.Build.props" | head -n1)
@@ -92,12 +68,13 @@ for arch in x86 x64; do
         sed 's/^/# /' "$WORK/logs/shim-test-$arch-build.log"
         fatal "[$arch] tests/shim/shim_test.c built with $cc"
     fi
-    for prog in harness corpus_runner fault_runner; do
-        check "[$arch] tests/native/$prog.c cross-compiled unchanged against the shim ($cc, -Werror)" \
-            "$cc" -std=gnu11 -O1 -Wall -Wextra -Werror -Wno-cast-function-type -include "$HERE/posix/win_posix.h" -I "$HERE/posix" \
-            -I "$ROOT/native/include" -I "$ROOT/tests/native" "$ROOT/tests/native/$prog.c" "$WORK/shim/win-$arch/libconnect_bridge.dll.a" \
-            -lws2_32 -static -lpthread -o "$WORK/shim/win-$arch/$prog.exe"
-    done
+    check "[$arch] tests/native/harness.c cross-compiled unchanged against the shim ($cc, -Werror)" \
+        "$cc" -std=gnu11 -O1 -Wall -Wextra -Werror -Wno-cast-function-type -include "$HERE/posix/win_posix.h" -I "$HERE/posix" \
+        -I "$ROOT/native/include" -I "$ROOT/tests/native" "$ROOT/tests/native/harness.c" "$WORK/shim/win-$arch/libconnect_bridge.dll.a" \
+        -lws2_32 -static -lpthread -o "$WORK/shim/win-$arch/harness.exe"
+    check "[$arch] the runner core with the cb_* surface built against the shim ($cc, -Werror)" \
+        "$cc" -std=gnu11 -O1 -Wall -Wextra -Werror -Wno-cast-function-type -I "$ROOT/native/include" "$ROOT/tests/runner/runner.c" \
+        "$ROOT/tests/runner/surface_native.c" "$WORK/shim/win-$arch/libconnect_bridge.dll.a" -lws2_32 -o "$WORK/shim/win-$arch/runner.exe"
     check "[$arch] tests/addin/win_host.c built with $cc (-Werror)" \
         "$cc" -std=gnu11 -O1 -Wall -Wextra -Werror -o "$WORK/shim/win-$arch/win_host.exe" "$ROOT/tests/addin/win_host.c"
     check "[$arch] native/examples/send.c compiles and links against the shim with the header unchanged (import library)" \
@@ -105,26 +82,10 @@ for arch in x86 x64; do
         -L "$WORK/shim/win-$arch" -lconnect_bridge -o "$WORK/shim/win-$arch/send.exe"
 done
 
-# Runs shim_test.exe; counts its PASS/FAIL lines (prefixed with the label) and checks it ran to the end.
-run_test() { # label dir mode args...
-    local label=$1 dir=$2 mode=$3 out
-    shift 3
-    out="$WORK/logs/$(echo "$label" | tr -c 'a-zA-Z0-9\n' '-').out"
-    timeout 300 "$WINE64" "$dir\\shim_test.exe" "$mode" "$dir" "$@" </dev/null >"$out" 2>"$out.err"
-    local rc=$?
-    tr -d '\r' <"$out" | grep -E '^(PASS|FAIL|#) ' | sed -E "s/^(PASS|FAIL|#) /\1 [$label] /"
-    local p f last
-    p=$(tr -d '\r' <"$out" | grep -c '^PASS ')
-    f=$(tr -d '\r' <"$out" | grep -c '^FAIL ')
-    passed=$((passed + p))
-    failed=$((failed + f))
-    last=$(tr -d '\r' <"$out" | grep -v '^$' | tail -n1)
-    if [[ "$last" == "$p passed, $f failed" && $p -gt 0 && ( $rc -eq 0 || $f -gt 0 ) ]]; then
-        pass "[$label] shim_test.exe ran to the end"
-    else
-        tail -n 5 "$out.err" | sed 's/^/# stderr: /'
-        fail "[$label] shim_test.exe ran to the end (exit $rc, last line: ${last:0:100})"
-    fi
+run_test() { # label dir mode args...: shim_test.exe
+    local label=$1 dir=$2
+    shift 2
+    run_counted "$label" timeout 300 "$WINE64" "$dir\\shim_test.exe" "$1" "$dir" "${@:2}"
 }
 
 # ---- 4. without the runtime -----------------------------------------------------------------------------------
@@ -154,18 +115,13 @@ x86_runs && run_test "x86, only the x64 runtime installed" "C:\\shim-x86" norunt
 # ---- 5. with the runtimes --------------------------------------------------------------------------------------
 if x86_runs; then wine_layout_runtime x86 || fatal "win-x86 runtime laid out"; fi
 pass ".NET $RT_VERSION laid out for ${RUN_ARCHES[*]} and registered"
-dotnet build "$ROOT/src/Connect.Bridge.Cli/Connect.Bridge.Cli.csproj" -c Release -o "$WORK/cli" -nologo -v quiet \
-    </dev/null >"$WORK/logs/cli-build.log" 2>&1 || fatal "emulator CLI built"
+CLI="$WORK/cli/connect-bridge.dll" FAULTSERVER="$WORK/faultserver/faultserver.dll"
+build_dotnet "$ROOT/src/Connect.Bridge.Cli/Connect.Bridge.Cli.csproj" "$WORK/cli"
+build_dotnet "$ROOT/tests/faultserver/faultserver.csproj" "$WORK/faultserver"
 LOGIN="shim-bot"
-PASSWORD="pw-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 LINE="5f0ddfd1-6d9c-4e25-9bca-c7ff0fd83c44"
 USER_ID="df4cca69-ce40-472e-9083-af9b279c72cc"
-dotnet "$WORK/cli/connect-bridge.dll" emulator --port 0 --quiet --login "$LOGIN" --password "$PASSWORD" --lines "$LINE" \
-    </dev/null >"$WORK/logs/emulator.log" 2>&1 &
-PIDS+=($!)
-. "$ROOT/tests/native/emulator.sh"
-BASE=$(wait_for_emulator "${PIDS[-1]}" "$WORK/logs/emulator.log") || fatal "emulator started on 127.0.0.1"
-pass "emulator started at $BASE"
+start_emulator BASE --quiet --lines "$LINE"
 export CB_TEST_LOGIN="$LOGIN" CB_TEST_PASSWORD="$PASSWORD"
 for arch in "${RUN_ARCHES[@]}"; do
     start=$SECONDS
@@ -195,25 +151,10 @@ print("ok" if ok else "stats %s, recorded: %s" % (stats, json.dumps(m, ensure_as
         test "$got" = ok
     [[ "$got" != ok ]] && info "[$label] $got"
 }
-# Runs win_host.exe; counts its PASS/FAIL lines and checks it ran to the end.
-run_host() { # label dll-path [missing]
-    local label=$1 dll=$2 mode=${3:-} out rc last p f
-    out="$WORK/logs/win-host-$(echo "$label" | tr -c 'a-zA-Z0-9\n' '-').out"
+run_host() { # label dll-path [missing]: win_host.exe
+    local label=$1 dll=$2 mode=${3:-}
     emu_http /emulator/reset POST >/dev/null
-    timeout 300 "$WINE64" "$(dirname "${dll//\\//}" | tr / '\\')\\win_host.exe" "$dll" $mode </dev/null >"$out" 2>"$out.err"
-    rc=$?
-    tr -d '\r' <"$out" | grep -E '^(PASS|FAIL|#) ' | sed -E "s/^(PASS|FAIL|#) /\1 [$label] /"
-    p=$(tr -d '\r' <"$out" | grep -c '^PASS ')
-    f=$(tr -d '\r' <"$out" | grep -c '^FAIL ')
-    passed=$((passed + p))
-    failed=$((failed + f))
-    last=$(tr -d '\r' <"$out" | grep -v '^$' | tail -n1)
-    if [[ "$last" == "$p passed, $f failed" && $p -gt 0 && ( $rc -eq 0 || $f -gt 0 ) ]]; then
-        pass "[$label] win_host.exe ran to the end"
-    else
-        tail -n 5 "$out.err" | sed 's/^/# stderr: /'
-        fail "[$label] win_host.exe ran to the end (exit $rc, last line: ${last:0:100})"
-    fi
+    run_counted "$label" timeout 300 "$WINE64" "$(dirname "${dll//\\//}" | tr / '\\')\\win_host.exe" "$dll" $mode
     [[ -z "$mode" ]] && addin_emulator_check "$label"
 }
 export CB_TEST_BASE_URL="$BASE" CB_TEST_LINE="$LINE"
@@ -238,63 +179,20 @@ for arch in "${RUN_ARCHES[@]}"; do
 done
 unset CB_TEST_BASE_URL CB_TEST_LINE
 
-# ---- 7. the tests/native programs against the shim ---------------------------------------------------------------
+# ---- 7. the C harness and the runner core against the shim -------------------------------------------------------
 # Their own emulator (the corpus checks the emulator's request counts per case), serving the harness's line and the
 # corpus line, as tests/native/run.sh sets it up.
 HLINE=$(cat /proc/sys/kernel/random/uuid)
-dotnet "$WORK/cli/connect-bridge.dll" emulator --port 0 --login "$LOGIN" --password "$PASSWORD" --lines "$HLINE,$LINE" \
-    </dev/null >"$WORK/logs/native-emulator.log" 2>&1 &
-PIDS+=($!)
-NBASE=$(wait_for_emulator "${PIDS[-1]}" "$WORK/logs/native-emulator.log") || fatal "second emulator started on 127.0.0.1"
-python3 "$ROOT/tests/native/corpus_flatten.py" "$C/corpus.flat" "$ROOT/tests/corpus" >"$WORK/logs/corpus-flatten.log" 2>&1 ||
-    fatal "tests/corpus flattened (tests/native/corpus_flatten.py)"
-dotnet build "$ROOT/tests/faultserver/faultserver.csproj" -c Release -o "$WORK/faultserver" -nologo -v quiet \
-    </dev/null >"$WORK/logs/faultserver-build.log" 2>&1 || fatal "fault server built (tests/faultserver)"
-# A program's "N passed, N failed" closing line: adds its counts, and checks it ran to the end.
-run_native() { # label outfile command...
-    local label=$1 out=$2
-    shift 2
-    "$@" </dev/null >"$out" 2>&1
-    local rc=$? last
-    tr -d '\r' <"$out" | grep -E '^(FAIL|N/A) ' | sed "s|^|[$label] |"
-    last=$(tr -d '\r' <"$out" | grep -v '^$' | tail -n1)
-    if [[ "$last" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
-        passed=$((passed + BASH_REMATCH[1]))
-        failed=$((failed + BASH_REMATCH[2]))
-        info "[$label] ${BASH_REMATCH[1]} passed, ${BASH_REMATCH[2]} failed"
-        check "[$label] ran to the end (exit $rc)" test $rc -eq 0 -o "${BASH_REMATCH[2]}" -gt 0
-    else
-        tail -n 5 "$out" | sed 's/^/# /'
-        fail "[$label] ran to the end (exit $rc, last line: ${last:0:100})"
-    fi
-}
+start_emulator NBASE --lines "$HLINE,$LINE"
+runner_corpus_flat && cp "$WORK/corpus.flat" "$C/corpus.flat"
 for arch in "${RUN_ARCHES[@]}"; do
     start=$SECONDS
-    CB_TEST_BASE_URL="$NBASE" CB_TEST_LINE="$HLINE" run_native "$arch, tests/native/harness.c" "$WORK/logs/harness-$arch.out" \
-        timeout 600 "$WINE64" "C:\\shim-$arch\\harness.exe"
-    # DOTNET_EnableWriteXorExecute=0, as for the COM corpus: under Wine a full GC with W^X on kills the runtime
-    # ("Internal CLR error 0x80131506 at DynamicResolver+DestroyScout.Finalize()"), seen here on x64; not the shim.
-    CB_TEST_BASE_URL="$NBASE" CB_TEST_LINE="$HLINE" DOTNET_EnableWriteXorExecute=0 run_native "$arch, tests/native/corpus_runner.c" \
-        "$WORK/logs/corpus-$arch.out" timeout 900 "$WINE64" "C:\\shim-$arch\\corpus_runner.exe" 'C:\corpus.flat' "C:\\corpus-$arch.txt"
-    manifest="$WORK/faults-$arch.manifest"
-    mkfifo "$WORK/faultserver-$arch.in"
-    timeout 1200 dotnet "$WORK/faultserver/faultserver.dll" --manifest "$manifest" --lifetime 1200 \
-        <"$WORK/faultserver-$arch.in" >"$WORK/logs/faultserver-$arch.log" 2>&1 &
-    PIDS+=($!)
-    exec 7<>"$WORK/faultserver-$arch.in"
-    for ((i = 0; i < 300; i++)); do [[ -s "$manifest" ]] && break; sleep 0.1; done # bounded: 30 s
-    if [[ -s "$manifest" ]]; then
-        cp "$manifest" "$C/faults-$arch.manifest"
-        run_native "$arch, tests/native/fault_runner.c" "$WORK/logs/faults-$arch.out" \
-            timeout 900 "$WINE64" "C:\\shim-$arch\\fault_runner.exe" "C:\\faults-$arch.manifest" "C:\\fault-matrix-shim-$arch.md"
-        mkdir -p "$ROOT/artifacts/reliability" && cp "$C/fault-matrix-shim-$arch.md" "$ROOT/artifacts/reliability/" 2>/dev/null
-    else
-        fail "[$arch] fault server wrote its manifest"
-    fi
+    CB_TEST_BASE_URL="$NBASE" CB_TEST_LINE="$HLINE" run_counted "$arch, tests/native/harness.c" timeout 600 "$WINE64" "C:\\shim-$arch\\harness.exe"
+    run_counted "$arch, corpus, native" timeout 900 "$WINE64" "C:\\shim-$arch\\runner.exe" corpus 'C:\corpus.flat' "$NBASE"
+    start_faults MANIFEST && cp "$MANIFEST" "$C/faults-$arch.manifest"
+    run_counted "$arch, faults, native" timeout 900 "$WINE64" "C:\\shim-$arch\\runner.exe" faults "C:\\faults-$arch.manifest" "C:\\fault-matrix-shim-$arch.md"
+    mkdir -p "$ROOT/artifacts/reliability" && cp "$C/fault-matrix-shim-$arch.md" "$ROOT/artifacts/reliability/" 2>/dev/null
     exec 7>&-
-    info "[$arch] tests/native programs took $((SECONDS - start)) s"
+    info "[$arch] harness and runner took $((SECONDS - start)) s"
 done
-
-leaks=$(grep -l -F -- "$PASSWORD" "$WORK"/logs/* 2>/dev/null | xargs -r -n1 basename | tr '\n' ' ')
-check "the password appears in no output" test -z "$leaks"
 finish

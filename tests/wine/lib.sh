@@ -1,4 +1,4 @@
-# Shared steps of the Wine suites (sourced, not run). Every Wine program is started through $WINE64, the 64-bit
+# Shared steps of the Wine suites (sourced after tests/lib.sh, not run). Every Wine program is started through $WINE64, the 64-bit
 # loader, never plain `wine` (the 32-bit loader once wine32 is installed, which makes 32-bit-only prefixes).
 # 32-bit programs run in the same 64-bit prefix through its SysWOW64 side, natively or by emulation (x86.sh).
 #   wine_tools                 where 32-bit x86 runs (x86.sh: sets X86_MODE, prints one line), then installs what is
@@ -14,6 +14,24 @@ WINESERVER=/usr/lib/wine/wineserver64
 [[ -x $WINESERVER ]] || WINESERVER=/usr/lib/wine/wineserver
 WINE_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$WINE_LIB_DIR/x86.sh"
+
+# Under Wine, .NET's W^X code mapping makes a full GC die now and then ("Internal CLR error 0x80131506" in a
+# finalizer; seen in the COM corpus and the shim's harness, x64): a Wine artifact, so every Wine run turns W^X off.
+export DOTNET_EnableWriteXorExecute=0
+# An x86 row that cannot run here: only when x86.sh found that 32-bit x86 cannot run (never on a machine where it
+# can). Also noted in $CB_SKIP_REPORT, which ./build.sh test reads for its summary.
+skip_x86() {
+    echo "SKIP [x86] $* -- not run: $X86_REASON"
+    skipped=$((skipped + 1))
+    [[ -n ${CB_SKIP_REPORT:-} ]] && echo "${SUITE_NAME:-${0#*tests/}}: [x86] $*" >>"$CB_SKIP_REPORT"
+    return 0
+}
+# The bitnesses this machine can run: x64 always; x86 natively or by emulation, otherwise its rows are skipped.
+wine_arches() { # part-description: sets ARCHES
+    ARCHES=(x64)
+    if [[ $X86_MODE == unavailable ]]; then skip_x86 "$1"; else ARCHES+=(x86); fi
+}
+x86_runs() { [[ $X86_MODE != unavailable ]]; }
 
 wine_tools() {
     # Before the install: Wine's i386 packages run 32-bit maintainer scripts, which need emulation where the kernel

@@ -7,8 +7,8 @@
 # Output: "PASS/FAIL ..." lines, "# ..." information, last line "N passed, N failed". Exit 0 only when nothing failed.
 set -u -o pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+. "$ROOT/tests/lib.sh"
 . "$ROOT/tests/wine/lib.sh"
-. "$ROOT/tests/wine/suite.sh"
 TEMPLATE=${1:?usage: tests/wine/prepare.sh PREFIX_DIR}
 
 if wine_tools; then pass "Wine installed ($("$WINE64" --version 2>/dev/null | head -n1)), started as $WINE64"
