@@ -1,6 +1,6 @@
 // faultserver: serves the fault matrix of docs/RELIABILITY.md section 1 (FaultCatalog.Faults, the list the .NET
-// FaultMatrixTests run) on loopback, so the native library (tests/native/fault_runner.c) and COM under Wine
-// (tests/com/fault_client.c) run the same rows and are held to the same expected texts.
+// FaultMatrixTests run) on loopback, so the runner core (tests/runner: the native library, COM under Wine, the
+// add-in) runs the same rows and are held to the same expected texts.
 //
 //   faultserver --manifest PATH [--runs N] [--lifetime SECONDS]
 //

@@ -1,9 +1,8 @@
 /*
- * Helpers shared by the native C test programs (tests/native/harness.c, corpus_runner.c, fault_runner.c and
- * tests/soak/soak.c), built with gcc -Wall -Wextra -Werror. Header-only: every function is static inline, so a
- * program that does not use one gets no warning. Covers loopback sockets (connect, a plain request read into a fixed
- * buffer), a number field of a JSON answer, hex digits, UTF-8 -> UTF-16, and the report line of corpus_runner and
- * fault_runner (its buffer size is TEST_REPORT_SIZE, 4096 unless defined before the include).
+ * Helpers shared by the native C test programs (tests/native/harness.c, fork_child.c and tests/soak/soak.c), built
+ * with gcc -Wall -Wextra -Werror. Header-only: every function is static inline, so a program that does not use one
+ * gets no warning. Covers loopback sockets (connect, a plain request read into a fixed buffer), a number field of a
+ * JSON answer and UTF-8 -> UTF-16. (The corpus and the fault matrix run through tests/runner.)
  * Include after _GNU_SOURCE is defined.
  */
 #ifndef CONNECT_BRIDGE_TEST_UTIL_H
@@ -77,14 +76,6 @@ static inline long json_number(const char *body, const char *field)
 
 /* ---- text ------------------------------------------------------------------------------------------------ */
 
-static inline int hexval(int c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 /* Valid UTF-8 -> UTF-16 into out (room for strlen(s) + 1 units is enough), NUL-terminated; returns the units written. */
 static inline size_t utf8_to_utf16(const char *s, uint16_t *out)
 {
@@ -101,41 +92,6 @@ static inline size_t utf8_to_utf16(const char *s, uint16_t *out)
     }
     *w = 0;
     return (size_t)(w - out);
-}
-
-/* ---- the hang watchdog ------------------------------------------------------------------------------------- */
-
-/* For a SIGALRM handler: writes "<prefix><id>\n" to stdout (async-signal-safe) and exits with 3. */
-static inline void hang_exit(const char *prefix, const char *id)
-{
-    ssize_t ignored = write(STDOUT_FILENO, prefix, strlen(prefix));
-    ignored = write(STDOUT_FILENO, id, strlen(id));
-    ignored = write(STDOUT_FILENO, "\n", 1);
-    (void)ignored;
-    _exit(3);
-}
-
-/* ---- the report line of one run ----------------------------------------------------------------------- */
-
-#ifndef TEST_REPORT_SIZE
-#define TEST_REPORT_SIZE 4096
-#endif
-
-/* Accumulates the problems of one run into a line. */
-struct report { char buf[TEST_REPORT_SIZE]; size_t len; int problems; };
-
-static inline void problem(struct report *r, const char *fmt, ...)
-{
-    if (r->len < sizeof r->buf - 2) {
-        if (r->problems) r->len += (size_t)snprintf(r->buf + r->len, sizeof r->buf - r->len, "; ");
-        va_list ap;
-        va_start(ap, fmt);
-        int n = vsnprintf(r->buf + r->len, sizeof r->buf - r->len, fmt, ap);
-        va_end(ap);
-        if (n > 0) r->len += (size_t)n;
-        if (r->len >= sizeof r->buf) r->len = sizeof r->buf - 1;
-    }
-    r->problems++;
 }
 
 #endif

@@ -11,8 +11,8 @@
  *   runner faults MANIFEST [REPORT.md]      every fault row, in ru and en, against tests/faultserver
  * Environment: CB_TEST_LOGIN, CB_TEST_PASSWORD (never printed). Output: "PASS <case>" / "FAIL <case> [lang]: ...",
  * "N/A ..." for what a surface cannot observe, "# ..." information, "running ..." progress on stderr, and the last
- * line "N passed, N failed" (cases, or fault rows). Exit 0 when all passed, 1 on a failure, 2 on a usage or setup
- * error, 3 when a call did not return in time (the watchdog).
+ * line "N passed, N failed" (corpus cases, each in ru and en; or fault runs, one per row and language). Exit 0 when
+ * all passed, 1 on a failure, 2 on a usage or setup error, 3 when a call did not return in time (the watchdog).
  */
 #ifndef CONNECT_BRIDGE_RUNNER_H
 #define CONNECT_BRIDGE_RUNNER_H
