@@ -23,6 +23,7 @@
 #include <string>
 
 #include "addin_abi.h"
+#include "../proc_status.h"
 
 static double now_seconds()
 {
@@ -44,30 +45,13 @@ static const char *env_or(const char *name, const char *fallback)
     return v && v[0] ? v : fallback;
 }
 
-/* UTF-8 -> UTF-16 (the benchmark's strings are valid UTF-8). */
-static std::u16string u16(const char *s)
-{
-    std::u16string out;
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        uint32_t c;
-        if (*p < 0x80) c = *p++;
-        else if ((*p & 0xE0) == 0xC0) { c = (uint32_t)(*p++ & 0x1F) << 6; c |= *p++ & 0x3F; }
-        else if ((*p & 0xF0) == 0xE0) { c = (uint32_t)(*p++ & 0x0F) << 12; c |= (uint32_t)(*p++ & 0x3F) << 6; c |= *p++ & 0x3F; }
-        else { c = (uint32_t)(*p++ & 0x07) << 18; c |= (uint32_t)(*p++ & 0x3F) << 12; c |= (uint32_t)(*p++ & 0x3F) << 6; c |= *p++ & 0x3F; }
-        if (c >= 0x10000) { c -= 0x10000; out += (char16_t)(0xD800 + (c >> 10)); out += (char16_t)(0xDC00 + (c & 0x3FF)); }
-        else out += (char16_t)c;
-    }
-    return out;
-}
-
 class Memory : public IMemoryManager {
 public:
     bool AllocMemory(void **memory, unsigned long bytes) override { *memory = malloc(bytes); return *memory != nullptr; }
     void FreeMemory(void **memory) override { free(*memory); *memory = nullptr; }
 };
 
-class Connection : public IAddInDefBase {
+class Connection : public ConnectionWithoutEvents {
 public:
     std::u16string last_error;
     bool AddError(unsigned short, const WCHAR_T *, const WCHAR_T *descr, long) override
@@ -75,15 +59,6 @@ public:
         last_error = descr ? descr : u"";
         return true;
     }
-    bool Read(WCHAR_T *, tVariant *, long *, WCHAR_T **) override { return false; }
-    bool Write(WCHAR_T *, tVariant *) override { return false; }
-    bool RegisterProfileAs(WCHAR_T *) override { return false; }
-    bool SetEventBufferDepth(long) override { return false; }
-    long GetEventBufferDepth() override { return 0; }
-    bool ExternalEvent(WCHAR_T *, WCHAR_T *, WCHAR_T *) override { return false; }
-    void CleanEventBuffer() override {}
-    bool SetStatusLine(WCHAR_T *) override { return false; }
-    void ResetStatusLine() override {}
 };
 
 static Memory g_memory;
@@ -128,18 +103,6 @@ static bool send(IComponentBase *c, Message &m)
     return true;
 }
 
-static long status_kb(const char *key)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    if (!f) return -1;
-    char line[256];
-    long v = -1;
-    size_t len = strlen(key);
-    while (fgets(line, sizeof line, f))
-        if (strncmp(line, key, len) == 0 && line[len] == ':') { v = strtol(line + len + 1, nullptr, 10); break; }
-    fclose(f);
-    return v;
-}
 
 int main(int argc, char **argv)
 {

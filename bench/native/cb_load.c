@@ -14,6 +14,7 @@
 ** See bench_common.h for the environment.
 */
 #include "bench_common.h"
+#include "../proc_status.h"
 
 #include <pthread.h>
 #include <string.h>
@@ -100,18 +101,6 @@ static int run_conc(int threads, long n, long warmup)
 
 /* ---------------------------------------------------------------- rss */
 
-static long status_kb(const char *key)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    if (!f) return -1;
-    char line[256];
-    long v = -1;
-    size_t len = strlen(key);
-    while (fgets(line, sizeof line, f))
-        if (strncmp(line, key, len) == 0 && line[len] == ':') { v = strtol(line + len + 1, NULL, 10); break; }
-    fclose(f);
-    return v;
-}
 
 static int run_rss(long n, long step)
 {

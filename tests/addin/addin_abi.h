@@ -7,6 +7,7 @@
 #ifndef CONNECT_BRIDGE_ADDIN_ABI_H
 #define CONNECT_BRIDGE_ADDIN_ABI_H
 
+#include <string>
 #include <cstdint>
 #include <ctime>
 
@@ -120,8 +121,44 @@ public:
     virtual void ResetStatusLine() = 0;
 };
 
+/* A host connection that only records errors (a test host or a benchmark): no profile, events or status line. */
+class ConnectionWithoutEvents : public IAddInDefBase {
+public:
+    bool Read(WCHAR_T *, tVariant *, long *, WCHAR_T **) override { return false; }
+    bool Write(WCHAR_T *, tVariant *) override { return false; }
+    bool RegisterProfileAs(WCHAR_T *) override { return false; }
+    bool SetEventBufferDepth(long) override { return false; }
+    long GetEventBufferDepth() override { return 0; }
+    bool ExternalEvent(WCHAR_T *, WCHAR_T *, WCHAR_T *) override { return false; }
+    void CleanEventBuffer() override {}
+    bool SetStatusLine(WCHAR_T *) override { return false; }
+    void ResetStatusLine() override {}
+};
+
 enum AppCapabilities { eAppCapabilitiesInvalid = -1, eAppCapabilities1 = 1, eAppCapabilities2 = 2, eAppCapabilities3 = 3 };
 enum AttachType { eCanAttachNotIsolated = 1, eCanAttachIsolated = 2, eCanAttachAny = 3 };
+
+/* Valid UTF-8 -> UTF-16, for a host's names and values (the test host, the benchmark). */
+static inline std::u16string u16(const char *s)
+{
+    std::u16string out;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned cp;
+        if (*p < 0x80) cp = *p++;
+        else if ((*p & 0xE0) == 0xC0) { cp = (p[0] & 0x1Fu) << 6 | (p[1] & 0x3Fu); p += 2; }
+        else if ((*p & 0xF0) == 0xE0) { cp = (p[0] & 0x0Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu); p += 3; }
+        else { cp = (p[0] & 0x07u) << 18 | (p[1] & 0x3Fu) << 12 | (p[2] & 0x3Fu) << 6 | (p[3] & 0x3Fu); p += 4; }
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            out += (char16_t)(0xD800 + (cp >> 10));
+            out += (char16_t)(0xDC00 + (cp & 0x3FF));
+        } else {
+            out += (char16_t)cp;
+        }
+    }
+    return out;
+}
 
 #define ADDIN_E_FAIL 1006
 

@@ -22,6 +22,7 @@
  * Ends with "N passed, N failed"; exit code 0 only when nothing failed. The password is never printed.
  */
 #include "addin_abi.h"
+#include "../runner/check.h"
 #include "../runner/runner.h"
 
 #include <arpa/inet.h>
@@ -42,42 +43,9 @@
 #include <vector>
 #include <deque>
 
-static int g_passed, g_failed;
-
-static void check(bool ok, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    printf("%s ", ok ? "PASS" : "FAIL");
-    vprintf(fmt, ap);
-    printf("\n");
-    va_end(ap);
-    fflush(stdout);
-    (ok ? g_passed : g_failed)++;
-}
 
 // ---- text ------------------------------------------------------------------------------------------------
 
-static std::u16string u16(const char *s)
-{
-    std::u16string out;
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        unsigned cp;
-        if (*p < 0x80) cp = *p++;
-        else if ((*p & 0xE0) == 0xC0) { cp = (p[0] & 0x1Fu) << 6 | (p[1] & 0x3Fu); p += 2; }
-        else if ((*p & 0xF0) == 0xE0) { cp = (p[0] & 0x0Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu); p += 3; }
-        else { cp = (p[0] & 0x07u) << 18 | (p[1] & 0x3Fu) << 12 | (p[2] & 0x3Fu) << 6 | (p[3] & 0x3Fu); p += 4; }
-        if (cp >= 0x10000) {
-            cp -= 0x10000;
-            out += (char16_t)(0xD800 + (cp >> 10));
-            out += (char16_t)(0xDC00 + (cp & 0x3FF));
-        } else {
-            out += (char16_t)cp;
-        }
-    }
-    return out;
-}
 
 static std::string utf8(const char16_t *s, size_t n)
 {
@@ -168,7 +136,7 @@ struct ReportedError {
     long scode;
 };
 
-class RecordingConnection : public IAddInDefBase {
+class RecordingConnection : public ConnectionWithoutEvents {
 public:
     std::vector<ReportedError> errors;
 
@@ -177,15 +145,6 @@ public:
         errors.push_back({ wcode, utf8(source), utf8(descr), scode });
         return true;
     }
-    bool Read(WCHAR_T *, tVariant *, long *, WCHAR_T **) override { return false; }
-    bool Write(WCHAR_T *, tVariant *) override { return false; }
-    bool RegisterProfileAs(WCHAR_T *) override { return false; }
-    bool SetEventBufferDepth(long) override { return false; }
-    long GetEventBufferDepth() override { return 0; }
-    bool ExternalEvent(WCHAR_T *, WCHAR_T *, WCHAR_T *) override { return false; }
-    void CleanEventBuffer() override {}
-    bool SetStatusLine(WCHAR_T *) override { return false; }
-    void ResetStatusLine() override {}
 };
 
 static TrackingMemory g_memory;
@@ -476,22 +435,35 @@ static void test_layout(IComponentBase *c)
     check(ok, "four vtables at 0, P, 2P, 3P, each with offset-to-top 0/-P/-2P/-3P, null RTTI and two destructor slots");
 }
 
+/* A member at index i: found by its English, Russian and odd-case names; both names read back from host memory. */
+template <typename Find, typename Name>
+static bool names_ok(long i, const char *en_name, const char *ru_name, Find find, Name name, std::string &seen)
+{
+    long by_en = find(u16(en_name)), by_ru = find(u16(ru_name)), odd_en = find(odd_case(u16(en_name))), odd_ru = find(odd_case(u16(ru_name)));
+    const WCHAR_T *n0 = name(i, 0), *n1 = name(i, 1);
+    bool owned = g_memory.owns(n0) && g_memory.owns(n1);
+    std::string en = g_memory.take(n0), ru = g_memory.take(n1);
+    char found[96];
+    snprintf(found, sizeof found, "found at %ld %ld %ld %ld, names ", by_en, by_ru, odd_en, odd_ru);
+    seen = found + en + "/" + ru + (owned ? "" : " (not in host memory)");
+    return by_en == i && by_ru == i && odd_en == i && odd_ru == i && owned && en == en_name && ru == ru_name;
+}
+
 static void test_names(IComponentBase *c)
 {
+    auto find_prop = [c](const std::u16string &n) { return c->FindProp(n.c_str()); };
+    auto find_method = [c](const std::u16string &n) { return c->FindMethod(n.c_str()); };
+    auto prop_name = [c](long i, long lang) { return c->GetPropName(i, lang); };
+    auto method_name = [c](long i, long lang) { return c->GetMethodName(i, lang); };
     long nprops = c->GetNProps(), nmethods = c->GetNMethods();
     check(nprops == (long)(sizeof kProps / sizeof *kProps), "GetNProps -> %ld", nprops);
     check(nmethods == (long)(sizeof kMethods / sizeof *kMethods), "GetNMethods -> %ld", nmethods);
     int good = 0, total = 0;
     for (long i = 0; i < (long)(sizeof kProps / sizeof *kProps); i++) {
         const ExpectedProp &e = kProps[i];
-        long by_en = prop(c, e.en), by_ru = prop(c, e.ru);
-        long odd_en = c->FindProp(odd_case(u16(e.en)).c_str()), odd_ru = c->FindProp(odd_case(u16(e.ru)).c_str());
-        const WCHAR_T *n0 = c->GetPropName(by_en, 0), *n1 = c->GetPropName(by_en, 1);
-        bool owned = g_memory.owns(n0) && g_memory.owns(n1);
-        std::string en = g_memory.take(n0), ru = g_memory.take(n1);
-        bool ok = by_en == i && by_ru == i && odd_en == i && odd_ru == i && owned && en == e.en && ru == e.ru
-                  && c->IsPropReadable(i) == e.readable && c->IsPropWritable(i) == e.writable;
-        if (!ok) printf("  property %s/%s: %ld %ld %ld %ld names %s/%s owned %d\n", e.en, e.ru, by_en, by_ru, odd_en, odd_ru, en.c_str(), ru.c_str(), owned);
+        std::string seen;
+        bool ok = names_ok(i, e.en, e.ru, find_prop, prop_name, seen) && c->IsPropReadable(i) == e.readable && c->IsPropWritable(i) == e.writable;
+        if (!ok) printf("  property %s/%s: %s\n", e.en, e.ru, seen.c_str());
         good += ok;
         total++;
     }
@@ -500,17 +472,13 @@ static void test_names(IComponentBase *c)
     good = total = 0;
     for (long i = 0; i < (long)(sizeof kMethods / sizeof *kMethods); i++) {
         const ExpectedMethod &e = kMethods[i];
-        long by_en = method(c, e.en), by_ru = method(c, e.ru);
-        long odd_en = c->FindMethod(odd_case(u16(e.en)).c_str()), odd_ru = c->FindMethod(odd_case(u16(e.ru)).c_str());
-        const WCHAR_T *n0 = c->GetMethodName(i, 0), *n1 = c->GetMethodName(i, 1);
-        bool owned = g_memory.owns(n0) && g_memory.owns(n1);
-        std::string en = g_memory.take(n0), ru = g_memory.take(n1);
+        std::string seen;
+        bool named = names_ok(i, e.en, e.ru, find_method, method_name, seen);
         tVariant def = v_empty();
         bool no_defaults = true;
         for (long p = 0; p < e.params; p++) no_defaults = no_defaults && !c->GetParamDefValue(i, p, &def);
-        bool ok = by_en == i && by_ru == i && odd_en == i && odd_ru == i && owned && en == e.en && ru == e.ru
-                  && c->GetNParams(i) == e.params && c->HasRetVal(i) == e.returns && no_defaults;
-        if (!ok) printf("  method %s/%s: %ld %ld %ld %ld names %s/%s params %ld\n", e.en, e.ru, by_en, by_ru, odd_en, odd_ru, en.c_str(), ru.c_str(), c->GetNParams(i));
+        bool ok = named && c->GetNParams(i) == e.params && c->HasRetVal(i) == e.returns && no_defaults;
+        if (!ok) printf("  method %s/%s: %s, params %ld\n", e.en, e.ru, seen.c_str(), c->GetNParams(i));
         good += ok;
         total++;
     }
@@ -819,7 +787,7 @@ int main(int argc, char **argv)
 
     void *h = load_from_zip(argv[1], argv[2]);
     bool runner_mode = argc >= 5 && (strcmp(argv[3], "corpus") == 0 || strcmp(argv[3], "faults") == 0);
-    if (!h) { printf("%d passed, %d failed\n", g_passed, g_failed + 1); return 1; }
+    if (!h) { check(false, "the library loaded from the ZIP"); return check_summary(); }
     g_x.get_class_object = (GetClassObjectPtr)dlsym(h, "GetClassObject");
     g_x.destroy_object = (DestroyObjectPtr)dlsym(h, "DestroyObject");
     g_x.get_class_names = (GetClassNamesPtr)dlsym(h, "GetClassNames");
@@ -827,7 +795,7 @@ int main(int argc, char **argv)
     g_x.get_attach_type = (GetAttachTypePtr)dlsym(h, "GetAttachType");
     bool all = g_x.get_class_object && g_x.destroy_object && g_x.get_class_names && g_x.set_platform_capabilities && g_x.get_attach_type;
     check(all && dlsym(h, "cb_version") != nullptr, "the five add-in exports and the cb_* exports are in one library");
-    if (!all) { printf("%d passed, %d failed\n", g_passed, g_failed); return 1; }
+    if (!all) return check_summary();
     if (runner_mode) {
         int rc = rn_main(&kAddIn, argc - 2, argv + 2);
         if (!g_memory.live.empty() || g_memory.foreign_frees) { printf("FAIL host memory: %zu blocks left, %ld foreign frees\n", g_memory.live.size(), g_memory.foreign_frees); rc = 1; }
@@ -838,7 +806,7 @@ int main(int argc, char **argv)
     // 1C's order: Init, then setMemManager; GetInfo; RegisterExtensionAs.
     IComponentBase *c = create();
     check(c != nullptr, "GetClassObject(\"Sender\") creates an object");
-    if (!c) { printf("%d passed, %d failed\n", g_passed, g_failed); return 1; }
+    if (!c) return check_summary();
     long before = g_memory.allocations;
     check(c->Init(&g_connection) && g_memory.allocations == before, "Init -> true, nothing allocated through the host inside Init");
     check(c->setMemManager(&g_memory), "setMemManager after Init -> true");
@@ -887,6 +855,5 @@ int main(int argc, char **argv)
 
     check(g_memory.live.empty(), "no block from the host's memory manager is left (%zu live, %ld allocated in all)", g_memory.live.size(), g_memory.allocations);
     check(g_memory.foreign_frees == 0, "the host never had to free a block it did not allocate");
-    printf("%d passed, %d failed\n", g_passed, g_failed);
-    return g_failed == 0 ? 0 : 1;
+    return check_summary();
 }

@@ -20,6 +20,7 @@
 
 #include "connect_bridge.h"
 #include "test_util.h"
+#include "../runner/loopback.h"
 
 #define USER "df4cca69-ce40-472e-9083-af9b279c72cc"
 

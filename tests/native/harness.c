@@ -35,23 +35,11 @@
 
 #include "connect_bridge.h"
 #include "test_util.h"
+#include "../runner/check.h"
 
 /* ---------------------------------------------------------------- checks */
 
-static int g_passed, g_failed;
 static const char *g_password = "";
-
-static void check(int ok, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    printf("%s ", ok ? "PASS" : "FAIL");
-    vprintf(fmt, ap);
-    printf("\n");
-    va_end(ap);
-    fflush(stdout);
-    if (ok) g_passed++; else g_failed++;
-}
 
 /* Every error text the library gives goes through here: it must never contain the password. */
 static int g_texts_seen, g_texts_with_password;
@@ -983,6 +971,5 @@ int main(void)
     check(g_texts_seen > 20 && g_texts_with_password == 0, "the password appears in none of the %d error texts seen",
           g_texts_seen);
 
-    printf("%d passed, %d failed\n", g_passed, g_failed);
-    return g_failed == 0 ? 0 : 1;
+    return check_summary();
 }

@@ -130,16 +130,22 @@ end;
 
 { ------------------------------------------------------ tiny HTTP client }
 
+{ 127.0.0.1:Port (0: any free port) }
+function LoopbackAddr(Port: Word): TInetSockAddr;
+begin
+  FillChar(Result, SizeOf(Result), 0);
+  Result.sin_family := AF_INET;
+  Result.sin_port := htons(Port);
+  Result.sin_addr.s_addr := htonl($7F000001);
+end;
+
 function ConnectLoopback(Port: Word): cint;
 var
   Addr: TInetSockAddr;
   Tv: TTimeVal;
 begin
   Result := fpSocket(AF_INET, SOCK_STREAM, 0);
-  FillChar(Addr, SizeOf(Addr), 0);
-  Addr.sin_family := AF_INET;
-  Addr.sin_port := htons(Port);
-  Addr.sin_addr.s_addr := htonl($7F000001);
+  Addr := LoopbackAddr(Port);
   Tv.tv_sec := 10;
   Tv.tv_usec := 0;
   fpSetSockOpt(Result, SOL_SOCKET, SO_RCVTIMEO, @Tv, SizeOf(Tv));
@@ -308,10 +314,7 @@ var
   Len: TSockLen;
 begin
   Result := fpSocket(AF_INET, SOCK_STREAM, 0);
-  FillChar(Addr, SizeOf(Addr), 0);
-  Addr.sin_family := AF_INET;
-  Addr.sin_port := 0;
-  Addr.sin_addr.s_addr := htonl($7F000001);
+  Addr := LoopbackAddr(0);
   Len := SizeOf(Addr);
   if (fpBind(Result, @Addr, SizeOf(Addr)) <> 0) or (fpListen(Result, 16) <> 0) or
      (fpGetSockName(Result, @Addr, @Len) <> 0) then

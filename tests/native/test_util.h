@@ -35,26 +35,6 @@ static inline int connect_loopback(int port, long timeout_s)
     return fd;
 }
 
-/* Sends the request (it should say Connection: close) to 127.0.0.1:port and reads the answer into resp (at most
-   cap - 1 bytes, NUL-terminated). Returns the byte count, or -1 when it could not connect or send. 10 s timeouts. */
-static inline long loopback_request(int port, const char *req, char *resp, size_t cap)
-{
-    int fd = connect_loopback(port, 10);
-    if (fd < 0) return -1;
-    size_t n = strlen(req);
-    if (write(fd, req, n) != (ssize_t)n) { close(fd); return -1; }
-    size_t len = 0;
-    for (;;) {
-        ssize_t r = read(fd, resp + len, cap - 1 - len);
-        if (r <= 0) break;
-        len += (size_t)r;
-        if (len == cap - 1) break;
-    }
-    close(fd);
-    resp[len] = 0;
-    return (long)len;
-}
-
 /* Writes "METHOD PATH" with an empty body and Connection: close to fd; 0, or -1 when the write failed. */
 static inline int write_request(int fd, const char *method, const char *path)
 {

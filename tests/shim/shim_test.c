@@ -16,6 +16,7 @@
 #define WIN32_LEAN_AND_MEAN
 #include <windows.h>
 #include <objbase.h>
+#include "../runner/check.h"
 #include <oleauto.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -69,20 +70,7 @@ static struct {
     fn_status_text status_text;
 } cb;
 
-static int g_passed, g_failed;
 static const char* g_password = "";
-
-static void check(int ok, const char* fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    printf("%s ", ok ? "PASS" : "FAIL");
-    vprintf(fmt, ap);
-    printf("\n");
-    fflush(stdout);
-    va_end(ap);
-    if (ok) g_passed++; else g_failed++;
-}
 
 /* ---------------------------------------------------------------- FP state, as Delphi leaves it */
 
@@ -348,6 +336,5 @@ int main(int argc, char** argv)
             check(0, "arguments understood");
         }
     }
-    printf("%d passed, %d failed\n", g_passed, g_failed);
-    return g_failed ? 1 : 0;
+    return check_summary();
 }

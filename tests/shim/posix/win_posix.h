@@ -107,17 +107,17 @@ static inline ssize_t cb_compat_getline(char** line, size_t* cap, FILE* f)
 }
 #define getline cb_compat_getline
 
-/* x87 and SSE masks: unmasking an exception clears its mask bit in both. */
-static inline int cb_compat_feenableexcept(int e)
+/* x87 and SSE masks: unmasking (enable) an exception clears its mask bit in both, and the pending SSE flags; masking
+   (disable) sets it. Returns the exceptions unmasked before. */
+static inline int cb_compat_femask(int e, int enable)
 {
     unsigned short cw;
-    unsigned int mx;
+    unsigned int mx, bits = (unsigned int)(e & FE_ALL_EXCEPT);
     __asm__ volatile("fnstcw %0" : "=m"(cw));
     __asm__ volatile("stmxcsr %0" : "=m"(mx));
     int old = ~cw & FE_ALL_EXCEPT;
-    cw &= (unsigned short)~(e & FE_ALL_EXCEPT);
-    mx &= ~((unsigned int)(e & FE_ALL_EXCEPT) << 7);
-    mx &= ~0x3Fu;
+    if (enable) { cw &= (unsigned short)~bits; mx &= ~(bits << 7) & ~0x3Fu; }
+    else { cw |= (unsigned short)bits; mx |= bits << 7; }
     __asm__ volatile("fnclex\n\tfldcw %0" : : "m"(cw));
     __asm__ volatile("ldmxcsr %0" : : "m"(mx));
     return old;
@@ -128,21 +128,8 @@ static inline int cb_compat_fegetexcept(void)
     __asm__ volatile("fnstcw %0" : "=m"(cw));
     return ~cw & FE_ALL_EXCEPT;
 }
-static inline int cb_compat_fedisableexcept(int e)
-{
-    unsigned short cw;
-    unsigned int mx;
-    __asm__ volatile("fnstcw %0" : "=m"(cw));
-    __asm__ volatile("stmxcsr %0" : "=m"(mx));
-    int old = ~cw & FE_ALL_EXCEPT;
-    cw |= (unsigned short)(e & FE_ALL_EXCEPT);
-    mx |= (unsigned int)(e & FE_ALL_EXCEPT) << 7;
-    __asm__ volatile("fnclex\n\tfldcw %0" : : "m"(cw));
-    __asm__ volatile("ldmxcsr %0" : : "m"(mx));
-    return old;
-}
-#define fedisableexcept cb_compat_fedisableexcept
-#define feenableexcept cb_compat_feenableexcept
+#define feenableexcept(e) cb_compat_femask((e), 1)
+#define fedisableexcept(e) cb_compat_femask((e), 0)
 #define fegetexcept cb_compat_fegetexcept
 
 /* SIGALRM: alarm(n) starts a timer thread that calls the handler after n seconds (the programs' handlers

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Whole-process time of "load the library + one send" against the emulator, next to curl doing the same
 # POST (same URL, Basic auth, headers and JSON body). Median of N runs with hyperfine (apt-get install hyperfine).
-#   tests/native/bench-load-send.sh [runs]      (default 30; needs ./build.sh native and the CLI built)
+#   bench/native/load-send.sh [runs]      (default 30; needs ./build.sh native and the CLI built)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 runs="${1:-30}"
 lib="$root/artifacts/native/linux-x64"
-work="$root/artifacts/native-tests/bench"
+work="$root/artifacts/bench/load-send"
 cli="$root/artifacts/cli/connect-bridge.dll"
 mkdir -p "$work"
 command -v hyperfine >/dev/null || { echo "hyperfine is required (apt-get install hyperfine)" >&2; exit 1; }
