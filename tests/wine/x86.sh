@@ -197,7 +197,7 @@ x86_finish() {
         else
             # A literal $LIB: ld.so expands it per process (lib/i386-linux-gnu or lib/x86_64-linux-gnu on Debian).
             export LD_PRELOAD="$X86_HOME/\$LIB/trapno.so"
-            # .NET's W^X double mapping hangs under qemu (tests/wine/suite.sh turns it off for every Wine run).
+            # .NET's W^X double mapping hangs under qemu (tests/wine/lib.sh turns it off for every Wine run).
             export DOTNET_EnableWriteXorExecute=0
             # With hardware intrinsics on, the x86 runtime under qemu-i386 now and then decodes a 1 MB all-"a" UTF-8
             # text with NULs in it (the shim corpus's text/1mb: 4 of 8 runs emulated, 0 of 24 native; AVX off alone
