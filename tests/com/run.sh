@@ -67,7 +67,7 @@ for arch in "${ARCHES[@]}"; do # servers of its own: the emulator's record and t
     run_counted "$arch, corpus, COM" timeout 900 "$WINE64" "$dir\\runner.exe" corpus 'C:\corpus.flat' "$CORPUS_URL"
     start_faults MANIFEST && cp "$MANIFEST" "$WINEPREFIX/drive_c/faults-$arch.manifest"
     run_counted "$arch, faults, COM" timeout 900 "$WINE64" "$dir\\runner.exe" faults "C:\\faults-$arch.manifest" "C:\\fault-matrix-com-$arch.md"
-    mkdir -p "$ROOT/artifacts/reliability" && cp "$WINEPREFIX/drive_c/fault-matrix-com-$arch.md" "$ROOT/artifacts/reliability/"
+    mkdir -p "$ROOT/artifacts/reliability" && cp "$WINEPREFIX/drive_c/fault-matrix-com-$arch.md" "$ROOT/artifacts/reliability/" "$WORK/logs/"
     stop_servers
     info "[$arch] COM part took $((SECONDS - start)) s"
 done

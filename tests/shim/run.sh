@@ -191,7 +191,7 @@ for arch in "${RUN_ARCHES[@]}"; do
     run_counted "$arch, corpus, native" timeout 900 "$WINE64" "C:\\shim-$arch\\runner.exe" corpus 'C:\corpus.flat' "$NBASE"
     start_faults MANIFEST && cp "$MANIFEST" "$C/faults-$arch.manifest"
     run_counted "$arch, faults, native" timeout 900 "$WINE64" "C:\\shim-$arch\\runner.exe" faults "C:\\faults-$arch.manifest" "C:\\fault-matrix-shim-$arch.md"
-    mkdir -p "$ROOT/artifacts/reliability" && cp "$C/fault-matrix-shim-$arch.md" "$ROOT/artifacts/reliability/" 2>/dev/null
+    mkdir -p "$ROOT/artifacts/reliability" && cp "$C/fault-matrix-shim-$arch.md" "$ROOT/artifacts/reliability/" "$WORK/logs/"
     exec 7>&-
     info "[$arch] harness and runner took $((SECONDS - start)) s"
 done
