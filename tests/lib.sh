@@ -97,7 +97,7 @@ start_emulator() { # VAR arguments...: `connect-bridge emulator` on a free port 
 # its stdin, a FIFO held open on fd 7, closes (stop_servers).
 start_faults() {
     local manifest="$WORK/faults-$((++STEPS)).manifest" i
-    mkfifo "$manifest.in"
+    rm -f "$manifest" "$manifest.in" && mkfifo "$manifest.in" || fatal "a FIFO for the fault server's stdin"
     timeout 1800 dotnet "$FAULTSERVER" --manifest "$manifest" --lifetime 1800 <"$manifest.in" >"$WORK/logs/faultserver-$STEPS.log" 2>&1 &
     PIDS+=($!)
     exec 7<>"$manifest.in" # read-write: never blocks; the server sees end of file once it closes
