@@ -79,7 +79,7 @@ start_server() {
     "$@" </dev/null >"$log" 2>&1 &
     PIDS+=($!)
     for ((i = 0; i < 300; i++)); do # bounded: 30 s
-        url=$(head -n 1 "$log" | tr -d '\r' | sed -n 's#^Listening on \(http://127\.0\.0\.1:[0-9]*\)/\?$#\1#p')
+        url=$(head -n 1 "$log" 2>/dev/null | tr -d '\r' | sed -n 's#^Listening on \(http://127\.0\.0\.1:[0-9]*\)/\?$#\1#p')
         [[ -n $url ]] && break
         kill -0 "${PIDS[-1]}" 2>/dev/null || break
         sleep 0.1
@@ -114,7 +114,7 @@ run_counted() {
     shift
     "$@" </dev/null >"$out" 2>"$out.err"
     rc=$?
-    tr -d '\r' <"$out" | grep -E '^(PASS|FAIL|N/A|#) ' | sed -E "s/^(PASS|FAIL|N\/A|#) /\1 [$label] /"
+    tr -d '\r' <"$out" | L=$label awk '/^(PASS|FAIL|N\/A|#) / { i = index($0, " "); print substr($0, 1, i) "[" ENVIRON["L"] "] " substr($0, i + 1) }'
     last=$(tr -d '\r' <"$out" | grep -v '^$' | tail -n 1)
     if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]] && ((BASH_REMATCH[1] > 0)) &&
         { [[ $rc == 0 && ${BASH_REMATCH[2]} == 0 ]] || [[ $rc != 0 && ${BASH_REMATCH[2]} != 0 ]]; }; then
