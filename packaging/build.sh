@@ -2,8 +2,10 @@
 # ./build.sh dist: the release bundles in artifacts/dist/ (version from Directory.Build.props):
 #   connect-bridge-<version>-win-x86.zip, -win-x64.zip : com/ native/ addin/ cli/ examples-1c/ register.cmd unregister.cmd README.md
 #   connect-bridge-<version>-linux-x64.tar.gz           : native/ addin/ cli/ examples/ README.md
-# Each archive holds one top folder connect-bridge-<version>-<rid>/. Needs the .NET SDK, python3, gcc (NativeAOT link)
-# and mingw for both bitnesses (tests/wine/install.sh installs it).
+# Each archive holds one top folder connect-bridge-<version>-<rid>/. native/ holds the NativeAOT library of the
+# bundle's platform (connect_bridge.dll or libconnect_bridge.so: needs no .NET and no file beside it) with the header,
+# the Pascal unit (and on Windows the MinGW import library). Needs the .NET SDK, python3, gcc (Linux NativeAOT link);
+# the Windows link's tools are installed by native/winaot/install-tools.sh.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -17,10 +19,8 @@ mkdir -p "$stage" "$out"
 q=(-nologo -v quiet -clp:NoSummary)
 
 echo "dist: building $version"
-native/shim/build.sh "$stage/shim" >/dev/null
-CB_NATIVE_RID=linux-x64 packaging/build-native.sh >/dev/null
-# The 1C add-in ZIP (Linux x86_64 + the Windows shim DLLs for i386/x86_64) goes into every bundle as addin/.
-mkdir -p artifacts/shim && cp -r "$stage/shim/"* artifacts/shim/
+packaging/build-native.sh >/dev/null # linux-x64, win-x64, win-x86
+# The 1C add-in ZIP (the three libraries: Linux x86_64, Windows x86_64 and i386) goes into every bundle as addin/.
 packaging/pack-addin.sh >/dev/null
 for rid in win-x86 win-x64 linux-x64; do
   top="$stage/connect-bridge-$version-$rid"
@@ -31,10 +31,10 @@ for rid in win-x86 win-x64 linux-x64; do
   if [[ $rid == win-* ]]; then
     dotnet publish src/Connect.Bridge.Com -c Release -r "$rid" --self-contained false -o "$top/com" "${q[@]}"
     rm -f "$top/com/"*.pdb
-    cp "$stage/shim/$rid/"* "$top/native/"
+    cp "artifacts/native/$rid/"* "$top/native/"
     cp -r examples-1c "$top/examples-1c"
   else
-    cp artifacts/native/linux-x64/libconnect_bridge.so native/include/connect_bridge.h native/delphi/ConnectBridge.pas "$top/native/"
+    cp artifacts/native/linux-x64/* "$top/native/"
     mkdir -p "$top/examples"
     cp native/examples/send.c native/examples/send.dpr "$top/examples/"
     cp -r examples-1c "$top/examples/1c"

@@ -74,16 +74,15 @@ def readme(rid, version):
 
 - `com/` — COM-сервер `Connect.Bridge.Sender` (для 1С: `Новый COMОбъект("Connect.Bridge.Sender")`);
 - `native/` — `connect_bridge.dll` (C, C++, Delphi: заголовок `connect_bridge.h`, модуль `ConnectBridge.pas`,
-  библиотека импорта MinGW `libconnect_bridge.dll.a`) и её файлы .NET — держите их все рядом с `connect_bridge.dll`;
+  библиотека импорта MinGW `libconnect_bridge.dll.a`). Это NativeAOT: среда .NET не нужна, рядом с DLL ничего не нужно;
 - `cli/` — `connect-bridge.exe` (отправка из командной строки, `connect-bridge.exe emulator` — локальный эмулятор;
-  ему нужна ещё среда ASP.NET Core Runtime 10 той же разрядности);
+  ему нужны .NET 10 Runtime и ASP.NET Core Runtime 10 той же разрядности);
 - `addin/ConnectBridge.zip` — внешняя компонента 1С (Native API) `AddIn.ConnectBridge.Sender`: добавьте ZIP в
-  конфигурацию как общий макет (см. `examples-1c/README.md`); в Windows компонента — это `connect_bridge.dll` из
-  `native/`, поэтому положите `native/` в `%ProgramFiles%\\Connect.Bridge\\win-{arch}` или укажите папку в
-  переменной среды `CONNECT_BRIDGE_HOME`;
+  конфигурацию как общий макет (см. `examples-1c/README.md`). Ничего устанавливать не нужно: ни .NET, ни права
+  администратора, ни файлы рядом — в ZIP для каждой платформы один файл;
 - `examples-1c/` — примеры для 1С; `register.cmd` / `unregister.cmd` — регистрация COM-сервера.
 
-Установка:
+Внешней компоненте и DLL установка не нужна. COM-серверу нужна (.NET не умеет COM-сервер без среды .NET):
 1. Установите **.NET 10 Runtime для {arch}** ({RUNTIME_URL}, «.NET Runtime», Windows {arch}). Нужна именно {bits}-битная
    среда: 64-битная Windows может иметь обе сразу.
 2. Распакуйте архив в постоянную папку (например `C:\\Program Files\\Connect.Bridge\\{name}`).
@@ -92,24 +91,22 @@ def readme(rid, version):
    `unregister.cmd` снимает регистрацию. Серверы x86 и x64 можно зарегистрировать рядом (один CLSID, два представления
    реестра); ProgID общий, поэтому `unregister.cmd` одного из них уберёт и ProgID — после него запустите `register.cmd`
    другого комплекта ещё раз.
-4. DLL: положите содержимое `native/` рядом с программой или укажите путь к `connect_bridge.dll`. Без среды .NET
-   функции возвращают -5, а `cb_last_error` объясняет, чего не хватает и где искали."""
+4. DLL: положите `connect_bridge.dll` рядом с программой или загрузите её по пути. Больше ничего не нужно."""
         en = f"""The bundle for **{bits}-bit** Windows processes ({arch}). For {"64" if bits == "32" else "32"}-bit ones take `{other}`.
 1C bitness: Task Manager shows a 32-bit client as "1cv8.exe (32 bit)" / "1cv8c.exe (32 bit)"; inside 1C,
 `Новый СистемнаяИнформация().ТипПлатформы` is `Windows_x86` or `Windows_x86_64`.
 
 - `com/` — the COM server `Connect.Bridge.Sender` (1C: `Новый COMОбъект("Connect.Bridge.Sender")`);
 - `native/` — `connect_bridge.dll` (C, C++, Delphi: header `connect_bridge.h`, unit `ConnectBridge.pas`, MinGW import
-  library `libconnect_bridge.dll.a`) and its .NET files — keep them all next to `connect_bridge.dll`;
+  library `libconnect_bridge.dll.a`). It is NativeAOT: no .NET runtime, nothing next to the DLL;
 - `cli/` — `connect-bridge.exe` (sends from the command line; `connect-bridge.exe emulator` is a local emulator;
-  it also needs the ASP.NET Core Runtime 10 of the same bitness);
+  it needs the .NET 10 Runtime and the ASP.NET Core Runtime 10 of the same bitness);
 - `addin/ConnectBridge.zip` — the 1C Native API add-in `AddIn.ConnectBridge.Sender`: add the ZIP to the
-  configuration as a common template (see `examples-1c/README.md`); on Windows the add-in is the `connect_bridge.dll`
-  of `native/`, so put `native/` into `%ProgramFiles%\\Connect.Bridge\\win-{arch}` or name its folder in
-  the `CONNECT_BRIDGE_HOME` environment variable;
+  configuration as a common template (see `examples-1c/README.md`). Nothing to install: no .NET, no administrator,
+  no files beside it — the ZIP holds one file per platform;
 - `examples-1c/` — 1C examples; `register.cmd` / `unregister.cmd` — COM registration.
 
-Install:
+The add-in and the DLL need no installation. The COM server does (.NET has no COM server without its runtime):
 1. Install the **.NET 10 Runtime for {arch}** ({RUNTIME_URL}, ".NET Runtime", Windows {arch}). It must be the
    {bits}-bit one: a 64-bit Windows can have both.
 2. Unpack the archive into a folder it will stay in (e.g. `C:\\Program Files\\Connect.Bridge\\{name}`).
@@ -117,8 +114,7 @@ Install:
    (`{"SysWOW64" if arch == "x86" else "System32"}\\regsvr32.exe`) and says what it did or why not. `unregister.cmd`
    undoes it. The x86 and x64 servers may be registered side by side (one CLSID, two registry views); the ProgID is
    shared, so unregistering one removes the ProgID too: run the other bundle's `register.cmd` again afterwards.
-4. The DLL: put the contents of `native/` next to your program or load `connect_bridge.dll` by path. Without the
-   .NET runtime every function returns -5 and `cb_last_error` says what is missing and where it looked."""
+4. The DLL: put `connect_bridge.dll` next to your program or load it by path. Nothing else is needed."""
         return ru, en, ".exe"
     ru = """Комплект для Linux x64.
 

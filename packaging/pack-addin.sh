@@ -1,18 +1,17 @@
 #!/usr/bin/env bash
 # Packs the 1C Native API add-in: artifacts/addin/ConnectBridge.zip with MANIFEST.XML and every library built:
-#   Linux x86_64   artifacts/native/linux-x64/libconnect_bridge.so (built here by packaging/build-native.sh when
-#                  missing or older than the sources)
-#   Windows        per architecture (x86_64, i386), listed only when one is present:
-#                  artifacts/native/win-x64|win-x86/connect_bridge.dll (NativeAOT, built on Windows by build.cmd native;
-#                  needs nothing else), else artifacts/shim/win-x64|win-x86/connect_bridge.dll (the shim, ./build.sh shim:
-#                  1C copies it alone into its cache, so it finds its managed files through CONNECT_BRIDGE_HOME or in
-#                  %ProgramFiles%\Connect.Bridge\win-<arch>, and needs the .NET 10 runtime of its bitness)
+#   Linux x86_64     artifacts/native/linux-x64/libconnect_bridge.so
+#   Windows x86_64   artifacts/native/win-x64/connect_bridge.dll
+#   Windows i386     artifacts/native/win-x86/connect_bridge.dll
+# all NativeAOT, built by packaging/build-native.sh when missing or older than the sources: each one file that needs
+# no .NET runtime and nothing beside it (1C copies it alone into its cache).
 # The same library serves the cb_* exports and the add-in exports (GetClassObject ...). 1C reads MANIFEST.XML,
 # picks the entry for its OS and architecture, and copies that file into its own cache before loading it.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$root/artifacts/addin"
 so="$root/artifacts/native/linux-x64/libconnect_bridge.so"
+libs=("$so" "$root/artifacts/native/win-x64/connect_bridge.dll" "$root/artifacts/native/win-x86/connect_bridge.dll")
 
 command -v zip >/dev/null || {
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -24,11 +23,15 @@ command -v zip >/dev/null || {
   fi
 }
 
-# Rebuild the library when it is missing or any source of the core or the native adapter is newer.
-if [ ! -f "$so" ] || [ -n "$(find "$root/src/Connect.Bridge" "$root/src/Connect.Bridge.Native" -name '*.cs' -newer "$so" -not -path '*/obj/*' -print -quit)" ] \
-   || [ -n "$(find "$root/src/Connect.Bridge" "$root/src/Connect.Bridge.Native" -name '*.csproj' -newer "$so" -print -quit)" ]; then
-  "$root/packaging/build-native.sh"
-fi
+# Rebuild the libraries when one is missing or any source of the core, the native adapter or native/winaot is newer.
+for lib in "${libs[@]}"; do
+  if [ ! -f "$lib" ] || [ -n "$(find "$root/src/Connect.Bridge" "$root/src/Connect.Bridge.Native" "$root/native/winaot" \
+        \( -name '*.cs' -o -name '*.csproj' -o -name '*.targets' -o -name '*.[cS]' -o -name '*.cpp' -o -name '*.def' \) \
+        -newer "$lib" -not -path '*/obj/*' -print -quit)" ]; then
+    "$root/packaging/build-native.sh"
+    break
+  fi
+done
 
 staging="$out/zip"
 rm -rf "$staging" "$out/ConnectBridge.zip"
@@ -41,15 +44,10 @@ add() { # source, name in the zip, os, arch
 add "$so" "libconnect_bridge_x86_64.so" Linux x86_64
 for rid in win-x64:x86_64 win-x86:i386; do
   arch="${rid#*:}" rid="${rid%%:*}"
-  if [ -f "$root/artifacts/native/$rid/connect_bridge.dll" ]; then
-    add "$root/artifacts/native/$rid/connect_bridge.dll" "connect_bridge_$arch.dll" Windows "$arch"
-  elif [ -f "$root/artifacts/shim/$rid/connect_bridge.dll" ]; then
-    add "$root/artifacts/shim/$rid/connect_bridge.dll" "connect_bridge_$arch.dll" Windows "$arch"
-    echo "pack-addin: Windows $arch is the shim (artifacts/shim/$rid): install that folder as %ProgramFiles%\\Connect.Bridge\\$rid or set CONNECT_BRIDGE_HOME"
-  fi
+  add "$root/artifacts/native/$rid/connect_bridge.dll" "connect_bridge_$arch.dll" Windows "$arch"
 done
 printf '<?xml version="1.0" encoding="UTF-8"?>\n<bundle xmlns="http://v8.1c.ru/8.2/addin/bundle">\n%s</bundle>\n' "$entries" >"$staging/MANIFEST.XML"
-(cd "$staging" && zip -q -X -9 "$out/ConnectBridge.zip" MANIFEST.XML ./*.so $(ls ./*.dll 2>/dev/null || true))
+(cd "$staging" && zip -q -X -9 "$out/ConnectBridge.zip" MANIFEST.XML ./*.so ./*.dll)
 rm -rf "$staging"
 echo "pack-addin: $out/ConnectBridge.zip ($(stat -c %s "$out/ConnectBridge.zip") bytes):"
 unzip -l "$out/ConnectBridge.zip" | sed -n '4,$p' | head -n -2
