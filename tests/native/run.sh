@@ -22,7 +22,7 @@ fpc_ tests/native/harness.pas harness-pas
 fpc_ native/examples/send.dpr send-pas
 runner_corpus_flat
 
-step "contract: ids, codes, version and names agree (tests/native/check_contract.py)" python3 tests/native/check_contract.py "$ROOT"
+run_counted "contract: ids, codes, version and names agree (tests/native/check_contract.py)" python3 tests/native/check_contract.py "$ROOT"
 # A NativeAOT library cannot be unloaded: -z nodelete makes dlclose harmless (issue 10, item 1).
 check "libconnect_bridge.so is linked with -z nodelete (readelf -d: FLAGS_1 NODELETE)" \
     grep -qE 'FLAGS_1.*NODELETE' <(readelf -d "$lib/libconnect_bridge.so")

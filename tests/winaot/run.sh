@@ -11,56 +11,15 @@
 #   4. the add-in: the DLL copied ALONE (renamed, as 1C's cache does) into an empty folder, driven by
 #      tests/addin/win_host.c (sends, errors, every member); the emulator must record exactly the one good send;
 #   5. four processes making their first call at the same moment (first_call.c), all answered 2xx.
-# Output: "PASS/FAIL ..." lines, "# ..." information, last line "N passed, N failed". Exit 0 only when nothing failed.
-set -u -o pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-HERE="$ROOT/tests/winaot"
+# Output and the clean-up: tests/lib.sh; the corpus and the fault matrix through the runner core (tests/runner).
+. "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/wine/lib.sh"
-. "$ROOT/tests/wine/suite.sh"
-WORK=""
-PIDS=()
-cleanup() {
-    local pid
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null; done
-    [[ -n "$WORK" ]] && WINEPREFIX="$WORK/prefix" wine_kill
-    [[ -n "$WORK" && "${KEEP_WINE_WORKDIR:-}" != 1 ]] && rm -rf "$WORK"
-}
-finish() {
-    leaks=$(grep -l -F -- "${PASSWORD:-unset-password}" "$WORK"/logs/* 2>/dev/null | xargs -r -n1 basename | tr '\n' ' ')
-    check "the password appears in no output" test -z "$leaks"
-    info "NativeAOT DLL suite took $((SECONDS - START_SECONDS)) s"
-    closing_line
-    cleanup
-    trap - EXIT
-    [[ $failed -eq 0 && $passed -gt 0 ]] && exit 0
-    exit 1
-}
-fatal() { fail "$*"; finish; }
-trap 'echo "FAIL interrupted"; failed=$((failed + 1)); finish' INT TERM
-trap 'cleanup' EXIT
-counted() { # label outfile command...: a Windows program's PASS/FAIL lines and its closing "N passed, N failed"
-    local label=$1 out=$2 rc last
-    shift 2
-    "$@" </dev/null >"$out" 2>"$out.err"
-    rc=$?
-    tr -d '\r' <"$out" | grep -E '^(PASS|FAIL|#) ' | sed -E "s~^(PASS|FAIL|#) ~\1 [$label] ~" | grep -v '^PASS'
-    last=$(tr -d '\r' <"$out" | grep -v '^$' | tail -n1)
-    if [[ "$last" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
-        passed=$((passed + BASH_REMATCH[1])) failed=$((failed + BASH_REMATCH[2]))
-        info "[$label] ${BASH_REMATCH[1]} passed, ${BASH_REMATCH[2]} failed"
-        check "[$label] ran to the end (exit $rc)" test $rc -eq 0 -o "${BASH_REMATCH[2]}" -gt 0
-    else
-        tail -n 5 "$out.err" | sed 's/^/# stderr: /'
-        fail "[$label] ran to the end (exit $rc, last line: ${last:0:100})"
-    fi
-}
+HERE="$ROOT/tests/winaot"
+suite winaot
 
 # ---- 1. the build and the PE files -----------------------------------------------------------------------------
 wine_tools || fatal "wine64 + wine32 and mingw (both bitnesses) installed by tests/wine/install.sh"
-WORK=$(mktemp -d /tmp/connect-bridge-winaot.XXXXXX)
 export WINEPREFIX="$WORK/prefix"
-mkdir -p "$WORK/logs"
 VERSION=$(sed -n 's:.*<Version>\([0-9]*\.[0-9]*\.[0-9]*\)</Version>.*:\1:p' "$ROOT/Directory.Build.props" | head -n1)
 IFS=. read -r vmaj vmin vpat <<<"$VERSION"
 NUMBER=$((vmaj * 1000000 + vmin * 1000 + vpat))
@@ -105,12 +64,13 @@ for arch in x64 x86; do
                  '$cc' ${flags[*]} -o '$bin/win_host.exe' '$ROOT/tests/addin/win_host.c' &&
                  '$cc' ${flags[*]} -o '$bin/first_call.exe' '$HERE/first_call.c' &&
                  '$cc' ${flags[*]} -o '$bin/pieces_test.exe' '$HERE/pieces_test.c'"
-    for prog in harness corpus_runner fault_runner; do
-        check "[$arch] tests/native/$prog.c cross-compiled unchanged against the DLL's import library ($cc, -Werror)" \
-            "$cc" "${flags[@]}" -include "$ROOT/tests/shim/posix/win_posix.h" -I "$ROOT/tests/shim/posix" \
-            -I "$ROOT/native/include" -I "$ROOT/tests/native" "$ROOT/tests/native/$prog.c" "$native/libconnect_bridge.dll.a" \
-            -lws2_32 -static -lpthread -o "$bin/$prog.exe"
-    done
+    check "[$arch] tests/native/harness.c cross-compiled unchanged against the DLL's import library ($cc, -Werror)" \
+        "$cc" "${flags[@]}" -include "$ROOT/tests/shim/posix/win_posix.h" -I "$ROOT/tests/shim/posix" \
+        -I "$ROOT/native/include" -I "$ROOT/tests/native" "$ROOT/tests/native/harness.c" "$native/libconnect_bridge.dll.a" \
+        -lws2_32 -static -lpthread -o "$bin/harness.exe"
+    check "[$arch] the runner core with the cb_* surface built against the DLL's import library ($cc, -Werror)" \
+        "$cc" "${flags[@]}" -I "$ROOT/native/include" "$ROOT/tests/runner/runner.c" "$ROOT/tests/runner/surface_native.c" \
+        "$native/libconnect_bridge.dll.a" -lws2_32 -o "$bin/runner.exe"
     check "[$arch] native/examples/send.c links against libconnect_bridge.dll.a with the header unchanged" \
         "$cc" -std=c99 -Wall -Wextra -Werror -I "$native" "$ROOT/native/examples/send.c" -L "$native" -lconnect_bridge -o "$bin/send.exe"
     # The runtime pieces alone, linked the way WinAot.targets links the DLL (minus the .NET objects).
@@ -136,7 +96,7 @@ RUN_ARCHES=("${ARCHES[@]}")
 # ---- 2. the runtime pieces ------------------------------------------------------------------------------------------
 for arch in "${RUN_ARCHES[@]}"; do
     cp -r "$WORK/bin-$arch" "$C/bin-$arch"
-    counted "$arch, runtime pieces" "$WORK/logs/pieces-$arch.out" timeout 120 "$WINE64" "C:\\bin-$arch\\pieces_test.exe" "C:\\bin-$arch\\pieces_dll.dll"
+    run_counted "$arch, runtime pieces" timeout 120 "$WINE64" "C:\\bin-$arch\\pieces_test.exe" "C:\\bin-$arch\\pieces_dll.dll"
     timeout 120 "$WINE64" "C:\\bin-$arch\\pieces_test.exe" "C:\\bin-$arch\\pieces_dll.dll" gsfail </dev/null >"$WORK/logs/gsfail-$arch.out" 2>&1
     rc=$?
     # 0xC0000409 (STATUS_STACK_BUFFER_OVERRUN): Wine passes its low byte on as the process's exit status.
@@ -145,52 +105,29 @@ for arch in "${RUN_ARCHES[@]}"; do
 done
 
 # ---- 3. the emulator, shim_test.exe, the tests/native programs ---------------------------------------------------------
-dotnet build "$ROOT/src/Connect.Bridge.Cli/Connect.Bridge.Cli.csproj" -c Release -o "$WORK/cli" -nologo -v quiet \
-    </dev/null >"$WORK/logs/cli-build.log" 2>&1 || fatal "emulator CLI built"
-dotnet build "$ROOT/tests/faultserver/faultserver.csproj" -c Release -o "$WORK/faultserver" -nologo -v quiet \
-    </dev/null >"$WORK/logs/faultserver-build.log" 2>&1 || fatal "fault server built (tests/faultserver)"
+CLI="$WORK/cli/connect-bridge.dll" FAULTSERVER="$WORK/faultserver/faultserver.dll"
+build_dotnet "$ROOT/src/Connect.Bridge.Cli/Connect.Bridge.Cli.csproj" "$WORK/cli"
+build_dotnet "$ROOT/tests/faultserver/faultserver.csproj" "$WORK/faultserver"
 LOGIN="aot-bot"
-PASSWORD="pw-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 LINE="5f0ddfd1-6d9c-4e25-9bca-c7ff0fd83c44"
 USER_ID="df4cca69-ce40-472e-9083-af9b279c72cc"
 HLINE=$(cat /proc/sys/kernel/random/uuid)
-. "$ROOT/tests/native/emulator.sh"
-emulator() { # VAR: starts an emulator (own request counts) serving both lines, its base URL into VAR
-    dotnet "$WORK/cli/connect-bridge.dll" emulator --port 0 --quiet --login "$LOGIN" --password "$PASSWORD" --lines "$HLINE,$LINE" \
-        </dev/null >"$WORK/logs/emulator-$1.log" 2>&1 &
-    PIDS+=($!)
-    printf -v "$1" '%s' "$(wait_for_emulator "${PIDS[-1]}" "$WORK/logs/emulator-$1.log")" && [[ -n ${!1} ]]
-}
-emulator BASE || fatal "emulator started on 127.0.0.1"
+emulator() { start_emulator "$1" --quiet --lines "$HLINE,$LINE"; } # VAR: an emulator of its own (own request counts)
+emulator BASE
 export CB_TEST_LOGIN="$LOGIN" CB_TEST_PASSWORD="$PASSWORD"
-python3 "$ROOT/tests/native/corpus_flatten.py" "$C/corpus.flat" "$ROOT/tests/corpus" >"$WORK/logs/corpus-flatten.log" 2>&1 ||
-    fatal "tests/corpus flattened (tests/native/corpus_flatten.py)"
+runner_corpus_flat && cp "$WORK/corpus.flat" "$C/corpus.flat"
 for arch in "${RUN_ARCHES[@]}"; do
     start=$SECONDS
     mkdir -p "$C/dll-$arch" && cp "$ROOT/artifacts/native/win-$arch/connect_bridge.dll" "$C/dll-$arch/"
-    counted "$arch, shim_test.c full" "$WORK/logs/shim-test-$arch.out" timeout 300 "$WINE64" "C:\\bin-$arch\\shim_test.exe" full \
+    run_counted "$arch, shim_test.c full" timeout 300 "$WINE64" "C:\\bin-$arch\\shim_test.exe" full \
         "C:\\dll-$arch" "$VERSION" "$NUMBER" "$BASE/" "$LINE" "$USER_ID"
     cp "$ROOT/artifacts/native/win-$arch/connect_bridge.dll" "$C/bin-$arch/" # the programs linked with the import library
-    CB_TEST_BASE_URL="$BASE" CB_TEST_LINE="$HLINE" counted "$arch, tests/native/harness.c" "$WORK/logs/harness-$arch.out" \
-        timeout 600 "$WINE64" "C:\\bin-$arch\\harness.exe"
-    emulator CBASE || fatal "[$arch] corpus emulator started"
-    CB_TEST_BASE_URL="$CBASE" CB_TEST_LINE="$HLINE" counted "$arch, tests/native/corpus_runner.c" "$WORK/logs/corpus-$arch.out" \
-        timeout 900 "$WINE64" "C:\\bin-$arch\\corpus_runner.exe" 'C:\corpus.flat' "C:\\corpus-$arch.txt"
-    manifest="$WORK/faults-$arch.manifest"
-    mkfifo "$WORK/faultserver-$arch.in"
-    timeout 1200 dotnet "$WORK/faultserver/faultserver.dll" --manifest "$manifest" --lifetime 1200 \
-        <"$WORK/faultserver-$arch.in" >"$WORK/logs/faultserver-$arch.log" 2>&1 &
-    PIDS+=($!)
-    exec 7<>"$WORK/faultserver-$arch.in"
-    for ((i = 0; i < 300; i++)); do [[ -s "$manifest" ]] && break; sleep 0.1; done # bounded: 30 s
-    if [[ -s "$manifest" ]]; then
-        cp "$manifest" "$C/faults-$arch.manifest"
-        counted "$arch, tests/native/fault_runner.c" "$WORK/logs/faults-$arch.out" \
-            timeout 900 "$WINE64" "C:\\bin-$arch\\fault_runner.exe" "C:\\faults-$arch.manifest" "C:\\fault-matrix-winaot-$arch.md"
-        mkdir -p "$ROOT/artifacts/reliability" && cp "$C/fault-matrix-winaot-$arch.md" "$ROOT/artifacts/reliability/" 2>/dev/null
-    else
-        fail "[$arch] fault server wrote its manifest"
-    fi
+    CB_TEST_BASE_URL="$BASE" CB_TEST_LINE="$HLINE" run_counted "$arch, tests/native/harness.c" timeout 600 "$WINE64" "C:\\bin-$arch\\harness.exe"
+    emulator CBASE
+    run_counted "$arch, corpus, native" timeout 900 "$WINE64" "C:\\bin-$arch\\runner.exe" corpus 'C:\corpus.flat' "$CBASE"
+    start_faults MANIFEST && cp "$MANIFEST" "$C/faults-$arch.manifest"
+    run_counted "$arch, faults, native" timeout 900 "$WINE64" "C:\\bin-$arch\\runner.exe" faults "C:\\faults-$arch.manifest" "C:\\fault-matrix-winaot-$arch.md"
+    mkdir -p "$ROOT/artifacts/reliability" && cp "$C/fault-matrix-winaot-$arch.md" "$ROOT/artifacts/reliability/" "$WORK/logs/"
     exec 7>&-
     info "[$arch] shim_test and tests/native programs took $((SECONDS - start)) s"
 done
@@ -203,12 +140,11 @@ r = u.Request(sys.argv[1], method=sys.argv[2], data=b"" if sys.argv[2] == "POST"
 print(u.urlopen(r, timeout=10).read().decode("utf-8"))' "$1$2" "${3:-GET}"
 }
 for arch in "${RUN_ARCHES[@]}"; do
-    emulator ABASE || fatal "[$arch] add-in emulator started"
+    emulator ABASE
     cache="$C/cache-$arch"
     mkdir -p "$cache" && cp "$ROOT/artifacts/native/win-$arch/connect_bridge.dll" "$cache/connect_bridge_component.dll"
     check "[$arch] the cache folder holds the DLL alone" test "$(ls -A "$cache")" = connect_bridge_component.dll
-    CB_TEST_BASE_URL="$ABASE" CB_TEST_LINE="$LINE" counted "$arch, add-in, DLL alone (win_host.c)" "$WORK/logs/win-host-$arch.out" \
-        timeout 300 "$WINE64" "C:\\bin-$arch\\win_host.exe" "C:\\cache-$arch\\connect_bridge_component.dll"
+    CB_TEST_BASE_URL="$ABASE" CB_TEST_LINE="$LINE" run_counted "$arch, add-in, DLL alone (win_host.c)" timeout 300 "$WINE64" "C:\\bin-$arch\\win_host.exe" "C:\\cache-$arch\\connect_bridge_component.dll"
     got=$( { emu_http "$ABASE" /emulator/stats; emu_http "$ABASE" /emulator/messages; } | ADDIN_TEXT="$ADDIN_TEXT" LINE="$LINE" python3 -c '
 import json, os, sys
 stats = json.loads(sys.stdin.readline())
@@ -224,7 +160,7 @@ done
 
 # ---- 5. four processes, first call at the same moment --------------------------------------------------------------
 for arch in "${RUN_ARCHES[@]}"; do
-    emulator FBASE || fatal "[$arch] emulator for the concurrent first calls started"
+    emulator FBASE
     waiting=()
     for n in 1 2 3 4; do
         timeout 180 "$WINE64" "C:\\bin-$arch\\first_call.exe" wait "C:\\cache-$arch\\connect_bridge_component.dll" "$FBASE/" "$LINE" "$USER_ID" \
