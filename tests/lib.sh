@@ -85,7 +85,7 @@ start_server() {
         sleep 0.1
     done
     [[ -n $url ]] || { tail -n 10 "$log" | sed 's/^/# /'; fatal "$name started on 127.0.0.1"; }
-    info "$name at $url"
+    pass "$name started on 127.0.0.1 ($url)"
     printf -v "$var" '%s' "$url"
 }
 start_emulator() { # VAR arguments...: `connect-bridge emulator` on a free port (the CLI built into $CLI)
@@ -103,6 +103,7 @@ start_faults() {
     exec 7<>"$manifest.in" # read-write: never blocks; the server sees end of file once it closes
     for ((i = 0; i < 300; i++)); do [[ -s $manifest ]] && break; kill -0 "${PIDS[-1]}" 2>/dev/null || break; sleep 0.1; done
     [[ -s $manifest ]] || fatal "fault server wrote its manifest (tests/faultserver)"
+    pass "fault server started on 127.0.0.1 (tests/faultserver wrote its manifest)"
     printf -v "$1" '%s' "$manifest"
 }
 

@@ -43,6 +43,7 @@ reg_query() { timeout 60 "$WINE64" reg query "$@" </dev/null 2>/dev/null | tr -d
 for arch in "${ARCHES[@]}"; do # side by side under one CLSID: x64 in the 64-bit view, x86 in WOW6432Node
     sysdir=$([[ $arch == x86 ]] && echo syswow64 || echo system32)
     wine_layout_runtime "$arch" || fatal "[$arch] win-$arch .NET runtime laid out and registered"
+    pass "[$arch] win-$arch .NET $WIN_PACKS_VERSION laid out and registered (InstalledVersions\\$arch)"
     cp -r "$WORK/$arch" "$WINEPREFIX/drive_c/connect-bridge-$arch" && cp "$WORK/corpus.flat" "$WINEPREFIX/drive_c/"
     step "[$arch] $sysdir\\regsvr32 Connect.Bridge.Com.comhost.dll" "$WINE64" "C:\\windows\\$sysdir\\regsvr32.exe" /s \
         "C:\\connect-bridge-$arch\\Connect.Bridge.Com.comhost.dll"

@@ -9,7 +9,7 @@ need_tools "gcc:gcc libc6-dev" "fpc:fp-compiler fp-units-rtl" "python3:python3" 
 lib="$ROOT/artifacts/native/linux-x64" CLI="$ROOT/artifacts/cli/connect-bridge.dll" FAULTSERVER="$ROOT/artifacts/faultserver/faultserver.dll"
 cc() { step "$1 compiled (gcc -Werror)" gcc -std=c11 -O1 -Wall -Wextra -Werror -pthread -I "$lib" "${@:3}" -L "$lib" -Wl,--as-needed -lconnect_bridge -Wl,-rpath,"$lib" -ldl -lm -o "$WORK/$2"; }
 fpc_() { step "$1 compiled (fpc -Mdelphi)" fpc -Mdelphi -O1 -vew -Fu"$ROOT/native/delphi" -Fl"$lib" -k-rpath="$lib" -FU"$WORK/fpc-units" -o"$WORK/$2" "$1"; }
-step "libconnect_bridge.so built (packaging/build-native.sh)" "$ROOT/packaging/build-native.sh"
+CB_NATIVE_RID=linux-x64 step "libconnect_bridge.so built (packaging/build-native.sh)" "$ROOT/packaging/build-native.sh"
 build_dotnet "$ROOT/src/Connect.Bridge.Cli" "$ROOT/artifacts/cli"
 build_dotnet "$ROOT/tests/faultserver/faultserver.csproj" "$ROOT/artifacts/faultserver"
 cd "$ROOT" && mkdir -p "$WORK/fpc-units"

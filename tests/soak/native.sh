@@ -13,7 +13,7 @@ for a in "$@"; do [ "$a" = "--short" ] && mode=short; done
 suite soak-native "$ROOT/artifacts/soak/native"
 lib="$ROOT/artifacts/native/linux-x64" CLI="$ROOT/artifacts/cli/connect-bridge.dll" LOGIN=soak-bot
 need_tools "gcc:gcc libc6-dev"
-step "libconnect_bridge.so built (packaging/build-native.sh)" "$ROOT/packaging/build-native.sh"
+CB_NATIVE_RID=linux-x64 step "libconnect_bridge.so built (packaging/build-native.sh)" "$ROOT/packaging/build-native.sh"
 build_dotnet "$ROOT/src/Connect.Bridge.Cli" "$ROOT/artifacts/cli"
 step "tests/soak/soak.c compiled" gcc -std=c11 -O2 -Wall -Wextra -Werror -I "$lib" "$ROOT/tests/soak/soak.c" -L "$lib" -lconnect_bridge \
     -Wl,-rpath,"$lib" -lpthread -o "$WORK/soak"
