@@ -65,10 +65,7 @@ for arch in "${ARCHES[@]}"; do # servers of its own: the emulator's record and t
         "$USER_ID" "$URL_400/" "http://127.0.0.1:$closed/"
     run_counted "$arch, cscript send.js" timeout 300 "$WINE64" "C:\\windows\\$sysdir\\cscript.exe" //nologo "$dir\\send.js" "$EMULATOR/" "$LINE" "$USER_ID"
     run_counted "$arch, recorded" timeout 60 python3 "$HERE/check_recorded.py" "$EMULATOR/" "$LINE" "$USER_ID"
-    run_counted "$arch, corpus, COM" timeout 900 "$WINE64" "$dir\\runner.exe" corpus 'C:\corpus.flat' "$CORPUS_URL"
-    start_faults MANIFEST && cp "$MANIFEST" "$WINEPREFIX/drive_c/faults-$arch.manifest"
-    run_counted "$arch, faults, COM" timeout 900 "$WINE64" "$dir\\runner.exe" faults "C:\\faults-$arch.manifest" "C:\\fault-matrix-com-$arch.md"
-    mkdir -p "$ROOT/artifacts/reliability" && cp "$WINEPREFIX/drive_c/fault-matrix-com-$arch.md" "$ROOT/artifacts/reliability/" "$WORK/logs/"
+    wine_runner COM "$arch" "$dir" "$CORPUS_URL"
     stop_servers
     info "[$arch] COM part took $((SECONDS - start)) s"
 done

@@ -184,15 +184,10 @@ unset CB_TEST_BASE_URL CB_TEST_LINE
 # corpus line, as tests/native/run.sh sets it up.
 HLINE=$(cat /proc/sys/kernel/random/uuid)
 start_emulator NBASE --lines "$HLINE,$LINE"
-runner_corpus_flat && cp "$WORK/corpus.flat" "$C/corpus.flat"
 for arch in "${RUN_ARCHES[@]}"; do
     start=$SECONDS
     CB_TEST_BASE_URL="$NBASE" CB_TEST_LINE="$HLINE" run_counted "$arch, tests/native/harness.c" timeout 600 "$WINE64" "C:\\shim-$arch\\harness.exe"
-    run_counted "$arch, corpus, native" timeout 900 "$WINE64" "C:\\shim-$arch\\runner.exe" corpus 'C:\corpus.flat' "$NBASE"
-    start_faults MANIFEST && cp "$MANIFEST" "$C/faults-$arch.manifest"
-    run_counted "$arch, faults, native" timeout 900 "$WINE64" "C:\\shim-$arch\\runner.exe" faults "C:\\faults-$arch.manifest" "C:\\fault-matrix-shim-$arch.md"
-    mkdir -p "$ROOT/artifacts/reliability" && cp "$C/fault-matrix-shim-$arch.md" "$ROOT/artifacts/reliability/" "$WORK/logs/"
-    exec 7>&-
+    wine_runner native "$arch" "C:\\shim-$arch" "$NBASE"
     info "[$arch] harness and runner took $((SECONDS - start)) s"
 done
 finish

@@ -115,7 +115,6 @@ HLINE=$(cat /proc/sys/kernel/random/uuid)
 emulator() { start_emulator "$1" --quiet --lines "$HLINE,$LINE"; } # VAR: an emulator of its own (own request counts)
 emulator BASE
 export CB_TEST_LOGIN="$LOGIN" CB_TEST_PASSWORD="$PASSWORD"
-runner_corpus_flat && cp "$WORK/corpus.flat" "$C/corpus.flat"
 for arch in "${RUN_ARCHES[@]}"; do
     start=$SECONDS
     mkdir -p "$C/dll-$arch" && cp "$ROOT/artifacts/native/win-$arch/connect_bridge.dll" "$C/dll-$arch/"
@@ -124,11 +123,7 @@ for arch in "${RUN_ARCHES[@]}"; do
     cp "$ROOT/artifacts/native/win-$arch/connect_bridge.dll" "$C/bin-$arch/" # the programs linked with the import library
     CB_TEST_BASE_URL="$BASE" CB_TEST_LINE="$HLINE" run_counted "$arch, tests/native/harness.c" timeout 600 "$WINE64" "C:\\bin-$arch\\harness.exe"
     emulator CBASE
-    run_counted "$arch, corpus, native" timeout 900 "$WINE64" "C:\\bin-$arch\\runner.exe" corpus 'C:\corpus.flat' "$CBASE"
-    start_faults MANIFEST && cp "$MANIFEST" "$C/faults-$arch.manifest"
-    run_counted "$arch, faults, native" timeout 900 "$WINE64" "C:\\bin-$arch\\runner.exe" faults "C:\\faults-$arch.manifest" "C:\\fault-matrix-winaot-$arch.md"
-    mkdir -p "$ROOT/artifacts/reliability" && cp "$C/fault-matrix-winaot-$arch.md" "$ROOT/artifacts/reliability/" "$WORK/logs/"
-    exec 7>&-
+    wine_runner native "$arch" "C:\\bin-$arch" "$CBASE"
     info "[$arch] shim_test and tests/native programs took $((SECONDS - start)) s"
 done
 

@@ -105,3 +105,15 @@ wine_kill() {
     [[ -n "${WINEPREFIX:-}" && -d "$WINEPREFIX" ]] && timeout 30 "$WINESERVER" -k >/dev/null 2>&1
     return 0
 }
+
+# wine_runner label arch dir base: the runner core built into C:\<dir>\runner.exe, under Wine, over the corpus (against
+# the emulator at base) and over the fault matrix (its observed table in artifacts/reliability/fault-matrix-<suite>-<arch>.md).
+wine_runner() {
+    local label=$1 arch=$2 dir=$3 base=$4 c="$WINEPREFIX/drive_c" faults_at table="fault-matrix-$SUITE_NAME-$2.md"
+    runner_corpus_flat && cp "$WORK/corpus.flat" "$c/corpus.flat"
+    run_counted "$arch, corpus, $label" timeout 900 "$WINE64" "$dir\\runner.exe" corpus 'C:\corpus.flat' "$base"
+    start_faults faults_at && cp "$faults_at" "$c/faults-$arch.manifest"
+    run_counted "$arch, faults, $label" timeout 900 "$WINE64" "$dir\\runner.exe" faults "C:\\faults-$arch.manifest" "C:\\$table"
+    mkdir -p "$ROOT/artifacts/reliability" && cp "$c/$table" "$ROOT/artifacts/reliability/" && cp "$c/$table" "$WORK/logs/"
+    exec 7>&- # the fault server stops
+}
