@@ -16,13 +16,13 @@ public sealed class EmulatorTests : IAsyncLifetime
     private EmulatorServer server = null!;
     private HttpClient client = null!;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         server = await EmulatorServer.StartAsync(new EmulatorSettings { Login = "bot", Password = "secret" });
         client = NewClient(server);
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         client.Dispose();
         await server.DisposeAsync();

@@ -32,7 +32,7 @@ public class HardeningSecretsTests
     [Fact] // item 4: failed before (the Logger got the unscrubbed rejection text)
     public void The_logger_gets_scrubbed_lines_for_rejections_and_attempts()
     {
-        var log = new ListLogger();
+        var log = TestLog.Create();
         var options = TestData.Options(Secret, log, english: true);
         options.Password = Secret;
         using (var client = new ConnectClient(options))
@@ -45,10 +45,10 @@ public class HardeningSecretsTests
         options.MaxRetries = 0;
         using (var client = new ConnectClient(options))
             Assert.Equal(-2, client.TrySendMessage(new LineMessage(TestData.LineId, TestData.UserId, "x")).Status);
-        Assert.Contains(log.Lines, l => l.Contains("/relay/v1/line/send/message/", StringComparison.Ordinal));
-        Assert.True(log.Lines.Count >= 2);
-        Assert.Contains(log.Lines, l => l.StartsWith("Rejected before sending:", StringComparison.Ordinal));
-        Assert.All(log.Lines, l => Assert.DoesNotContain(Secret, l));
+        Assert.Contains(log.Lines(), l => l.Contains("/relay/v1/line/send/message/", StringComparison.Ordinal));
+        Assert.True(log.Lines().Length >= 2);
+        Assert.Contains(log.Lines(), l => l.StartsWith("Rejected before sending:", StringComparison.Ordinal));
+        Assert.All(log.Lines(), l => Assert.DoesNotContain(Secret, l));
     }
 
     [Theory] // item 5: failed before (whitespace was collapsed before the scrub)

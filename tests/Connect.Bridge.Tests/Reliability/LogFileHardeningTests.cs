@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using Xunit.Abstractions;
 
 namespace Connect.Bridge.Tests.Reliability;
 

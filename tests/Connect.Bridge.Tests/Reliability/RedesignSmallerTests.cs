@@ -8,28 +8,6 @@ public class RedesignSmallerTests
 {
     private static LineMessage Message() => new(TestData.LineId, TestData.UserId, "Здравствуйте");
 
-    /// <summary>A clock set to a fixed "now" whose timers fire at once; its timestamps are the system's.</summary>
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public List<TimeSpan> Waits { get; } = [];
-
-        public override DateTimeOffset GetUtcNow() => now;
-
-        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
-        {
-            lock (Waits) Waits.Add(dueTime);
-            ThreadPool.QueueUserWorkItem(_ => callback(state));
-            return new NoTimer();
-        }
-
-        private sealed class NoTimer : ITimer
-        {
-            public bool Change(TimeSpan dueTime, TimeSpan period) => true;
-            public void Dispose() { }
-            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-        }
-    }
-
     // ---- RetryRule: the rule reads Retry-After on the clock the waits run on ----
 
     [Fact]
@@ -41,7 +19,7 @@ public class RedesignSmallerTests
         var now = new DateTimeOffset(2100, 1, 1, 12, 0, 0, TimeSpan.Zero);
         string date = now.AddSeconds(2).ToString("r", System.Globalization.CultureInfo.InvariantCulture);
         await using var server = new RawHttpServer(n => n == 1 ? RawReply.Status(503, null, "Retry-After: " + date) : RawReply.Status(200));
-        var clock = new FixedClock(now);
+        var clock = new SteppingClock(now);
         using var client = new ConnectClient(TestData.Options(server.BaseUrl, english: true)) { Time = clock };
 
         var outcome = await client.TrySendMessageAsync(Message());
@@ -58,7 +36,7 @@ public class RedesignSmallerTests
         var now = new DateTimeOffset(2000, 1, 1, 12, 0, 0, TimeSpan.Zero);
         string date = now.AddHours(2).ToString("r", System.Globalization.CultureInfo.InvariantCulture);
         await using var server = new RawHttpServer(n => n == 1 ? RawReply.Status(503, null, "Retry-After: " + date) : RawReply.Status(200));
-        var clock = new FixedClock(now);
+        var clock = new SteppingClock(now);
         using var client = new ConnectClient(TestData.Options(server.BaseUrl, english: true)) { Time = clock };
 
         var outcome = await client.TrySendMessageAsync(Message());

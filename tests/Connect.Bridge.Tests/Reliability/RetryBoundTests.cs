@@ -34,13 +34,13 @@ public class RetryBoundTests
     public async Task Caller_cancellation_during_a_stalled_error_body_still_throws()
     {
         await using var server = new RawHttpServer(RawReply.HeadersThenStall(500));
-        var log = new ListLogger();
+        var log = TestLog.Create();
         using var client = new ConnectClient(TestData.Options(server.BaseUrl, log));
         using var cts = new CancellationTokenSource();
         var send = client.TrySendMessageAsync(Message(), cts.Token);
         // The attempt is logged when the status line has arrived: from then on the client is reading the stalled body.
-        for (int i = 0; i < 1000 && !log.Lines.Any(l => l.Contains("-> 500", StringComparison.Ordinal)); i++) await Task.Delay(10);
-        Assert.Contains(log.Lines, l => l.Contains("-> 500", StringComparison.Ordinal));
+        for (int i = 0; i < 1000 && !log.Lines().Any(l => l.Contains("-> 500", StringComparison.Ordinal)); i++) await Task.Delay(10);
+        Assert.Contains(log.Lines(), l => l.Contains("-> 500", StringComparison.Ordinal));
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => send);
         Assert.Equal(1, server.Requests);

@@ -39,7 +39,7 @@ public class SecretsFinalCheck
         foreach (int status in new[] { 400, 401, 403, 429, 500, 503 })
         {
             await using var server = new RawHttpServer(RawReply.Status(status, echo));
-            var log = new ListLogger();
+            var log = TestLog.Create();
             using var client = new ConnectClient(TestData.Options(server.BaseUrl, log, english: status % 2 == 0));
             SecretWatch.Capture($"echo {status} async", await client.TrySendMessageAsync(Message()));
             SecretWatch.Capture($"echo {status} sync", client.TrySendMessage(Message()));
@@ -61,7 +61,7 @@ public class SecretsFinalCheck
         // The password as the proxy password too, through a "proxy" that always answers 407.
         await using (var proxy = new RawHttpServer(RawReply.Status(407, echo, "Proxy-Authenticate: Basic realm=\"p\"")))
         {
-            var options = TestData.Options("http://127.0.0.1:9/", new ListLogger());
+            var options = TestData.Options("http://127.0.0.1:9/", TestLog.Create());
             options.ProxyUrl = proxy.BaseUrl;
             options.ProxyLogin = "proxy-user";
             options.ProxyPassword = TestData.Password;

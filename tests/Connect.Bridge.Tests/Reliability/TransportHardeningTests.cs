@@ -100,26 +100,6 @@ public class TransportHardeningTests
         Assert.NotEqual(BridgeStatus.InvalidArgument, client.TrySendMessage(Message()).Status);
     }
 
-    /// <summary>A clock whose timers fire at once and record what they were asked to wait.</summary>
-    private sealed class RecordingClock : TimeProvider
-    {
-        public ConcurrentQueue<TimeSpan> Waits { get; } = new();
-
-        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
-        {
-            Waits.Enqueue(dueTime);
-            ThreadPool.QueueUserWorkItem(_ => callback(state));
-            return new NoTimer();
-        }
-
-        private sealed class NoTimer : ITimer
-        {
-            public bool Change(TimeSpan dueTime, TimeSpan period) => true;
-            public void Dispose() { }
-            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-        }
-    }
-
     [Theory]
     [InlineData("Retry-After: 0")]
     [InlineData("Retry-After: soon")]
@@ -130,7 +110,8 @@ public class TransportHardeningTests
         var options = TestData.Options(server.BaseUrl, english: true);
         options.MaxRetries = Limits.MaxRetries;
         options.RetryDelay = TimeSpan.FromMilliseconds(Limits.MinRetryDelayMs);
-        var clock = new RecordingClock();
+        options.Timeout = TimeSpan.FromMinutes(1); // the clock moves on by each wait: ten waits come to about 10 s
+        var clock = new SteppingClock();
         using var client = new ConnectClient(options) { Time = clock };
         var outcome = await client.TrySendMessageAsync(Message());
         Assert.Equal(429, outcome.Status);
@@ -151,7 +132,7 @@ public class TransportHardeningTests
     {
         await using var server = new RawHttpServer(n => n == 1 ? RawReply.Status(503, null, "Retry-After: 2") : RawReply.Status(200));
         var options = TestData.Options(server.BaseUrl, english: true);
-        var clock = new RecordingClock();
+        var clock = new SteppingClock();
         using var client = new ConnectClient(options) { Time = clock };
         Assert.Equal(200, (await client.TrySendMessageAsync(Message())).Status);
         Assert.Equal(TimeSpan.FromSeconds(2), Assert.Single(clock.Waits));
