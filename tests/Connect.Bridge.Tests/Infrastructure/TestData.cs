@@ -13,6 +13,9 @@ public static class TestData
     /// <summary>A unique marker used as the password everywhere, so a leak can be searched for.</summary>
     public static readonly string Password = "pw-" + Guid.NewGuid().ToString("N");
 
+    /// <summary>A valid message to the test line and user.</summary>
+    public static LineMessage Message(string text = "Здравствуйте") => new(LineId, UserId, text);
+
     public static Task<EmulatorServer> StartEmulatorAsync(IReadOnlyCollection<string>? allowedLines = null) =>
         EmulatorServer.StartAsync(new EmulatorSettings
         {
