@@ -1,6 +1,6 @@
-using Microsoft.Extensions.Logging.Testing;
 using System.Net;
 using System.Text;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Connect.Bridge.Tests.Core;
 
