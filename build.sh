@@ -40,6 +40,7 @@ dotnet_tests() { # the xunit suite; its assembly fixture SecretsScan fails the r
   rm -f artifacts/reliability/secrets.md
   dotnet test tests/Connect.Bridge.Tests -c Release -nologo --logger "console;verbosity=minimal" || status=$?
   cat artifacts/reliability/secrets.md 2>/dev/null || echo "no artifacts/reliability/secrets.md: the secrets scan did not run"
+  [ "$status" -eq 0 ] || echo "dotnet test exited $status: a failed test, or the secrets scan's Test Assembly Cleanup Failure above"
   return $status
 }
 
