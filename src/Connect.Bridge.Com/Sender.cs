@@ -1,6 +1,6 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
-using Connect.Bridge.Adapters;
+using Connect.Bridge.Hosting;
 
 namespace Connect.Bridge;
 

@@ -1,10 +1,10 @@
-namespace Connect.Bridge.Adapters;
+namespace Connect.Bridge.Hosting;
 
 /// <summary>
 /// Outcomes for failures that only an adapter can detect (a NULL handle, a bad string encoding, a wrong
 /// COM argument type). The wording lives here so that every surface says the same thing.
 /// </summary>
-internal static class BridgeErrors
+public static class BridgeErrors
 {
     /// <summary>A NULL or destroyed sender handle.</summary>
     public static SendOutcome NullHandle(ErrorLanguage language) => SendOutcome.Invalid(Texts.NullHandle(language));

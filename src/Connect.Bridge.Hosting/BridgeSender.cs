@@ -1,4 +1,4 @@
-namespace Connect.Bridge.Adapters;
+namespace Connect.Bridge.Hosting;
 
 /// <summary>
 /// The stateful sender every adapter wraps (COM class, native exports, CLI, the 1C add-in): settings, a keyboard,
@@ -12,7 +12,7 @@ namespace Connect.Bridge.Adapters;
 /// before it, as COM's apartment would), so a send never races a setter or another send on the same sender; separate
 /// instances run in parallel and share the connection pool.
 /// </remarks>
-internal sealed class BridgeSender : IDisposable
+public sealed class BridgeSender : IDisposable
 {
     private readonly Func<ConnectClientOptions, ILineClient> _clientFactory;
     private readonly SenderState _state = new();

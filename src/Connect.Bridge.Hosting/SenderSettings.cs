@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Connect.Bridge.Adapters;
+namespace Connect.Bridge.Hosting;
 
 /// <summary>
 /// The one table of sender settings: for each, its id, name, bound, parser and wording. Every surface (COM, native,

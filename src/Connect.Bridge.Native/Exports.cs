@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using Connect.Bridge.Adapters;
+using Connect.Bridge.Hosting;
 
 namespace Connect.Bridge.Native;
 

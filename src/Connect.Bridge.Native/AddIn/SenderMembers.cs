@@ -1,4 +1,4 @@
-using Connect.Bridge.Adapters;
+using Connect.Bridge.Hosting;
 
 namespace Connect.Bridge.Native.AddIn;
 
@@ -13,7 +13,7 @@ internal static class SenderMembers
 {
     public static readonly SenderProperty[] Properties =
     [
-        // The settings, under the names of the one table (Adapters/SettingNames.cs), in its order.
+        // The settings, under the names of the one table (src/Connect.Bridge.Hosting/SettingNames.cs), in its order.
         .. SettingNames.All.Where(n => n.Com is not null).Select(n => Setting(n.Com!, n.Russian!, n.Setting)),
         ReadOnly("LastStatusCode", "КодСостояния", c => HostValue.Integer(c.Core.LastOutcome.Status)),
         ReadOnly("LastErrorText", "ТекстОшибки", c => HostValue.Text(c.Core.LastOutcome.ErrorText ?? "")),

@@ -6,7 +6,7 @@ using Connect.Bridge.Native.AddIn;
 namespace Connect.Bridge.Tests.Core;
 
 /// <summary>
-/// The one table of setting names (src/Connect.Bridge/Adapters/SettingNames.cs) against every place a setting is
+/// The one table of setting names (src/Connect.Bridge.Hosting/SettingNames.cs) against every place a setting is
 /// named: the C header's and the Pascal unit's CB_OPT_* constants (and TCbSender's properties), the COM class's
 /// properties, the add-in's member table, the CLI's options and the settings table. Any difference in an id or a name
 /// fails. tests/native/check_contract.py still checks the header against the Pascal unit, the SenderSetting enum and
