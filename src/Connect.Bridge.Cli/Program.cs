@@ -20,7 +20,7 @@ int malformed = ArgvEncoding.FirstMalformed(args);
 if (malformed >= 0)
 {
     int at = Array.IndexOf(args, "--language");
-    BridgeErrors.TryParseLanguage(at >= 0 && at + 1 < args.Length ? args[at + 1] : null, out var language);
+    HostLanguage.TryParse(at >= 0 && at + 1 < args.Length ? args[at + 1] : null, out var language);
     var refusal = BridgeErrors.InvalidEncoding(ArgvEncoding.Name(args, malformed), language);
     SafeConsole.Error($"{refusal.Status.ToString(CultureInfo.InvariantCulture)} {refusal.ErrorText}");
     return ExitCodes.From(refusal);

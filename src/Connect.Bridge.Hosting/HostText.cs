@@ -16,8 +16,8 @@ public static class HostText
         public bool Succeeded => outcome.Succeeded;
     }
 
-    /// <summary>True when the string has no lone surrogate (so it encodes to UTF-8 without loss).</summary>
-    public static bool IsWellFormed(string text) => TextRules.IsWellFormed(text);
+    /// <summary>True when the UTF-16 text has no lone surrogate (so it encodes to UTF-8 without loss).</summary>
+    public static bool IsWellFormed(ReadOnlySpan<char> text) => TextRules.IsWellFormed(text);
 
     /// <summary>
     /// A text the core did not word (a command-line parser's message) with every occurrence of the secrets masked,

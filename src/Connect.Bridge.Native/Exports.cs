@@ -274,36 +274,39 @@ public static unsafe class Exports
     }
 
     /// <summary>
-    /// The body of every call on a sender: resolve the handle (a NULL one is refused), decode the string arguments
-    /// (the first badly encoded one is recorded as the sender's error, by its header name), run the core call, and turn
-    /// any exception into an internal error on the sender. Returns the status.
+    /// The body of every call on a sender: resolve the handle (a NULL one is refused), then, by the hosting layer's
+    /// policy (<see cref="BridgeSender.Invoke"/>: one call at a time, an exception recorded as -5), decode the string
+    /// arguments (the first badly encoded one is recorded as the sender's error, by its header name) and run the core
+    /// call. Returns the status.
     /// </summary>
     private static int OnSender(nint s, ReadOnlySpan<NativeString> args, string[] names, int number,
         Func<BridgeSender, string?[], int, SendOutcome> call, Func<BridgeSender, int, SendOutcome, SendOutcome> refuse)
     {
-        BridgeSender? sender = null;
         try
         {
-            sender = Resolve(s);
-            if (sender is null)
+            if (Resolve(s) is not { } sender)
             {
                 return BridgeErrors.NullHandle(DefaultLanguage).Status;
             }
 
-            var values = new string?[args.Length];
-            for (int i = 0; i < args.Length; i++)
+            NativeString[] pending = args.ToArray();
+            return sender.Invoke(() =>
             {
-                if (!args[i].TryDecode(out values[i]))
+                var values = new string?[pending.Length];
+                for (int i = 0; i < pending.Length; i++)
                 {
-                    return refuse(sender, number, BridgeErrors.InvalidEncoding(names[i], sender.Language)).Status;
+                    if (!pending[i].TryDecode(out values[i]))
+                    {
+                        return refuse(sender, number, BridgeErrors.InvalidEncoding(names[i], sender.Language));
+                    }
                 }
-            }
 
-            return call(sender, values, number).Status;
+                return call(sender, values, number);
+            }).Outcome.Status;
         }
         catch (Exception ex)
         {
-            return Fail(sender, ex);
+            return Fail(null, ex); // the handle did not resolve to a sender
         }
     }
 
@@ -395,23 +398,22 @@ public static unsafe class Exports
 
     private static BridgeSender? Resolve(nint s) => s == 0 ? null : (BridgeSender?)GCHandle.FromIntPtr(s).Target;
 
-    /// <summary>A negative size, or a NULL buffer that is said to have room: the failure to report, else null.</summary>
-    private static SendOutcome? BufferProblem(void* buffer, int size, ErrorLanguage language) =>
-        size < 0 ? BridgeErrors.InvalidBufferSize(language)
-        : buffer == null && size > 0 ? BridgeErrors.NullArgument("buffer", language)
-        : null;
+    /// <summary>The failure to report for a buffer <see cref="CallerBuffer"/> refuses, else null.</summary>
+    private static SendOutcome? BufferProblem(void* buffer, int size, ErrorLanguage language) => CallerBuffer.Check(buffer, size) switch
+    {
+        CallerBuffer.Fault.NegativeSize => BridgeErrors.InvalidBufferSize(language),
+        CallerBuffer.Fault.NullWithRoom => BridgeErrors.NullArgument("buffer", language),
+        _ => null,
+    };
 
-    private static int CopyOut(string text, void* buffer, int size, bool wide) =>
-        wide ? NativeText.CopyUtf16(text, (char*)buffer, size) : NativeText.CopyUtf8(text, (byte*)buffer, size);
+    private static int CopyOut(string text, void* buffer, int size, bool wide) => CallerBuffer.Copy(text, buffer, size, wide);
 
     /// <summary>An unexpected exception: recorded on the sender when there is one; its status returned.</summary>
     private static int Fail(BridgeSender? sender, Exception ex)
     {
         try
         {
-            return sender is null
-                ? BridgeErrors.Internal(ex, DefaultLanguage).Status
-                : Core.Record(sender, BridgeErrors.Internal(ex, sender.Language)).Status;
+            return sender is null ? BridgeErrors.Internal(ex, DefaultLanguage).Status : sender.RecordInternal(ex).Status;
         }
         catch (Exception)
         {

@@ -172,37 +172,27 @@ internal static unsafe class SenderEntries
     }
 
     /// <summary>
-    /// Runs one call under the object's lock; an unexpected exception becomes the core's -5. Writes the status into
-    /// <paramref name="status"/> when given. With ThrowOnError on, a failure goes to the host's AddError and false is
-    /// returned, so the host raises an exception with the core's text.
+    /// Runs one call by the hosting layer's policy (<see cref="BridgeSender.Invoke"/>) under the object's lock and writes
+    /// the status into <paramref name="status"/> when given. A raise goes to the host's AddError and false is returned,
+    /// so the host raises an exception with the core's text.
     /// </summary>
     private static byte Run(SenderComponent c, Func<SendOutcome> call, byte* status)
     {
-        SendOutcome outcome;
-        bool raise;
+        HostResult result;
         HostConnection connection;
         lock (c.Gate)
         {
-            try
-            {
-                outcome = call();
-            }
-            catch (Exception ex)
-            {
-                outcome = c.Record(BridgeErrors.Internal(ex, c.Core.Language));
-            }
-
-            raise = c.Core.ThrowOnError && !outcome.Succeeded;
+            result = c.Core.Invoke(call);
             connection = c.Connection;
             if (status != null)
             {
-                TVariant.TryWrite(status, HostValue.Integer(outcome.Status), c.Memory);
+                TVariant.TryWrite(status, HostValue.Integer(result.Outcome.Status), c.Memory);
             }
         }
 
-        if (raise)
+        if (result.Raise)
         {
-            connection.AddError(SenderComponent.ErrorSource, outcome.ErrorText);
+            connection.AddError(SenderComponent.ErrorSource, result.Outcome.ErrorText);
             return 0;
         }
 
