@@ -49,7 +49,7 @@ public sealed class Sender
         _core = core;
     }
 
-    // ---- settings: each one is a row of the core's settings table ---------------------------
+    // ---- settings: each one is a row of the settings table (Hosting) ---------------------------
 
     /// <summary>Service address; "" restores the default https://push.1c-connect.com.</summary>
     public object? BaseUrl
@@ -146,7 +146,7 @@ public sealed class Sender
     /// <remarks>
     /// Only a regular file: a FIFO, a directory or a device (NUL, CON, a pipe) is refused at once (-1). Lines are written
     /// in the background, one writer per file; a line that cannot be written is dropped and counted, never waited on,
-    /// and the call's result is unchanged (see <c>FileLog</c> in the core).
+    /// and the call's result is unchanged (see <c>FileLog</c> in src/Connect.Bridge.Hosting).
     /// </remarks>
     public object? LogFile
     {

@@ -5,8 +5,8 @@ namespace Connect.Bridge.Native.AddIn;
 /// <summary>
 /// The member table of <c>AddIn.ConnectBridge.Sender</c>: every property and method of the COM class
 /// (src/Connect.Bridge.Com/Sender.cs) under the same English name plus a Russian one, both found case-insensitively.
-/// Each entry is one call into the core, exactly as the COM member makes it: values go to the core's settings table
-/// as the host passed them, and every check and every text is the core's. Indexes are the host's property and
+/// Each entry is one call into the hosting layer, exactly as the COM member makes it: values go to the settings table
+/// (src/Connect.Bridge.Hosting) as the host passed them, and every check and every text is the core's. Indexes are the host's property and
 /// method numbers. The settings' names come from the one table of names (<see cref="SettingNames"/>).
 /// </summary>
 internal static class SenderMembers
