@@ -18,11 +18,14 @@ public sealed class PackageContentsTests
             ? value
             : throw new InvalidOperationException($"{name} is not set: run these tests through tests/package/run.sh");
 
-    private static string CorePackage()
+    private static string CorePackage() => Package("Connect.Bridge");
+
+    /// <summary>The freshly packed <c>id.version.nupkg</c> of a package id.</summary>
+    private static string Package(string id)
     {
         string folder = Required("CONNECT_BRIDGE_PACKAGE_DIR");
-        return Assert.Single(Directory.GetFiles(folder, "Connect.Bridge.*.nupkg"),
-            p => System.Text.RegularExpressions.Regex.IsMatch(Path.GetFileName(p), @"^Connect\.Bridge\.\d+\.\d+\.\d+.*(?<!\.symbols)\.nupkg$"));
+        return Assert.Single(Directory.GetFiles(folder, "*.nupkg"),
+            p => System.Text.RegularExpressions.Regex.IsMatch(Path.GetFileName(p), "^" + System.Text.RegularExpressions.Regex.Escape(id) + @"\.\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?\.nupkg$"));
     }
 
     /// <summary>Top-level type definitions of an assembly as (namespace, name), read from its metadata without loading it.</summary>
@@ -40,17 +43,19 @@ public sealed class PackageContentsTests
         return types;
     }
 
-    [Fact]
-    public void TheCorePackageHoldsOneAssemblyAndNoHostingFile()
+    [Theory]
+    [InlineData("Connect.Bridge")]
+    [InlineData("Connect.Bridge.Extensions.DependencyInjection")]
+    public void EachPackageHoldsItsOwnAssemblyAndNoHostingFile(string id)
     {
-        using var package = ZipFile.OpenRead(CorePackage());
+        using var package = ZipFile.OpenRead(Package(id));
         var names = package.Entries.Select(e => e.FullName).ToArray();
 
         Assert.DoesNotContain(names, n => n.Contains("Hosting", StringComparison.OrdinalIgnoreCase));
-        Assert.Equal(["lib/net10.0/Connect.Bridge.dll"], names.Where(n => n.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)));
+        Assert.Equal([$"lib/net10.0/{id}.dll"], names.Where(n => n.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)));
         var nuspec = XDocument.Load(package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
         var dependencies = nuspec.Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => (string?)e.Attribute("id")).ToArray();
-        Assert.NotEmpty(dependencies); // Microsoft.Extensions.Logging.Abstractions: the nuspec was read
+        Assert.NotEmpty(dependencies); // the nuspec was read (both packages depend on Microsoft.Extensions.*)
         Assert.DoesNotContain(dependencies, id => id is not null && id.Contains("Hosting", StringComparison.OrdinalIgnoreCase));
     }
 
