@@ -43,7 +43,9 @@ done
 CLI="$work/cli/connect-bridge.dll" LOGIN=pkg-bot PASSWORD=pkg-Secret-42 # the ones in the consumer's appsettings.json
 build_dotnet "$root/src/Connect.Bridge.Cli" "$work/cli"
 start_emulator BASE --quiet
-export CONNECT_BRIDGE_EMULATOR_URL="$BASE"
+# The contents tests compare the packed core with the hosting layer built from source (the CLI's output holds it).
+export CONNECT_BRIDGE_EMULATOR_URL="$BASE" CONNECT_BRIDGE_PACKAGE_DIR="$root/artifacts/packages" \
+    CONNECT_BRIDGE_HOSTING_DLL="$work/cli/Connect.Bridge.Hosting.dll"
 check "the consumer's tests (dotnet test)" \
     dotnet test "$project" -c Release --no-restore -nologo --logger "console;verbosity=normal"
 finish
