@@ -118,7 +118,7 @@ public sealed class ConnectClient : ILineClient, IDisposable
         WireMessage? wire = null;
         string? error = _config.Error ?? MessageValidator.Validate(message, _options.Language, out wire);
         if (error is not null) return Task.FromResult(Reject(error));
-        byte[] body = JsonSerializer.SerializeToUtf8Bytes(wire!, WireJson.Context.WireMessage);
+        byte[] body = WireJson.Write(wire!);
         return PostAsync(_config.SendMessageUri, body, ct);
     }
 
@@ -138,7 +138,7 @@ public sealed class ConnectClient : ILineClient, IDisposable
 
     /// <summary>The request body this client would send for a message, or null when the message is invalid (for tests and tools).</summary>
     internal static byte[]? SerializeMessage(LineMessage message, ErrorLanguage language = ErrorLanguage.Russian) =>
-        MessageValidator.Validate(message, language, out var wire) is null ? JsonSerializer.SerializeToUtf8Bytes(wire!, WireJson.Context.WireMessage) : null;
+        MessageValidator.Validate(message, language, out var wire) is null ? WireJson.Write(wire!) : null;
 
     private SendOutcome Reject(string error)
     {
