@@ -6,9 +6,9 @@ namespace Connect.Bridge;
 internal static class TextRules
 {
     /// <summary>True when the string has no lone surrogates (so it encodes to UTF-8 without loss).</summary>
-    public static bool IsWellFormed(string s) => FirstMalformedIndex(s) < 0;
+    public static bool IsWellFormed(ReadOnlySpan<char> s) => FirstMalformedIndex(s) < 0;
 
-    public static int FirstMalformedIndex(string s)
+    public static int FirstMalformedIndex(ReadOnlySpan<char> s)
     {
         // Most texts have no surrogate at all: a vectorised search finds the first one (or none) before the pair check.
         int first = s.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF');
