@@ -11,7 +11,7 @@ internal static class TextRules
     public static int FirstMalformedIndex(ReadOnlySpan<char> s)
     {
         // Most texts have no surrogate at all: a vectorised search finds the first one (or none) before the pair check.
-        int first = s.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF');
+        int first = s.IndexOfAnyInRange('\uD800', '\uDFFF');
         if (first < 0) return -1;
         for (int i = first; i < s.Length; i++)
         {
