@@ -60,7 +60,7 @@ profile() { # name, messages, url, command...
   BENCH_URL="$url" perf record -F 4000 -g -o "$out/$name.data" "$@" 2>"$out/$name.perf.log" | grep '^result' || { cat "$out/$name.perf.log"; exit 1; }
   python3 "$root/bench/profile/categories.py" "$out/$name.data" "$msgs"
   echo "  top symbols (self):"
-  perf report -i "$out/$name.data" --no-children -g none --sort dso,sym -q 2>/dev/null | head -12 | cut -c1-140 | sed 's/^/   /'
+  perf report -i "$out/$name.data" --no-children -g none --sort dso,sym -q 2>/dev/null | head -12 | cut -c1-140 | sed 's/^/   /'  || true
 }
 dn=(env DOTNET_PerfMapEnabled=1 DOTNET_ReadyToRun=0 DOTNET_EnableWriteXorExecute=0 dotnet)
 for target in http https; do
