@@ -26,7 +26,8 @@
 # Only 127.0.0.1 is contacted; every loop is bounded. The password is generated per run and never printed.
 #
 # Environment (all optional):
-#   BENCH_ROUNDS=3       rounds of the throughput and concurrency measurements (median over them)
+#   BENCH_ROUNDS=5       rounds of the throughput and concurrency measurements (median over them; library and raw
+#                        clients interleaved, their order flipping every round)
 #   BENCH_COLD_RUNS=20   hyperfine runs per cold-start command (in 10 blocks, each after 1 warm-up run)
 #   BENCH_RSS_RUNS=3     runs of the 100 000-send memory measurement per server
 #   BENCH_QUICK=1        a smoke run: 1 round, fewer messages and runs, short BenchmarkDotNet job (figures not
@@ -49,7 +50,7 @@ if [ "$quick" = 1 ]; then
   ROUNDS="${BENCH_ROUNDS:-1}"; COLD_RUNS="${BENCH_COLD_RUNS:-5}"; RSS_RUNS="${BENCH_RSS_RUNS:-1}"
   SEQ_N=2000; CONC_N=4000; RSS_N=20000; RSS_STEP=2000; WRK_SECONDS=1
 else
-  ROUNDS="${BENCH_ROUNDS:-3}"; COLD_RUNS="${BENCH_COLD_RUNS:-20}"; RSS_RUNS="${BENCH_RSS_RUNS:-3}"
+  ROUNDS="${BENCH_ROUNDS:-5}"; COLD_RUNS="${BENCH_COLD_RUNS:-20}"; RSS_RUNS="${BENCH_RSS_RUNS:-3}"
   SEQ_N=10000; CONC_N=20000; RSS_N=100000; RSS_STEP=10000; WRK_SECONDS=2
 fi
 CALLERS=8
@@ -280,6 +281,7 @@ results="$out/results/throughput.tsv"   # section, server, client, round, msgs/s
 handshakes="$out/results/handshakes.tsv" # section, client, round, POSTs, TLS connections, handshakes, resumed
 cpu="$out/results/cpu.tsv"               # section, server, client, round, client CPU µs per message
 : >"$results"
+: >"$out/results/counters.tsv"   # section, server, client, round, allocated B/msg, lock contentions, work items/msg, gen0 GCs
 : >"$handshakes"
 : >"$cpu"
 record_cpu() { printf '%s\t%s\t%s\t%s\t%s\n' "$@" >>"$cpu"; }
@@ -420,6 +422,10 @@ run_prog() { # server, section, client name, round, expected count, command...
   record "$section" "$s" "$name" "$r" "$(result_field "$logf" msgs_per_s)"
   local c; c=$(result_field "$logf" cpu_us_per_msg)
   [ -z "$c" ] || record_cpu "$section" "$s" "$name" "$r" "$c"
+  # The .NET programs also report the runtime's counters (allocations, lock contentions, thread-pool work items).
+  c=$(result_field "$logf" alloc_b_per_msg)
+  [ -z "$c" ] || printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$section" "$s" "$name" "$r" "$c" "$(result_field "$logf" lock_contentions)" \
+    "$(result_field "$logf" workitems_per_msg)" "$(result_field "$logf" gen0)" >>"$out/results/counters.tsv"
 }
 run_curl_seq() { # server, round
   local s="$1" r="$2" logf="$out/logs/seq-$1-curl-$2.log"
@@ -439,30 +445,53 @@ run_curl_seq() { # server, round
   record_cpu seq "$s" "curl (config, 1 connection)" "$r" "$(cpu_per_msg "$logf.time" "$SEQ_N")"
 }
 
+# Library and raw rounds are interleaved (ABAB): within a round the order of the clients flips every round, so
+# a burst of other work cannot land on one side only; the load average each round saw is recorded with it.
+seq_clients() { # server: the sequential clients of one round, in the round's order
+  local s="$1" list=(native dotnet-api raw)
+  [ "$s" != responder ] || list=(native native-uncapped dotnet-api raw)
+  [ "$addin" = 0 ] || [ "$s" = emulator ] || list+=(addin)
+  if [ $((r % 2)) -eq 0 ]; then local i rev=(); for ((i = ${#list[@]} - 1; i >= 0; i--)); do rev+=("${list[$i]}"); done; list=("${rev[@]}"); fi
+  echo "${list[@]}"
+}
+run_seq_client() { # server, client key, round
+  local s="$1" r="$3"
+  case "$2" in
+    native) run_prog "$s" seq "native (C)" "$r" $((SEQ_N + WARMUP)) "$bin/cb_load" seq "$SEQ_N" "$WARMUP" ;;
+    # The price of the library's gen0 cap (see memory): the same run with the cap lifted through the environment.
+    native-uncapped) run_prog "$s" seq "(native (C), GC gen0 cap lifted)" "$r" $((SEQ_N + WARMUP)) \
+      env DOTNET_GCGen0MaxBudget=40000000 "$bin/cb_load" seq "$SEQ_N" "$WARMUP" ;;
+    addin) run_prog "$s" seq "add-in (Native API, by name)" "$r" $((SEQ_N + WARMUP)) \
+      "$bin/addin_bench" "$libdir/libconnect_bridge.so" seq "$SEQ_N" "$WARMUP" ;;
+    dotnet-api) run_prog "$s" seq ".NET API" "$r" $((SEQ_N + WARMUP)) dotnet "$bin/api/Bench.ApiLoad.dll" seq "$SEQ_N" "$WARMUP" ;;
+    raw) run_prog "$s" seq "raw HttpClient" "$r" $((SEQ_N + WARMUP)) dotnet "$bin/raw/Bench.RawHttpClient.dll" seq "$SEQ_N" "$WARMUP" ;;
+  esac
+}
+run_conc_client() { # server, client key, round
+  local s="$1" r="$3" total=$((CONC_N + CALLERS * CONC_WARMUP))
+  case "$2" in
+    native) run_prog "$s" conc "native (C), 8 threads" "$r" "$total" "$bin/cb_load" conc "$CALLERS" "$CONC_N" "$CONC_WARMUP" ;;
+    dotnet-api) run_prog "$s" conc ".NET API, 8 tasks" "$r" "$total" dotnet "$bin/api/Bench.ApiLoad.dll" conc "$CALLERS" "$CONC_N" "$CONC_WARMUP" ;;
+    raw) run_prog "$s" conc "raw HttpClient, 8 tasks" "$r" "$total" dotnet "$bin/raw/Bench.RawHttpClient.dll" conc "$CALLERS" "$CONC_N" "$CONC_WARMUP" ;;
+  esac
+}
+: >"$out/results/load.tsv"   # round, server, phase, load average (1 min) at its start
 for ((r = 1; r <= ROUNDS; r++)); do
   [ "$r" -eq 1 ] || wait_quiet "${BENCH_WAIT_QUIET_ROUND:-30}"
   for s in "${servers[@]}" tls; do
     log "round $r/$ROUNDS, $s: sequential ($SEQ_N messages, one connection)"
+    printf '%s\t%s\tseq\t%s\n' "$r" "$s" "$(cut -d' ' -f1 /proc/loadavg)" >>"$out/results/load.tsv"
     set_placement one
     run_wrk "$s" 1 1 seq "$r"
-    run_prog "$s" seq "native (C)" "$r" $((SEQ_N + WARMUP)) "$bin/cb_load" seq "$SEQ_N" "$WARMUP"
-    # The price of the library's gen0 cap (see memory): the same run with the cap lifted through the environment.
-    [ "$s" != responder ] || run_prog "$s" seq "(native (C), GC gen0 cap lifted)" "$r" $((SEQ_N + WARMUP)) \
-      env DOTNET_GCGen0MaxBudget=40000000 "$bin/cb_load" seq "$SEQ_N" "$WARMUP"
-    [ "$addin" = 0 ] || [ "$s" = emulator ] || run_prog "$s" seq "add-in (Native API, by name)" "$r" $((SEQ_N + WARMUP)) \
-      "$bin/addin_bench" "$libdir/libconnect_bridge.so" seq "$SEQ_N" "$WARMUP"
-    run_prog "$s" seq ".NET API" "$r" $((SEQ_N + WARMUP)) dotnet "$bin/api/Bench.ApiLoad.dll" seq "$SEQ_N" "$WARMUP"
-    run_prog "$s" seq "raw HttpClient" "$r" $((SEQ_N + WARMUP)) dotnet "$bin/raw/Bench.RawHttpClient.dll" seq "$SEQ_N" "$WARMUP"
+    for c in $(seq_clients "$s"); do run_seq_client "$s" "$c" "$r"; done
     run_curl_seq "$s" "$r"
     log "round $r/$ROUNDS, $s: $CALLERS callers ($CONC_N messages)"
+    printf '%s\t%s\tconc\t%s\n' "$r" "$s" "$(cut -d' ' -f1 /proc/loadavg)" >>"$out/results/load.tsv"
     set_placement all
     run_wrk "$s" "$CALLERS" 2 conc "$r"
-    run_prog "$s" conc "native (C), 8 threads" "$r" $((CONC_N + CALLERS * CONC_WARMUP)) \
-      "$bin/cb_load" conc "$CALLERS" "$CONC_N" "$CONC_WARMUP"
-    run_prog "$s" conc ".NET API, 8 tasks" "$r" $((CONC_N + CALLERS * CONC_WARMUP)) \
-      dotnet "$bin/api/Bench.ApiLoad.dll" conc "$CALLERS" "$CONC_N" "$CONC_WARMUP"
-    run_prog "$s" conc "raw HttpClient, 8 tasks" "$r" $((CONC_N + CALLERS * CONC_WARMUP)) \
-      dotnet "$bin/raw/Bench.RawHttpClient.dll" conc "$CALLERS" "$CONC_N" "$CONC_WARMUP"
+    conc_list=(native dotnet-api raw)
+    [ $((r % 2)) -eq 1 ] || conc_list=(raw dotnet-api native)
+    for c in "${conc_list[@]}"; do run_conc_client "$s" "$c" "$r"; done
   done
 done
 

@@ -29,8 +29,17 @@ internal sealed class BenchEnv
     /// <summary>CPU used by the last <see cref="RunAsync"/> between the common start and the end, in seconds.</summary>
     public static double LastRunCpuSeconds { get; private set; }
 
+    /// <summary>The runtime's own counters over the last run (what dotnet-counters shows as System.Runtime), per message.</summary>
+    private static (long Allocated, long Contentions, long WorkItems, int Gen0) s_before, s_after;
+
+    private static (long, long, long, int) Counters() =>
+        (GC.GetTotalAllocatedBytes(precise: true), Monitor.LockContentionCount, ThreadPool.CompletedWorkItemCount, GC.CollectionCount(0));
+
     public static string CpuPerMessage(long sent) =>
-        string.Create(CultureInfo.InvariantCulture, $" cpu_us_per_msg={LastRunCpuSeconds * 1e6 / sent:F1}");
+        string.Create(CultureInfo.InvariantCulture,
+            $" cpu_us_per_msg={LastRunCpuSeconds * 1e6 / sent:F1} alloc_b_per_msg={(s_after.Allocated - s_before.Allocated) / (double)sent:F0}" +
+            $" lock_contentions={s_after.Contentions - s_before.Contentions} workitems_per_msg={(s_after.WorkItems - s_before.WorkItems) / (double)sent:F2}" +
+            $" gen0={s_after.Gen0 - s_before.Gen0} threadpool_threads={ThreadPool.ThreadCount}");
 
     /// <summary>Runs <paramref name="send"/> on <paramref name="callers"/> tasks: warm-up, a common start, then the timed sends.</summary>
     public static async Task<(long Failed, double Seconds)> RunAsync(int callers, long n, long warmup, Func<Task<bool>> send)
@@ -51,12 +60,14 @@ internal sealed class BenchEnv
             });
         }
         ready.Wait();
+        s_before = Counters();
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
         double cpuStart = CpuSeconds();
         go.SetResult();
         await Task.WhenAll(tasks).ConfigureAwait(false);
         double seconds = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
         LastRunCpuSeconds = CpuSeconds() - cpuStart;
+        s_after = Counters();
         return (Interlocked.Read(ref failed), seconds);
     }
 }

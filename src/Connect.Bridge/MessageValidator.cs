@@ -13,7 +13,8 @@ internal static class MessageValidator
         {
             if (Guid.TryParseExact(span, format, out var guid))
             {
-                canonical = guid.ToString("D");
+                // An id already in canonical form (what a caller usually passes, once per send) is kept, not copied.
+                canonical = span.Length == value.Length && format == "D" && !value.AsSpan().ContainsAnyInRange('A', 'F') ? value : guid.ToString("D");
                 return true;
             }
         }

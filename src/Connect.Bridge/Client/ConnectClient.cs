@@ -20,8 +20,12 @@ public sealed class ConnectClient : ILineClient, IDisposable
 
     private readonly ConnectClientOptions _options;
     private readonly ClientConfig _config;
-    private readonly HttpClient? _http;
+    // On the shared pool an HttpMessageInvoker, not an HttpClient: HttpClient adds a linked CancellationTokenSource
+    // with two registrations and one more async level per request, for features this client does not use (its own
+    // timeout, CancelPendingRequests, default headers). Profiled in bench/NOTES.md ("Profile").
+    private readonly HttpMessageInvoker? _http;
     private readonly bool _ownsHttp;
+    private readonly TimeoutSources _timeouts = new();
 
     /// <summary>Creates a client on the shared connection pool.</summary>
     public ConnectClient(ConnectClientOptions options)
@@ -32,7 +36,7 @@ public sealed class ConnectClient : ILineClient, IDisposable
         if (_config.Error is null)
         {
             var handler = SharedHandlers.Get(_config.Proxy, _options.ProxyLogin, _options.ProxyPassword, _config.LoopbackTarget, _options.ProxyUseDefaultCredentials);
-            _http = new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+            _http = new HttpMessageInvoker(handler, disposeHandler: false);
             _ownsHttp = true;
         }
     }
@@ -85,21 +89,23 @@ public sealed class ConnectClient : ILineClient, IDisposable
 
     /// <inheritdoc/>
     public Task<SendOutcome> TrySendMessageAsync(LineMessage message, CancellationToken cancellationToken = default) =>
-        SendMessageCoreAsync(message, cancellationToken).AsTask();
+        SendMessageCoreAsync(message, cancellationToken);
 
     /// <inheritdoc/>
     public SendOutcome TrySendMessage(LineMessage message, CancellationToken cancellationToken = default) =>
-        SyncWait.Result(SendMessageCoreAsync(message, cancellationToken).AsTask());
+        SyncWait.Result(SendMessageCoreAsync(message, cancellationToken));
 
     /// <inheritdoc/>
     public Task<SendOutcome> TryDropKeyboardAsync(string lineId, string userId, CancellationToken cancellationToken = default) =>
-        DropKeyboardCoreAsync(lineId, userId, cancellationToken).AsTask();
+        DropKeyboardCoreAsync(lineId, userId, cancellationToken);
 
     /// <inheritdoc/>
     public SendOutcome TryDropKeyboard(string lineId, string userId, CancellationToken cancellationToken = default) =>
-        SyncWait.Result(DropKeyboardCoreAsync(lineId, userId, cancellationToken).AsTask());
+        SyncWait.Result(DropKeyboardCoreAsync(lineId, userId, cancellationToken));
 
-    private ValueTask<SendOutcome> SendMessageCoreAsync(LineMessage message, CancellationToken ct)
+    // Task, not ValueTask, from here down to PostAsync: every public method hands out a Task, and a ValueTask of an
+    // async method that suspended costs one more object and one more continuation to become one (AsTask).
+    private Task<SendOutcome> SendMessageCoreAsync(LineMessage message, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
         return BridgeTelemetry.IsActive
@@ -107,32 +113,32 @@ public sealed class ConnectClient : ILineClient, IDisposable
             : SendMessageUntracedAsync(message, ct);
     }
 
-    private ValueTask<SendOutcome> SendMessageUntracedAsync(LineMessage message, CancellationToken ct)
+    private Task<SendOutcome> SendMessageUntracedAsync(LineMessage message, CancellationToken ct)
     {
         WireMessage? wire = null;
         string? error = _config.Error ?? MessageValidator.Validate(message, _options.Language, out wire);
-        if (error is not null) return ValueTask.FromResult(Reject(error));
-        byte[] body = JsonSerializer.SerializeToUtf8Bytes(wire!, WireJson.Context.WireMessage);
+        if (error is not null) return Task.FromResult(Reject(error));
+        byte[] body = WireJson.Write(wire!);
         return PostAsync(_config.SendMessageUri, body, ct);
     }
 
-    private ValueTask<SendOutcome> DropKeyboardCoreAsync(string lineId, string userId, CancellationToken ct) =>
+    private Task<SendOutcome> DropKeyboardCoreAsync(string lineId, string userId, CancellationToken ct) =>
         BridgeTelemetry.IsActive
             ? BridgeTelemetry.TraceAsync(BridgeTelemetry.DropKeyboard, _config.DropKeyboardUri, () => DropKeyboardUntracedAsync(lineId, userId, ct))
             : DropKeyboardUntracedAsync(lineId, userId, ct);
 
-    private ValueTask<SendOutcome> DropKeyboardUntracedAsync(string lineId, string userId, CancellationToken ct)
+    private Task<SendOutcome> DropKeyboardUntracedAsync(string lineId, string userId, CancellationToken ct)
     {
         WireDropKeyboard? wire = null;
         string? error = _config.Error ?? MessageValidator.ValidateDrop(lineId, userId, _options.Language, out wire);
-        if (error is not null) return ValueTask.FromResult(Reject(error));
+        if (error is not null) return Task.FromResult(Reject(error));
         byte[] body = JsonSerializer.SerializeToUtf8Bytes(wire!, WireJson.Context.WireDropKeyboard);
         return PostAsync(_config.DropKeyboardUri, body, ct);
     }
 
     /// <summary>The request body this client would send for a message, or null when the message is invalid (for tests and tools).</summary>
     internal static byte[]? SerializeMessage(LineMessage message, ErrorLanguage language = ErrorLanguage.Russian) =>
-        MessageValidator.Validate(message, language, out var wire) is null ? JsonSerializer.SerializeToUtf8Bytes(wire!, WireJson.Context.WireMessage) : null;
+        MessageValidator.Validate(message, language, out var wire) is null ? WireJson.Write(wire!) : null;
 
     private SendOutcome Reject(string error)
     {
@@ -152,11 +158,10 @@ public sealed class ConnectClient : ILineClient, IDisposable
 
     // ---- the wire: the retry rule is RetryRule, answers are read by ResponseReader, failures by FailureClassifier ----
 
-    private async ValueTask<SendOutcome> PostAsync(Uri uri, byte[] body, CancellationToken ct)
+    private async Task<SendOutcome> PostAsync(Uri uri, byte[] body, CancellationToken ct)
     {
         var l = _options.Language;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(_options.Timeout);
+        var timeout = _timeouts.Rent(ct, _options.Timeout);
         // The deadline is on the clock the retry rule reads (Time), so a Retry-After is measured against it on one clock.
         var call = new LineCall(uri, body, Time.GetTimestamp() + (long)(_options.Timeout.TotalSeconds * Time.TimestampFrequency));
         SendOutcome outcome;
@@ -169,18 +174,24 @@ public sealed class ConnectClient : ILineClient, IDisposable
         {
             throw;
         }
-        catch (OperationCanceledException) when (call.LastAnswer != 0)
+        catch (HttpRequestException ex) when (ct.IsCancellationRequested)
+        {
+            // As HttpClient does: a transport failure after the caller cancelled is that cancellation.
+            throw new TaskCanceledException(ex.Message, ex, ct);
+        }
+        catch (Exception ex) when (IsTimeout(ex, timeout) && call.LastAnswer != 0)
         {
             // The timeout ended a retry backoff: the server did answer (429/503), so that answer is the outcome, not "no answer".
             outcome = new SendOutcome(call.LastAnswer, Texts.HttpError(call.LastAnswer, null, l), attempts: call.Attempts);
         }
-        catch (OperationCanceledException) when (call.NoConnection is { } noConnection)
+        catch (Exception ex) when (IsTimeout(ex, timeout) && call.NoConnection is { } noConnection)
         {
             // The timeout ended the backoff after a failure that sent nothing (refused, DNS): not delivered, not "unknown".
             outcome = FailureClassifier.Classify(noConnection, _config.Host, _config.ProxyFor(uri), call.Attempts, l);
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (IsTimeout(ex, timeout))
         {
+            // A transport failure once the timeout fired is the timeout (as HttpClient reported it before the invoker).
             outcome = new SendOutcome(BridgeStatus.Timeout, Texts.Timeout(_options.Timeout, l), attempts: call.Attempts);
         }
         catch (HttpRequestException ex)
@@ -191,14 +202,20 @@ public sealed class ConnectClient : ILineClient, IDisposable
         {
             outcome = new SendOutcome(BridgeStatus.InternalError, Texts.Internal(ex.GetType().Name, l), attempts: call.Attempts);
         }
+        finally
+        {
+            _timeouts.Return(timeout);
+        }
         return Scrub(outcome);
     }
 
-    /// <summary>One HTTP attempt, logged (path, status or failure, duration, attempt number; never the Authorization header).</summary>
-    private async ValueTask<HttpResponseMessage> AttemptAsync(LineCall call, CancellationToken ct)
+    private static bool IsTimeout(Exception ex, CancellationTokenSource timeout) =>
+        ex is OperationCanceledException || (ex is HttpRequestException && timeout.IsCancellationRequested);
+
+    /// <summary>One HTTP attempt, logged when a logger is set (path, status or failure, duration, attempt number; never the Authorization header).</summary>
+    private ValueTask<HttpResponseMessage> AttemptAsync(LineCall call, CancellationToken ct)
     {
-        int attempt = ++call.Attempts;
-        call.LastAnswer = 0;
+        call.Attempts++;
         var request = new HttpRequestMessage(HttpMethod.Post, call.Uri)
         {
             Content = new ByteArrayContent(call.Body),
@@ -207,21 +224,33 @@ public sealed class ConnectClient : ILineClient, IDisposable
         request.Content.Headers.ContentType = JsonContentType;
         request.Headers.Accept.Add(JsonAccept);
         request.Headers.Authorization = _config.Authorization;
+        // Without a logger there is nothing to do after the answer: the handler's task is the attempt (no async level).
+        return _options.Logger is { } logger ? LoggedAsync(request, call, logger, ct) : new ValueTask<HttpResponseMessage>(SendAsync(request, ct));
+    }
+
+    private async ValueTask<HttpResponseMessage> LoggedAsync(HttpRequestMessage request, LineCall call, Microsoft.Extensions.Logging.ILogger logger, CancellationToken ct)
+    {
+        int attempt = call.Attempts;
         long started = Stopwatch.GetTimestamp();
         try
         {
-            var response = await _http!.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
-            call.LastAnswer = (int)response.StatusCode;
-            if (_options.Logger is { } logger)
-                Log.Attempt(logger, ScrubLog(call.Uri.AbsolutePath), (int)response.StatusCode, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, attempt);
+            var response = await SendAsync(request, ct).ConfigureAwait(false);
+            Log.Attempt(logger, ScrubLog(call.Uri.AbsolutePath), (int)response.StatusCode, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, attempt);
             return response;
         }
-        catch (Exception ex) when (_options.Logger is not null)
+        catch (Exception ex)
         {
-            Log.AttemptFailed(_options.Logger, ScrubLog(call.Uri.AbsolutePath), ex.GetType().Name, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, attempt);
+            Log.AttemptFailed(logger, ScrubLog(call.Uri.AbsolutePath), ex.GetType().Name, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, attempt);
             throw;
         }
     }
+
+    /// <summary>
+    /// Sends one request and returns once the headers are read (the body stays unread: an error body is read bounded).
+    /// A caller's HttpClient is told so; an invoker on the shared handler always does.
+    /// </summary>
+    private Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct) =>
+        _http is HttpClient client ? client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct) : _http!.SendAsync(request, ct);
 
     /// <summary>Releases the client's HttpClient wrapper; the shared connection pool stays.</summary>
     public void Dispose()

@@ -27,7 +27,7 @@ internal static class BridgeTelemetry
     public static bool IsActive => Source.HasListeners() || Sent.Enabled || Failed.Enabled || RetryCount.Enabled || Duration.Enabled;
 
     /// <summary>Runs a call inside its activity and records the outcome; the activity is current for the HTTP attempts.</summary>
-    public static async ValueTask<SendOutcome> TraceAsync(string operation, Uri? server, Func<ValueTask<SendOutcome>> call)
+    public static async Task<SendOutcome> TraceAsync(string operation, Uri? server, Func<Task<SendOutcome>> call)
     {
         using var activity = Source.StartActivity(operation == SendMessage ? "SendMessageLine" : "DropKeyboard", ActivityKind.Client);
         if (activity is { IsAllDataRequested: true })

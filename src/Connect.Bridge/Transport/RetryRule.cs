@@ -28,9 +28,11 @@ internal static class RetryRule
             HttpResponseMessage? response = null;
             HttpRequestException? error = null;
             call.NoConnection = null;
+            call.LastAnswer = 0;
             try
             {
                 response = await attempt(call, ct).ConfigureAwait(false);
+                call.LastAnswer = (int)response.StatusCode;
             }
             catch (HttpRequestException ex)
             {
