@@ -5,7 +5,7 @@
 #   1. installs wine64 + wine32 and mingw for both bitnesses if missing (tests/wine/install.sh);
 #   2. creates a fresh 64-bit Wine prefix (with its SysWOW64 side) in a temp dir;
 #   3. lays out the win-x64 and win-x86 .NET runtimes from the Microsoft.NETCore.App.Runtime.win-* NuGet packages
-#      (restored by native/shim/WinPacks.csproj) in C:\Program Files\dotnet and C:\Program Files (x86)\dotnet;
+#      (restored by tests/wine/WinPacks.csproj) in C:\Program Files\dotnet and C:\Program Files (x86)\dotnet;
 #   4. builds the comhost (src/Connect.Bridge.Com) for win-x64 and win-x86 and registers each with the regsvr32 of
 #      its bitness (System32 / SysWOW64) under the one CLSID, side by side;
 #   then, for x64 and for x86, each against servers of its own:
@@ -86,7 +86,7 @@ RT_VERSION=""
 for v in ${HOST_RT:+"$HOST_RT"} 10.0.12; do
     if wine_packs "$v"; then RT_VERSION=$v; break; fi
 done
-[[ -n "$RT_VERSION" ]] || fatal "restore Microsoft.NETCore.App.Runtime.win-x64 and win-x86 (native/shim/WinPacks.csproj)"
+[[ -n "$RT_VERSION" ]] || fatal "restore Microsoft.NETCore.App.Runtime.win-x64 and win-x86 (tests/wine/WinPacks.csproj)"
 pass "Microsoft.NETCore.App.Runtime.win-x64 and win-x86 $RT_VERSION restored from NuGet"
 
 ARCHES=(x64 x86) # built for both; RUN_ARCHES: the bitnesses that run here (x86 natively or by emulation)
