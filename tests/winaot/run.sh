@@ -3,7 +3,7 @@
 # was ever laid out (checked, not assumed):
 #   1. ./build.sh native's Windows half (packaging/build-native.sh, native/winaot); the PE files: machine, the export
 #      table (every function of connect_bridge.h and the add-in's entry points, undecorated on x86), imports only of
-#      Windows itself (no .NET host, no vcruntime), a load-config directory with the cookie and CFG;
+#      Windows itself (no .NET host, no vcruntime), a load-config directory with the cookie, CFG and (x86) SafeSEH;
 #   2. the runtime pieces of native/winaot on their own (pieces_dll.cpp + pieces_test.c): cookie random per load
 #      and enforced, initializers, TLS callbacks, thread_local dynamic init, chkstk, atexit at unload;
 #   3. tests/shim/shim_test.c (bound like the Delphi unit) against the emulator; native/examples/send.c linked with
@@ -89,6 +89,8 @@ for arch in x64 x86; do
     check "[$arch] load-config directory: the security cookie and CFG (check function, function table, flags)" \
         test -n "$(grep -E 'SecurityCookie: 0x[1-9A-F]' <<<"$config")" -a -n "$(grep -E 'GuardCFCheckFunction: 0x[1-9A-F]' <<<"$config")" \
         -a -n "$(grep -E 'GuardCFFunctionCount: [1-9]' <<<"$config")" -a -n "$(grep -E 'GuardFlags: 0x[0-9A-F]*[5-7][0-9A-F]{2}$' <<<"$config")"
+    [[ $arch == x86 ]] && check "[$arch] SafeSEH: a handler table in the load config (linked /safeseh)" \
+        test -n "$(grep -E 'SEHandlerCount: [1-9]' <<<"$config")"
     check "[$arch] DLL characteristics: GUARD_CF, DYNAMIC_BASE, NX_COMPAT" \
         test "$(llvm-readobj --file-headers "$dll" | grep -cE 'IMAGE_DLL_CHARACTERISTICS_(GUARD_CF|DYNAMIC_BASE|NX_COMPAT) ')" -eq 3
 done
