@@ -1,4 +1,5 @@
 using System.Text;
+using Connect.Bridge.Hosting;
 
 namespace Connect.Bridge.Cli;
 
@@ -16,7 +17,7 @@ internal static class ArgvEncoding
     public static int FirstMalformed(string[] args)
     {
         for (int i = 0; i < args.Length; i++)
-            if (!TextRules.IsWellFormed(args[i])) return i;
+            if (!HostText.IsWellFormed(args[i])) return i;
         return FirstInvalidUtf8(args, ReadCmdline());
     }
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using Connect.Bridge.Adapters;
 using Connect.Bridge.Emulator;
+using Connect.Bridge.Hosting;
 
 namespace Connect.Bridge.Cli;
 

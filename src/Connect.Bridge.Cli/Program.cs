@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using Connect.Bridge.Adapters;
 using Connect.Bridge.Cli;
+using Connect.Bridge.Hosting;
 
 var root = new RootCommand("connect-bridge: send messages to 1C-Connect support lines (SendMessageLine, DropKeyboard).");
 root.Subcommands.Add(SendCommands.Send());
@@ -20,7 +20,7 @@ int malformed = ArgvEncoding.FirstMalformed(args);
 if (malformed >= 0)
 {
     int at = Array.IndexOf(args, "--language");
-    BridgeErrors.TryParseLanguage(at >= 0 && at + 1 < args.Length ? args[at + 1] : null, out var language);
+    HostLanguage.TryParse(at >= 0 && at + 1 < args.Length ? args[at + 1] : null, out var language);
     var refusal = BridgeErrors.InvalidEncoding(ArgvEncoding.Name(args, malformed), language);
     SafeConsole.Error($"{refusal.Status.ToString(CultureInfo.InvariantCulture)} {refusal.ErrorText}");
     return ExitCodes.From(refusal);
@@ -39,7 +39,7 @@ if (parsed.Errors.Count > 0)
     string? password = pw >= 0 && pw + 1 < tokens.Length ? tokens[pw + 1]
         : tokens.FirstOrDefault(t => t.StartsWith("--password=", StringComparison.Ordinal))?["--password=".Length..]
         ?? Environment.GetEnvironmentVariable("CONNECT_PASSWORD");
-    foreach (var error in parsed.Errors) SafeConsole.Error(SecretScrubber.ScrubForeign(error.Message, password));
+    foreach (var error in parsed.Errors) SafeConsole.Error(HostText.ScrubForeign(error.Message, password));
     return ExitCodes.InvalidArguments;
 }
 try

@@ -1,13 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
-using Connect.Bridge.Adapters;
+using Connect.Bridge.Hosting;
 
 namespace Connect.Bridge.Cli;
 
 /// <summary><c>send</c> and <c>drop-keyboard</c>: thin wrappers over the core's <see cref="BridgeSender"/>.</summary>
 internal static class SendCommands
 {
-    // Options that set a setting are named by the one table of names (Adapters/SettingNames.cs).
+    // Options that set a setting are named by the one table of names (src/Connect.Bridge.Hosting/SettingNames.cs).
     private static readonly Option<string> Line = new("--line") { Description = "Support line id (UUID)", Required = true };
     private static readonly Option<string> User = new("--user") { Description = "User id (UUID)", Required = true };
     private static readonly Option<string> Text = new("--text") { Description = "Message text", Required = true };

@@ -1,6 +1,6 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
-using Connect.Bridge.Adapters;
+using Connect.Bridge.Hosting;
 
 namespace Connect.Bridge;
 
@@ -35,7 +35,6 @@ public sealed class Sender
     private const int EFail = unchecked((int)0x80004005);
 
     private readonly BridgeSender _core;
-    private readonly Lock _gate = new();
 
     /// <summary>Creates a sender with the real HTTP client (what CoCreateInstance calls).</summary>
     public Sender() : this(new BridgeSender()) { }
@@ -50,7 +49,7 @@ public sealed class Sender
         _core = core;
     }
 
-    // ---- settings: each one is a row of the core's settings table ---------------------------
+    // ---- settings: each one is a row of the settings table (Hosting) ---------------------------
 
     /// <summary>Service address; "" restores the default https://push.1c-connect.com.</summary>
     public object? BaseUrl
@@ -147,7 +146,7 @@ public sealed class Sender
     /// <remarks>
     /// Only a regular file: a FIFO, a directory or a device (NUL, CON, a pipe) is refused at once (-1). Lines are written
     /// in the background, one writer per file; a line that cannot be written is dropped and counted, never waited on,
-    /// and the call's result is unchanged (see <c>FileLog</c> in the core).
+    /// and the call's result is unchanged (see <c>FileLog</c> in src/Connect.Bridge.Hosting).
     /// </remarks>
     public object? LogFile
     {
@@ -179,31 +178,13 @@ public sealed class Sender
     // ---- outcome of the last call -----------------------------------------------------------
 
     /// <summary>The HTTP status of the last call, or a negative code (-1 invalid argument ... -5 internal); 0 after a setting.</summary>
-    public int LastStatusCode
-    {
-        get
-        {
-            lock (_gate) return _core.LastOutcome.Status;
-        }
-    }
+    public int LastStatusCode => _core.LastOutcome.Status;
 
     /// <summary>What went wrong in the last call; "" after a success.</summary>
-    public string LastErrorText
-    {
-        get
-        {
-            lock (_gate) return _core.LastOutcome.ErrorText ?? "";
-        }
-    }
+    public string LastErrorText => _core.LastOutcome.ErrorText ?? "";
 
     /// <summary>True when the last call succeeded (a 2xx answer, or a setting that was accepted).</summary>
-    public bool IsSuccess
-    {
-        get
-        {
-            lock (_gate) return _core.LastOutcome.Succeeded;
-        }
-    }
+    public bool IsSuccess => _core.LastOutcome.Succeeded;
 
     /// <summary>The library version, e.g. "1.0.0".</summary>
     public string Version { get; } = BridgeInfo.Version;
@@ -228,32 +209,14 @@ public sealed class Sender
 
     // ---- plumbing ---------------------------------------------------------------------------
 
-    private object? Get(SenderSetting setting)
-    {
-        lock (_gate) return ComArguments.FromHostValue(_core.Get(setting));
-    }
+    private object? Get(SenderSetting setting) => ComArguments.FromHostValue(_core.Get(setting));
 
     private void Set(SenderSetting setting, object? value) => Call(() => _core.Set(setting, ComArguments.ToHostValue(value)));
 
-    /// <summary>Runs one call under the lock; records unexpected exceptions as -5; raises when ThrowOnError is on.</summary>
+    /// <summary>One call by the hosting layer's policy (<see cref="BridgeSender.Invoke"/>); a raise is a COM exception with the text.</summary>
     private int Call(Func<SendOutcome> call)
     {
-        SendOutcome outcome;
-        bool raise;
-        lock (_gate)
-        {
-            try
-            {
-                outcome = call();
-            }
-            catch (Exception ex)
-            {
-                outcome = _core.Record(BridgeErrors.Internal(ex, _core.Language));
-            }
-
-            raise = _core.ThrowOnError && !outcome.Succeeded;
-        }
-
+        var (outcome, raise) = _core.Invoke(call);
         if (raise) throw new COMException(outcome.ErrorText, EFail) { Source = ProgIdName };
         return outcome.Status;
     }

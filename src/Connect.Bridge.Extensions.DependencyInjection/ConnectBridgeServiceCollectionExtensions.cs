@@ -10,7 +10,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class ConnectBridgeServiceCollectionExtensions
 {
     /// <summary>The name of the IHttpClientFactory client behind <see cref="ConnectClient"/>.</summary>
-    public const string HttpClientName = "Connect.Bridge";
+    /// <remarks>A read-only field, not a constant: a constant would be compiled into callers and outlive a change here.</remarks>
+    public static readonly string HttpClientName = "Connect.Bridge";
 
     /// <summary>
     /// Registers <see cref="ConnectClient"/> and <see cref="ILineClient"/> (transient, over IHttpClientFactory) with

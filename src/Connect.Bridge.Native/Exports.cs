@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using Connect.Bridge.Adapters;
+using Connect.Bridge.Hosting;
 
 namespace Connect.Bridge.Native;
 
@@ -23,69 +23,44 @@ public static unsafe class Exports
     public static byte* Version()
     {
         ForkGuard.InChild(); // a static string: also right in a forked child, once the first call (this one) rendered it
-        using var fp = FpGuard.Enter();
-        try
-        {
-            return StaticText.Version;
-        }
-        catch (Exception)
-        {
-            return StaticText.Unknown;
-        }
+        return (byte*)Boundary.Run((nint)StaticText.Unknown, () => (nint)StaticText.Version);
     }
 
     [UnmanagedCallersOnly(EntryPoint = "cb_version_number", CallConvs = [typeof(CallConvStdcall)])]
     public static int VersionNumber()
     {
         ForkGuard.InChild(); // a number read from a static: also right in a forked child
-        using var fp = FpGuard.Enter();
-        try
-        {
-            return BridgeInfo.VersionNumber;
-        }
-        catch (Exception)
-        {
-            return 0;
-        }
+        return Boundary.Run(0, () => BridgeInfo.VersionNumber);
     }
 
     [UnmanagedCallersOnly(EntryPoint = "cb_status_text", CallConvs = [typeof(CallConvStdcall)])]
     public static int StatusText(int status, byte* language, byte* buffer, int bufferSize)
     {
         if (ForkGuard.InChild()) return ForkGuard.Refuse(buffer, bufferSize, wide: false);
-        using var fp = FpGuard.Enter();
-        return StatusTextCore(status, NativeString.Utf8(language), buffer, bufferSize, wide: false);
+        return Boundary.Run(BridgeStatus.InternalError, () => StatusTextCore(status, NativeString.Utf8(language), buffer, bufferSize, wide: false));
     }
 
     [UnmanagedCallersOnly(EntryPoint = "cb_status_text_w", CallConvs = [typeof(CallConvStdcall)])]
     public static int StatusTextW(int status, ushort* language, ushort* buffer, int bufferChars)
     {
         if (ForkGuard.InChild()) return ForkGuard.Refuse(buffer, bufferChars, wide: true);
-        using var fp = FpGuard.Enter();
-        return StatusTextCore(status, NativeString.Utf16(language), buffer, bufferChars, wide: true);
+        return Boundary.Run(BridgeStatus.InternalError, () => StatusTextCore(status, NativeString.Utf16(language), buffer, bufferChars, wide: true));
     }
 
     [UnmanagedCallersOnly(EntryPoint = "cb_sender_create", CallConvs = [typeof(CallConvStdcall)])]
     public static nint SenderCreate()
     {
         if (ForkGuard.InChild()) return 0;
-        using var fp = FpGuard.Enter();
-        try
-        {
-            return GCHandle.ToIntPtr(GCHandle.Alloc(Core.Create()));
-        }
-        catch (Exception)
-        {
-            return 0; // the header promises NULL only when memory is exhausted; nothing else can fail here
-        }
+        // NULL on failure: the header promises it only when memory is exhausted; nothing else can fail here.
+        return Boundary.Run<nint>(0, () => GCHandle.ToIntPtr(GCHandle.Alloc(Core.Create())));
     }
 
     [UnmanagedCallersOnly(EntryPoint = "cb_sender_destroy", CallConvs = [typeof(CallConvStdcall)])]
     public static void SenderDestroy(nint s)
     {
         if (ForkGuard.InChild()) return; // the handle belongs to the parent's runtime: leave it alone
-        using var fp = FpGuard.Enter();
-        try
+        // Nothing to report to: destroy has no status. A foreign pointer is undefined behaviour anyway.
+        Boundary.Run(() =>
         {
             if (s != 0)
             {
@@ -93,18 +68,13 @@ public static unsafe class Exports
                 (handle.Target as IDisposable)?.Dispose();
                 handle.Free();
             }
-        }
-        catch (Exception)
-        {
-            // Nothing to report to: destroy has no status. A foreign pointer is undefined behaviour anyway.
-        }
+        });
     }
 
     [UnmanagedCallersOnly(EntryPoint = "cb_set_option", CallConvs = [typeof(CallConvStdcall)])]
     public static int SetOption(nint s, int option, byte* value)
     {
         if (ForkGuard.InChild()) return ForkGuard.Status;
-        using var fp = FpGuard.Enter();
         return OnSender(s, [NativeString.Utf8(value)], Names.SetOption, option, Core.SetOption, Core.RefuseOption);
     }
 
@@ -112,7 +82,6 @@ public static unsafe class Exports
     public static int SetOptionW(nint s, int option, ushort* value)
     {
         if (ForkGuard.InChild()) return ForkGuard.Status;
-        using var fp = FpGuard.Enter();
         return OnSender(s, [NativeString.Utf16(value)], Names.SetOption, option, Core.SetOption, Core.RefuseOption);
     }
 
@@ -120,7 +89,6 @@ public static unsafe class Exports
     public static int SetKeyboard(nint s, byte* keyboard, int format)
     {
         if (ForkGuard.InChild()) return ForkGuard.Status;
-        using var fp = FpGuard.Enter();
         return OnSender(s, [NativeString.Utf8(keyboard)], Names.SetKeyboard, format, Core.SetKeyboard, Core.RefuseKeyboard);
     }
 
@@ -128,7 +96,6 @@ public static unsafe class Exports
     public static int SetKeyboardW(nint s, ushort* keyboard, int format)
     {
         if (ForkGuard.InChild()) return ForkGuard.Status;
-        using var fp = FpGuard.Enter();
         return OnSender(s, [NativeString.Utf16(keyboard)], Names.SetKeyboard, format, Core.SetKeyboard, Core.RefuseKeyboard);
     }
 
@@ -136,7 +103,6 @@ public static unsafe class Exports
     public static int SendMessage(nint s, byte* lineId, byte* userId, byte* text)
     {
         if (ForkGuard.InChild()) return ForkGuard.Status;
-        using var fp = FpGuard.Enter();
         return OnSender(s, [NativeString.Utf8(lineId), NativeString.Utf8(userId), NativeString.Utf8(text)],
             Names.SendMessage, 0, Core.SendMessage, Core.RefuseCall);
     }
@@ -145,7 +111,6 @@ public static unsafe class Exports
     public static int SendMessageW(nint s, ushort* lineId, ushort* userId, ushort* text)
     {
         if (ForkGuard.InChild()) return ForkGuard.Status;
-        using var fp = FpGuard.Enter();
         return OnSender(s, [NativeString.Utf16(lineId), NativeString.Utf16(userId), NativeString.Utf16(text)],
             Names.SendMessage, 0, Core.SendMessage, Core.RefuseCall);
     }
@@ -154,7 +119,6 @@ public static unsafe class Exports
     public static int DropKeyboard(nint s, byte* lineId, byte* userId)
     {
         if (ForkGuard.InChild()) return ForkGuard.Status;
-        using var fp = FpGuard.Enter();
         return OnSender(s, [NativeString.Utf8(lineId), NativeString.Utf8(userId)], Names.DropKeyboard, 0, Core.DropKeyboard, Core.RefuseCall);
     }
 
@@ -162,7 +126,6 @@ public static unsafe class Exports
     public static int DropKeyboardW(nint s, ushort* lineId, ushort* userId)
     {
         if (ForkGuard.InChild()) return ForkGuard.Status;
-        using var fp = FpGuard.Enter();
         return OnSender(s, [NativeString.Utf16(lineId), NativeString.Utf16(userId)], Names.DropKeyboard, 0, Core.DropKeyboard, Core.RefuseCall);
     }
 
@@ -170,16 +133,8 @@ public static unsafe class Exports
     public static int LastStatus(nint s)
     {
         if (ForkGuard.InChild()) return ForkGuard.Status;
-        using var fp = FpGuard.Enter();
-        try
-        {
-            BridgeSender? sender = Resolve(s);
-            return sender is null ? BridgeErrors.NullHandle(DefaultLanguage).Status : Core.Last(sender).Status;
-        }
-        catch (Exception ex)
-        {
-            return BridgeErrors.Internal(ex, DefaultLanguage).Status;
-        }
+        return Boundary.Run(BridgeStatus.InternalError, () =>
+            Resolve(s) is { } sender ? Core.Last(sender).Status : BridgeErrors.NullHandle(DefaultLanguage).Status);
     }
 
     [UnmanagedCallersOnly(EntryPoint = "cb_last_error", CallConvs = [typeof(CallConvStdcall)])]
@@ -274,59 +229,48 @@ public static unsafe class Exports
     }
 
     /// <summary>
-    /// The body of every call on a sender: resolve the handle (a NULL one is refused), decode the string arguments
-    /// (the first badly encoded one is recorded as the sender's error, by its header name), run the core call, and turn
-    /// any exception into an internal error on the sender. Returns the status.
+    /// The body of every call on a sender: resolve the handle (a NULL one is refused), then, by the hosting layer's
+    /// policy (<see cref="BridgeSender.Invoke"/>: one call at a time, an exception recorded as -5), decode the string
+    /// arguments (the first badly encoded one is recorded as the sender's error, by its header name) and run the core
+    /// call. Returns the status.
     /// </summary>
-    private static int OnSender(nint s, ReadOnlySpan<NativeString> args, string[] names, int number,
-        Func<BridgeSender, string?[], int, SendOutcome> call, Func<BridgeSender, int, SendOutcome, SendOutcome> refuse)
-    {
-        BridgeSender? sender = null;
-        try
+    private static int OnSender(nint s, NativeString[] args, string[] names, int number,
+        Func<BridgeSender, string?[], int, SendOutcome> call, Func<BridgeSender, int, SendOutcome, SendOutcome> refuse) =>
+        Boundary.Run(BridgeStatus.InternalError, () =>
         {
-            sender = Resolve(s);
-            if (sender is null)
+            if (Resolve(s) is not { } sender)
             {
                 return BridgeErrors.NullHandle(DefaultLanguage).Status;
             }
 
-            var values = new string?[args.Length];
-            for (int i = 0; i < args.Length; i++)
+            return sender.Invoke(() =>
             {
-                if (!args[i].TryDecode(out values[i]))
+                var values = new string?[args.Length];
+                for (int i = 0; i < args.Length; i++)
                 {
-                    return refuse(sender, number, BridgeErrors.InvalidEncoding(names[i], sender.Language)).Status;
+                    if (!args[i].TryDecode(out values[i]))
+                    {
+                        return refuse(sender, number, BridgeErrors.InvalidEncoding(names[i], sender.Language));
+                    }
                 }
-            }
 
-            return call(sender, values, number).Status;
-        }
-        catch (Exception ex)
-        {
-            return Fail(sender, ex);
-        }
-    }
+                return call(sender, values, number);
+            }).Outcome.Status;
+        });
 
     private static int StatusTextCore(int status, NativeString language, void* buffer, int size, bool wide)
     {
-        try
+        if (BufferProblem(buffer, size, DefaultLanguage) is { } problem)
         {
-            if (BufferProblem(buffer, size, DefaultLanguage) is { } problem)
-            {
-                return problem.Status; // no sender to record it on: the status says it
-            }
-
-            if (!language.TryDecode(out string? name) || BridgeErrors.StatusText(status, name) is not { } text)
-            {
-                return BridgeStatus.InvalidArgument; // a language the library has no texts in
-            }
-
-            return CopyOut(text, buffer, size, wide);
+            return problem.Status; // no sender to record it on: the status says it
         }
-        catch (Exception ex)
+
+        if (!language.TryDecode(out string? name) || BridgeErrors.StatusText(status, name) is not { } text)
         {
-            return BridgeErrors.Internal(ex, DefaultLanguage).Status;
+            return BridgeStatus.InvalidArgument; // a language the library has no texts in
         }
+
+        return CopyOut(text, buffer, size, wide);
     }
 
     private static int LastErrorCore(nint s, void* buffer, int size, bool wide)
@@ -395,23 +339,22 @@ public static unsafe class Exports
 
     private static BridgeSender? Resolve(nint s) => s == 0 ? null : (BridgeSender?)GCHandle.FromIntPtr(s).Target;
 
-    /// <summary>A negative size, or a NULL buffer that is said to have room: the failure to report, else null.</summary>
-    private static SendOutcome? BufferProblem(void* buffer, int size, ErrorLanguage language) =>
-        size < 0 ? BridgeErrors.InvalidBufferSize(language)
-        : buffer == null && size > 0 ? BridgeErrors.NullArgument("buffer", language)
-        : null;
+    /// <summary>The failure to report for a buffer <see cref="CallerBuffer"/> refuses, else null.</summary>
+    private static SendOutcome? BufferProblem(void* buffer, int size, ErrorLanguage language) => CallerBuffer.Check(buffer, size) switch
+    {
+        CallerBuffer.Fault.NegativeSize => BridgeErrors.InvalidBufferSize(language),
+        CallerBuffer.Fault.NullWithRoom => BridgeErrors.NullArgument("buffer", language),
+        _ => null,
+    };
 
-    private static int CopyOut(string text, void* buffer, int size, bool wide) =>
-        wide ? NativeText.CopyUtf16(text, (char*)buffer, size) : NativeText.CopyUtf8(text, (byte*)buffer, size);
+    private static int CopyOut(string text, void* buffer, int size, bool wide) => CallerBuffer.Copy(text, buffer, size, wide);
 
     /// <summary>An unexpected exception: recorded on the sender when there is one; its status returned.</summary>
     private static int Fail(BridgeSender? sender, Exception ex)
     {
         try
         {
-            return sender is null
-                ? BridgeErrors.Internal(ex, DefaultLanguage).Status
-                : Core.Record(sender, BridgeErrors.Internal(ex, sender.Language)).Status;
+            return sender is null ? BridgeErrors.Internal(ex, DefaultLanguage).Status : sender.RecordInternal(ex).Status;
         }
         catch (Exception)
         {

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using Connect.Bridge.Adapters;
+using Connect.Bridge.Hosting;
 
 namespace Connect.Bridge.Native;
 
@@ -67,15 +67,15 @@ internal static unsafe class ForkGuard
     /// <returns>The size needed including the NUL, or -1 for a negative size or a NULL buffer with room.</returns>
     public static int CopyText(ErrorLanguage language, void* buffer, int size, bool wide)
     {
-        if (size < 0 || (buffer == null && size > 0))
+        if (CallerBuffer.Check(buffer, size) != CallerBuffer.Fault.None)
         {
             return Status;
         }
 
         bool english = language == ErrorLanguage.English;
         return wide
-            ? NativeText.CopyUtf16((english ? s_textEn : s_textRu) ?? "", (char*)buffer, size)
-            : NativeText.CopyUtf8Bytes((english ? s_utf8En : s_utf8Ru) ?? [], (byte*)buffer, size);
+            ? CallerBuffer.CopyUtf16((english ? s_textEn : s_textRu) ?? "", (char*)buffer, size)
+            : CallerBuffer.CopyUtf8((english ? s_utf8En : s_utf8Ru) ?? [], (byte*)buffer, size);
     }
 
     /// <summary>The language of a sender's texts, read without allocating; Russian when there is no sender.</summary>

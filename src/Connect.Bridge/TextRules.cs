@@ -6,9 +6,9 @@ namespace Connect.Bridge;
 internal static class TextRules
 {
     /// <summary>True when the string has no lone surrogates (so it encodes to UTF-8 without loss).</summary>
-    public static bool IsWellFormed(string s) => FirstMalformedIndex(s) < 0;
+    public static bool IsWellFormed(ReadOnlySpan<char> s) => FirstMalformedIndex(s) < 0;
 
-    public static int FirstMalformedIndex(string s)
+    public static int FirstMalformedIndex(ReadOnlySpan<char> s)
     {
         for (int i = 0; i < s.Length; i++)
         {

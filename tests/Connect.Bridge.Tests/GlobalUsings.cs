@@ -1,2 +1,2 @@
-global using Connect.Bridge.Adapters;
+global using Connect.Bridge.Hosting;
 global using Connect.Bridge.Tests.Infrastructure;

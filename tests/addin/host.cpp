@@ -412,6 +412,8 @@ static void *load_from_zip(const std::string &zip, const std::string &cache)
 }
 
 // ---- the member table as documented (examples-1c/README.md) --------------------------------------------------
+// (tests/Connect.Bridge.Tests/Core/SettingNamesTests.cs fails when these rows differ from the add-in's own table,
+// src/Connect.Bridge.Native/AddIn/SenderMembers.cs with src/Connect.Bridge.Hosting/SettingNames.cs.)
 
 struct ExpectedProp { const char *en, *ru; bool readable, writable; };
 static const ExpectedProp kProps[] = {

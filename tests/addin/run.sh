@@ -59,10 +59,10 @@ fi
 
 # The English names are exactly the COM class's members, so 1C code moves between the two.
 com_names="$(grep -oE 'public (object\??|int|string|bool|void) [A-Z][A-Za-z]*' src/Connect.Bridge.Com/Sender.cs | awk '{print $3}' | sort)"
-# (The setting properties are named by the one table, src/Connect.Bridge/Adapters/SettingNames.cs: its COM column.
+# (The setting properties are named by the one table, src/Connect.Bridge.Hosting/SettingNames.cs: its COM column.
 # tests/Connect.Bridge.Tests/Core/SettingNamesTests.cs checks the same on the compiled member table.)
 addin_names="$( { grep -oE '(ReadOnly|new)\("[A-Za-z]+"' src/Connect.Bridge.Native/AddIn/SenderMembers.cs | grep -oE '"[A-Za-z]+"' | tr -d '"'
-  grep -oP 'new\(SenderSetting\.\w+, "\w+", (?:"\w+"|Native: None), "\K[A-Za-z]+(?=")' src/Connect.Bridge/Adapters/SettingNames.cs; } | sort)"
+  grep -oP 'new\(SenderSetting\.\w+, "\w+", (?:"\w+"|Native: None), "\K[A-Za-z]+(?=")' src/Connect.Bridge.Hosting/SettingNames.cs; } | sort)"
 if [ -n "$com_names" ] && [ "$com_names" = "$addin_names" ]; then
   echo "addin: PASS the member table has exactly the COM class's $(echo "$com_names" | wc -l) member names"
 else

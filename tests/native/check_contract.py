@@ -6,7 +6,7 @@ Compares, by name and value:
     native/include/connect_bridge.h and native/delphi/ConnectBridge.pas (NUMBER encoded as SQLite does);
   - every CB_* constant of the header with the Pascal unit's (the header's CB_VERSION_NUMBER is
     CB_HEADER_VERSION_NUMBER in Pascal, which ignores case and has the function cb_version_number);
-  - CB_OPT_* with src/Connect.Bridge/Adapters/SenderSetting.cs and with the option list of tests/corpus/README.md
+  - CB_OPT_* with src/Connect.Bridge.Hosting/SenderSetting.cs and with the option list of tests/corpus/README.md
     (its "1 BaseUrl, 2 Login, ..." list and "Ids outside 1..N");
   - CB_E_* with src/Connect.Bridge/Errors/BridgeStatus.cs, CB_KEYBOARD_* with the KeyboardFormat enum.
 Prints one line per check and "N passed, N failed"; exits 1 on any disagreement.
@@ -84,7 +84,7 @@ check(header.get("CB_OK") == 0, "CB_OK is 0")
 
 # ---- option ids ----------------------------------------------------------------------------------------------
 # native option ids are SenderSetting values below 1000 (the others are COM/CLI-only settings)
-sender_option = {k: v for k, v in cs_enum(read("src/Connect.Bridge/Adapters/SenderSetting.cs"), "SenderSetting").items() if v < 1000}
+sender_option = {k: v for k, v in cs_enum(read("src/Connect.Bridge.Hosting/SenderSetting.cs"), "SenderSetting").items() if v < 1000}
 same(prefixed(header, "CB_OPT_"), {snake(k): v for k, v in sender_option.items()}, "CB_OPT_* = SenderSetting (ids < 1000)")
 
 readme = read("tests/corpus/README.md")

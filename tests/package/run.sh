@@ -53,4 +53,6 @@ trap 'kill "$emu" 2>/dev/null || true; wait "$emu" 2>/dev/null || true' EXIT
 base="$(wait_for_emulator "$emu" "$emulog")" || true
 [ -n "$base" ] || { cat "$emulog"; echo "FAIL: the emulator did not start"; exit 1; }
 
+# The contents tests compare the packed core with the hosting layer built from source (the CLI's output holds it).
+export CONNECT_BRIDGE_PACKAGE_DIR="$root/artifacts/packages" CONNECT_BRIDGE_HOSTING_DLL="$work/cli/Connect.Bridge.Hosting.dll"
 CONNECT_BRIDGE_EMULATOR_URL="$base" dotnet test "$project" -c Release --no-restore -nologo --logger "console;verbosity=normal"

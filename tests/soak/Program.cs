@@ -14,8 +14,8 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Connect.Bridge;
-using Connect.Bridge.Adapters;
 using Connect.Bridge.Emulator;
+using Connect.Bridge.Hosting;
 
 const string LineId = "5f0ddfd1-6d9c-4e25-9bca-c7ff0fd83c44";
 const string UserId = "df4cca69-ce40-472e-9083-af9b279c72cc";

@@ -26,46 +26,30 @@ public static unsafe class AddInExports
 
     /// <summary>Creates the object for a class name from GetClassNames; non-zero when it was created.</summary>
     [UnmanagedCallersOnly(EntryPoint = "GetClassObject", CallConvs = [typeof(CallConvCdecl)])]
-    public static CLong GetClassObject(char* name, nint* result)
+    public static CLong GetClassObject(char* name, nint* result) => Boundary.Run(new CLong(0), () =>
     {
-        using var fp = FpGuard.Enter();
-        try
-        {
-            if (name == null || result == null || !string.Equals(new string(name), ClassName, StringComparison.OrdinalIgnoreCase))
-            {
-                return new CLong(0);
-            }
-
-            *result = SenderObject.Create();
-            return new CLong(1);
-        }
-        catch (Exception)
+        if (name == null || result == null || !string.Equals(new string(name), ClassName, StringComparison.OrdinalIgnoreCase))
         {
             return new CLong(0);
         }
-    }
+
+        *result = SenderObject.Create();
+        return new CLong(1);
+    });
 
     /// <summary>Destroys an object from GetClassObject and clears the pointer; 0 when done, -1 when it was not a live object.</summary>
     [UnmanagedCallersOnly(EntryPoint = "DestroyObject", CallConvs = [typeof(CallConvCdecl)])]
-    public static CLong DestroyObject(nint* obj)
+    public static CLong DestroyObject(nint* obj) => Boundary.Run(new CLong(-1), () =>
     {
-        using var fp = FpGuard.Enter();
-        try
-        {
-            if (obj == null || *obj == 0)
-            {
-                return new CLong(-1);
-            }
-
-            bool destroyed = SenderObject.Delete(*obj, 0);
-            *obj = 0;
-            return new CLong(destroyed ? 0 : -1);
-        }
-        catch (Exception)
+        if (obj == null || *obj == 0)
         {
             return new CLong(-1);
         }
-    }
+
+        bool destroyed = SenderObject.Delete(*obj, 0);
+        *obj = 0;
+        return new CLong(destroyed ? 0 : -1);
+    });
 
     [UnmanagedCallersOnly(EntryPoint = "SetPlatformCapabilities", CallConvs = [typeof(CallConvCdecl)])]
     public static int SetPlatformCapabilities(int capabilities) => CapabilitiesLast;

@@ -1,4 +1,4 @@
-using Connect.Bridge.Adapters;
+using Connect.Bridge.Hosting;
 
 namespace Connect.Bridge.Native.AddIn;
 
@@ -19,9 +19,6 @@ internal sealed class SenderComponent : IDisposable
     public HostConnection Connection { get; set; }
 
     public HostMemory Memory { get; set; }
-
-    /// <summary>Records an adapter-decided outcome on the core (its last outcome), as COM's Sender does.</summary>
-    public SendOutcome Record(SendOutcome outcome) => Core.Record(outcome);
 
     /// <summary>The core's bad-encoding outcome: a refusal of <paramref name="setting"/> when given (sticky, like any refused value), else the call's outcome.</summary>
     public SendOutcome BadEncoding(string parameter, SenderSetting? setting)

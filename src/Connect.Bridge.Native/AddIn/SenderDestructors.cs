@@ -38,23 +38,16 @@ internal static class SenderDestructors
         return self;
     }
 
-    private static void Run(nint self, int index, bool free)
+    /// <summary>A destructor has no way to report: an exception leaves the object released as far as it could be.</summary>
+    private static void Run(nint self, int index, bool free) => Boundary.Run(() =>
     {
-        using var fp = FpGuard.Enter();
-        try
+        if (free)
         {
-            if (free)
-            {
-                SenderObject.Delete(self, index);
-            }
-            else
-            {
-                SenderObject.Destruct(self, index);
-            }
+            SenderObject.Delete(self, index);
         }
-        catch (Exception)
+        else
         {
-            // A destructor has no way to report; the object is released as far as it could be.
+            SenderObject.Destruct(self, index);
         }
-    }
+    });
 }

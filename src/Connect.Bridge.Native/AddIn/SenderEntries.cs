@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using Connect.Bridge.Adapters;
+using Connect.Bridge.Hosting;
 
 namespace Connect.Bridge.Native.AddIn;
 
@@ -39,18 +39,7 @@ internal static unsafe class SenderEntries
     public static CLong GetInfo(nint self) => new(ComponentVersion);
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvStdcall)])]
-    public static void Done(nint self)
-    {
-        using var fp = FpGuard.Enter();
-        try
-        {
-            SenderObject.Resolve(self, 0)?.Release();
-        }
-        catch (Exception)
-        {
-            // Done has no status; the host is going away.
-        }
-    }
+    public static void Done(nint self) => Boundary.Run(() => SenderObject.Resolve(self, 0)?.Release()); // no status: the host is going away
 
     // ---- ILanguageExtenderBase (interface 1) ----------------------------------------------------
 
@@ -81,23 +70,10 @@ internal static unsafe class SenderEntries
         Property(number) is { Get: { } get } && TVariant.TryWrite(value, get(c), c.Memory));
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvStdcall)])]
-    public static byte SetPropVal(nint self, CLong number, byte* value)
-    {
-        using var fp = FpGuard.Enter();
-        try
-        {
-            if (SenderObject.Resolve(self, 1) is not { } c || Property(number) is not { Set: { } set } p)
-            {
-                return 0;
-            }
-
-            return Run(c, () => TVariant.TryRead(value, out HostValue v) ? set(c, v) : c.BadEncoding(p.English, p.Setting), null);
-        }
-        catch (Exception)
-        {
-            return 0;
-        }
-    }
+    public static byte SetPropVal(nint self, CLong number, byte* value) => Boundary.Run<byte>(0, () =>
+        SenderObject.Resolve(self, 1) is { } c && Property(number) is { Set: { } set } p
+            ? Run(c, () => TVariant.TryRead(value, out HostValue v) ? set(c, v) : c.BadEncoding(p.English, p.Setting), null)
+            : (byte)0);
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvStdcall)])]
     public static byte IsPropReadable(nint self, CLong number) => Flag(Property(number) is not null);
@@ -143,118 +119,71 @@ internal static unsafe class SenderEntries
 
     // ---- plumbing -------------------------------------------------------------------------------
 
-    private static byte Call(nint self, CLong number, byte* result, byte* parameters, CLong count)
+    private static byte Call(nint self, CLong number, byte* result, byte* parameters, CLong count) => Boundary.Run<byte>(0, () =>
     {
-        using var fp = FpGuard.Enter();
-        try
-        {
-            if (SenderObject.Resolve(self, 1) is not { } c || Method(number) is not { } m)
-            {
-                return 0;
-            }
-
-            var args = new HostValue[m.Parameters.Length];
-            int bad = -1;
-            for (int i = 0; i < args.Length && bad < 0; i++)
-            {
-                if (parameters != null && i < count.Value && !TVariant.TryRead(TVariant.At(parameters, i), out args[i]))
-                {
-                    bad = i; // missing arguments stay Empty: the core's wrong-type outcome names them
-                }
-            }
-
-            return Run(c, () => bad >= 0 ? c.BadEncoding(m.Parameters[bad], m.Refuses) : m.Call(c, args), m.ReturnsStatus ? result : null);
-        }
-        catch (Exception)
+        if (SenderObject.Resolve(self, 1) is not { } c || Method(number) is not { } m)
         {
             return 0;
         }
-    }
 
-    /// <summary>
-    /// Runs one call under the object's lock; an unexpected exception becomes the core's -5. Writes the status into
-    /// <paramref name="status"/> when given. With ThrowOnError on, a failure goes to the host's AddError and false is
-    /// returned, so the host raises an exception with the core's text.
-    /// </summary>
-    private static byte Run(SenderComponent c, Func<SendOutcome> call, byte* status)
-    {
-        SendOutcome outcome;
-        bool raise;
-        HostConnection connection;
-        lock (c.Gate)
+        var args = new HostValue[m.Parameters.Length];
+        int bad = -1;
+        for (int i = 0; i < args.Length && bad < 0; i++)
         {
-            try
+            if (parameters != null && i < count.Value && !TVariant.TryRead(TVariant.At(parameters, i), out args[i]))
             {
-                outcome = call();
-            }
-            catch (Exception ex)
-            {
-                outcome = c.Record(BridgeErrors.Internal(ex, c.Core.Language));
-            }
-
-            raise = c.Core.ThrowOnError && !outcome.Succeeded;
-            connection = c.Connection;
-            if (status != null)
-            {
-                TVariant.TryWrite(status, HostValue.Integer(outcome.Status), c.Memory);
+                bad = i; // missing arguments stay Empty: the core's wrong-type outcome names them
             }
         }
 
-        if (raise)
+        return Run(c, () => bad >= 0 ? c.BadEncoding(m.Parameters[bad], m.Refuses) : m.Call(c, args), m.ReturnsStatus ? result : null);
+    });
+
+    /// <summary>
+    /// Runs one call by the hosting layer's policy (<see cref="BridgeSender.Invoke"/>) under the object's lock and writes
+    /// the status into <paramref name="status"/> when given. A raise goes to the host's AddError and false is returned,
+    /// so the host raises an exception with the core's text.
+    /// </summary>
+    private static byte Run(SenderComponent c, Func<SendOutcome> call, byte* status)
+    {
+        HostResult result;
+        HostConnection connection;
+        lock (c.Gate)
         {
-            connection.AddError(SenderComponent.ErrorSource, outcome.ErrorText);
+            result = c.Core.Invoke(call);
+            connection = c.Connection;
+            if (status != null)
+            {
+                TVariant.TryWrite(status, HostValue.Integer(result.Outcome.Status), c.Memory);
+            }
+        }
+
+        if (result.Raise)
+        {
+            connection.AddError(SenderComponent.ErrorSource, result.Outcome.ErrorText);
             return 0;
         }
 
         return 1;
     }
 
-    private static byte With(nint self, int index, Func<SenderComponent, bool> action)
+    private static byte With(nint self, int index, Func<SenderComponent, bool> action) => Boundary.Run<byte>(0, () =>
     {
-        using var fp = FpGuard.Enter();
-        try
-        {
-            if (SenderObject.Resolve(self, index) is not { } c)
-            {
-                return 0;
-            }
-
-            lock (c.Gate)
-            {
-                return Flag(action(c));
-            }
-        }
-        catch (Exception)
+        if (SenderObject.Resolve(self, index) is not { } c)
         {
             return 0;
         }
-    }
 
-    private static char* Name(nint self, string? name)
-    {
-        using var fp = FpGuard.Enter();
-        try
+        lock (c.Gate)
         {
-            return name is not null && SenderObject.Resolve(self, 1) is { } c ? c.Memory.AllocString(name) : null;
+            return Flag(action(c));
         }
-        catch (Exception)
-        {
-            return null;
-        }
-    }
+    });
 
-    private static int Find(char* name, Func<string, int> find)
-    {
-        using var fp = FpGuard.Enter();
-        try
-        {
-            return name == null ? -1 : find(new string(name));
-        }
-        catch (Exception)
-        {
-            return -1;
-        }
-    }
+    private static char* Name(nint self, string? name) => (char*)Boundary.Run<nint>(0, () =>
+        name is not null && SenderObject.Resolve(self, 1) is { } c ? (nint)c.Memory.AllocString(name) : 0);
+
+    private static int Find(char* name, Func<string, int> find) => Boundary.Run(-1, () => name == null ? -1 : find(new string(name)));
 
     private static SenderProperty? Property(CLong number) =>
         number.Value >= 0 && number.Value < SenderMembers.Properties.Length ? SenderMembers.Properties[(int)number.Value] : null;

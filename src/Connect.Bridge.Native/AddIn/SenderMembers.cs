@@ -1,19 +1,19 @@
-using Connect.Bridge.Adapters;
+using Connect.Bridge.Hosting;
 
 namespace Connect.Bridge.Native.AddIn;
 
 /// <summary>
 /// The member table of <c>AddIn.ConnectBridge.Sender</c>: every property and method of the COM class
 /// (src/Connect.Bridge.Com/Sender.cs) under the same English name plus a Russian one, both found case-insensitively.
-/// Each entry is one call into the core, exactly as the COM member makes it: values go to the core's settings table
-/// as the host passed them, and every check and every text is the core's. Indexes are the host's property and
+/// Each entry is one call into the hosting layer, exactly as the COM member makes it: values go to the settings table
+/// (src/Connect.Bridge.Hosting) as the host passed them, and every check and every text is the core's. Indexes are the host's property and
 /// method numbers. The settings' names come from the one table of names (<see cref="SettingNames"/>).
 /// </summary>
 internal static class SenderMembers
 {
     public static readonly SenderProperty[] Properties =
     [
-        // The settings, under the names of the one table (Adapters/SettingNames.cs), in its order.
+        // The settings, under the names of the one table (src/Connect.Bridge.Hosting/SettingNames.cs), in its order.
         .. SettingNames.All.Where(n => n.Com is not null).Select(n => Setting(n.Com!, n.Russian!, n.Setting)),
         ReadOnly("LastStatusCode", "КодСостояния", c => HostValue.Integer(c.Core.LastOutcome.Status)),
         ReadOnly("LastErrorText", "ТекстОшибки", c => HostValue.Text(c.Core.LastOutcome.ErrorText ?? "")),

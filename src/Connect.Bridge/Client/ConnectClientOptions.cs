@@ -6,7 +6,8 @@ namespace Connect.Bridge;
 public sealed class ConnectClientOptions
 {
     /// <summary>The production service address.</summary>
-    public const string DefaultBaseUrl = "https://push.1c-connect.com";
+    /// <remarks>A read-only field, not a constant: a constant would be compiled into callers and outlive a change here.</remarks>
+    public static readonly string DefaultBaseUrl = "https://push.1c-connect.com";
 
     /// <summary>
     /// Service address; <c>https</c>, or <c>http</c> for loopback hosts (or with <see cref="AllowInsecureHttp"/>). Its path

@@ -10,7 +10,7 @@ namespace Connect.Bridge.Tests.Com;
 /// Convention the check relies on: the COM object variable is always named <c>Отправитель</c>; a creation
 /// assigned to any other name fails the check, so new examples cannot slip past it.
 /// The add-in AddIn.ConnectBridge.Sender has the same members, also under Russian names: a Russian name is checked
-/// as the COM member it stands for, by the add-in's own member table (src/Connect.Bridge.Native/AddIn/SenderMembers.cs, its settings named by Adapters/SettingNames.cs).
+/// as the COM member it stands for, by the add-in's own member table (src/Connect.Bridge.Native/AddIn/SenderMembers.cs, its settings named by src/Connect.Bridge.Hosting/SettingNames.cs).
 /// </summary>
 public sealed partial class ExamplesTests
 {

@@ -198,13 +198,21 @@ public class SenderSettingsTests
     }
 
     [Fact]
-    public void The_public_api_lists_no_adapter_types()
+    public void The_core_assembly_holds_no_hosting_types_and_shows_its_internals_to_its_tests_and_hosting_only()
     {
-        var exported = typeof(ConnectClient).Assembly.GetExportedTypes().Select(t => t.FullName!).Order().ToArray();
-        Assert.DoesNotContain(exported, n => n.StartsWith("Connect.Bridge.Adapters", StringComparison.Ordinal));
-        Assert.DoesNotContain("Connect.Bridge.BridgeSender", exported);
-        Assert.DoesNotContain("Connect.Bridge.BridgeErrors", exported);
-        Assert.Contains("Connect.Bridge.ConnectBridgeModelFactory", exported);
+        var core = typeof(ConnectClient).Assembly;
+        var hosting = typeof(BridgeSender).Assembly;
+        Assert.Equal("Connect.Bridge.Hosting", hosting.GetName().Name);
+        // No type of the hosting layer is compiled into the packed core, public or not.
+        var coreTypes = core.GetTypes().Select(t => t.FullName!).ToHashSet();
+        var hostingTypes = hosting.GetTypes().Where(t => t.Namespace == "Connect.Bridge.Hosting" && !t.IsNested).Select(t => t.Name).ToArray();
+        Assert.Contains(nameof(BridgeSender), hostingTypes);
+        Assert.DoesNotContain(coreTypes, n => n.StartsWith("Connect.Bridge.Hosting", StringComparison.Ordinal) || n.StartsWith("Connect.Bridge.Adapters", StringComparison.Ordinal));
+        Assert.All(hostingTypes, name => Assert.DoesNotContain("Connect.Bridge." + name, coreTypes));
+        Assert.Contains("Connect.Bridge.ConnectBridgeModelFactory", core.GetExportedTypes().Select(t => t.FullName!));
+        var friends = core.GetCustomAttributes(typeof(System.Runtime.CompilerServices.InternalsVisibleToAttribute), false)
+            .Cast<System.Runtime.CompilerServices.InternalsVisibleToAttribute>().Select(a => a.AssemblyName).Order(StringComparer.Ordinal);
+        Assert.Equal(["Connect.Bridge.Hosting", "Connect.Bridge.Tests"], friends);
     }
 
     [Fact]

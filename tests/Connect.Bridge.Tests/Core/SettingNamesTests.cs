@@ -6,7 +6,7 @@ using Connect.Bridge.Native.AddIn;
 namespace Connect.Bridge.Tests.Core;
 
 /// <summary>
-/// The one table of setting names (src/Connect.Bridge/Adapters/SettingNames.cs) against every place a setting is
+/// The one table of setting names (src/Connect.Bridge.Hosting/SettingNames.cs) against every place a setting is
 /// named: the C header's and the Pascal unit's CB_OPT_* constants (and TCbSender's properties), the COM class's
 /// properties, the add-in's member table, the CLI's options and the settings table. Any difference in an id or a name
 /// fails. tests/native/check_contract.py still checks the header against the Pascal unit, the SenderSetting enum and
@@ -120,6 +120,31 @@ public sealed partial class SettingNamesTests
         Assert.Equal(comMethods.Order(StringComparer.Ordinal), SenderMembers.Methods.Select(m => m.English).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public void The_addin_test_hosts_expected_member_table_is_the_addins_member_table()
+    {
+        // tests/addin/host.cpp calls the add-in by these names as 1C would; its table must be the add-in's, row for row
+        // (names, order = the host's numbers, readable/writable, parameter count, function or procedure).
+        var host = Read("tests", "addin", "host.cpp");
+        var props = HostPropRow().Matches(Block(host, "kProps")).Select(m =>
+            (m.Groups["en"].Value, m.Groups["ru"].Value, m.Groups["r"].Value == "true", m.Groups["w"].Value == "true")).ToList();
+        var methods = HostMethodRow().Matches(Block(host, "kMethods")).Select(m =>
+            (m.Groups["en"].Value, m.Groups["ru"].Value, int.Parse(m.Groups["n"].Value, System.Globalization.CultureInfo.InvariantCulture), m.Groups["ret"].Value == "true")).ToList();
+
+        Assert.Equal(SenderMembers.Properties.Select(p => (p.English, p.Russian, true, p.Set is not null)), props);
+        Assert.Equal(SenderMembers.Methods.Select(m => (m.English, m.Russian, m.Parameters.Length, m.ReturnsStatus)), methods);
+    }
+
+    /// <summary>The initializer of the C++ array <paramref name="name"/>: from "name[] = {" to the "};" that ends it.</summary>
+    private static string Block(string source, string name)
+    {
+        int start = source.IndexOf($" {name}[] = {{", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"tests/addin/host.cpp has no array {name}");
+        int end = source.IndexOf("\n};", start, StringComparison.Ordinal);
+        Assert.True(end > start, $"tests/addin/host.cpp: the array {name} does not end");
+        return source[start..end];
+    }
+
     [Theory]
     [InlineData("send")]
     [InlineData("drop-keyboard")]
@@ -173,4 +198,10 @@ public sealed partial class SettingNamesTests
 
     [GeneratedRegex(@"^\s+(?:-\S+,\s*)*(?<option>--[a-z][a-z-]*)", RegexOptions.Multiline)]
     private static partial Regex CliOptionLine();
+
+    [GeneratedRegex(@"^\s*\{\s*""(?<en>[A-Za-z]+)"",\s*""(?<ru>[^""]+)"",\s*(?<r>true|false),\s*(?<w>true|false)\s*\},", RegexOptions.Multiline)]
+    private static partial Regex HostPropRow();
+
+    [GeneratedRegex(@"^\s*\{\s*""(?<en>[A-Za-z]+)"",\s*""(?<ru>[^""]+)"",\s*(?<n>\d+),\s*(?<ret>true|false)\s*\},", RegexOptions.Multiline)]
+    private static partial Regex HostMethodRow();
 }

@@ -1,5 +1,5 @@
 using System.Net;
-using Connect.Bridge.Adapters;
+using Connect.Bridge.Hosting;
 
 namespace Connect.Bridge.Tests.Reliability;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
-using Connect.Bridge.Adapters;
+using Connect.Bridge.Hosting;
 
 namespace Connect.Bridge.Tests.Reliability;
 

@@ -1,7 +1,7 @@
-namespace Connect.Bridge.Adapters;
+namespace Connect.Bridge.Hosting;
 
 /// <summary>What kind of value a host passed; the core judges it, the adapter only reports the kind.</summary>
-internal enum HostValueKind
+public enum HostValueKind
 {
     /// <summary>Nothing: COM VT_EMPTY/VT_NULL, 1C Неопределено/NULL, a C NULL pointer, an absent CLI argument.</summary>
     Empty,

@@ -1,10 +1,10 @@
-namespace Connect.Bridge.Adapters;
+namespace Connect.Bridge.Hosting;
 
 /// <summary>
 /// Outcomes for failures that only an adapter can detect (a NULL handle, a bad string encoding, a wrong
 /// COM argument type). The wording lives here so that every surface says the same thing.
 /// </summary>
-internal static class BridgeErrors
+public static class BridgeErrors
 {
     /// <summary>A NULL or destroyed sender handle.</summary>
     public static SendOutcome NullHandle(ErrorLanguage language) => SendOutcome.Invalid(Texts.NullHandle(language));
@@ -40,21 +40,10 @@ internal static class BridgeErrors
     /// The generic meaning of a status, with no sender (the native <c>cb_status_text</c>, like <c>sqlite3_errstr</c>):
     /// 0, the negative <see cref="BridgeStatus"/> codes, 2xx, the HTTP statuses the library words, and the generic
     /// HTTP wording for any other code. <paramref name="language"/>: null, "" or "ru" Russian, "en" English
-    /// (as the language option, case and surrounding blanks ignored). Null for any other language.
+    /// (<see cref="HostLanguage"/>, as the language option). Null for any other language.
     /// </summary>
     public static string? StatusText(int status, string? language) =>
-        TryParseLanguage(language, out ErrorLanguage l) ? Texts.StatusMeaning(status, l) : null;
-
-    /// <summary>The language names every surface accepts: "ru" (or empty / null) and "en", case and blanks ignored.</summary>
-    public static bool TryParseLanguage(string? text, out ErrorLanguage language)
-    {
-        switch ((text ?? "").Trim().ToLowerInvariant())
-        {
-            case "" or "ru": language = ErrorLanguage.Russian; return true;
-            case "en": language = ErrorLanguage.English; return true;
-            default: language = ErrorLanguage.Russian; return false;
-        }
-    }
+        HostLanguage.TryParse(language, out ErrorLanguage l) ? Texts.StatusMeaning(status, l) : null;
 
     /// <summary>An unexpected exception, reported without its details (which could carry secrets).</summary>
     public static SendOutcome Internal(Exception exception, ErrorLanguage language)

@@ -1,11 +1,11 @@
-namespace Connect.Bridge.Adapters;
+namespace Connect.Bridge.Hosting;
 
 /// <summary>
 /// Every setting any surface exposes. Values 1..99 are the native option ids (the same numbers as the header's
 /// CB_OPT_* and the Pascal unit's constants; ids are only ever added). Values from 1000 on are settings only some
 /// surfaces name (COM properties, CLI options) and are never accepted as native option ids.
 /// </summary>
-internal enum SenderSetting
+public enum SenderSetting
 {
     /// <summary>CB_OPT_BASE_URL: service address; empty restores the default.</summary>
     BaseUrl = 1,

@@ -1,12 +1,12 @@
 using System.Globalization;
 
-namespace Connect.Bridge.Adapters;
+namespace Connect.Bridge.Hosting;
 
 /// <summary>
 /// A value as a host passes it (a COM VARIANT, a 1C tVariant, a C string, a CLI argument), carried to the core
 /// without being judged: the settings table decides what it means, whether it is in bounds, and how to word a refusal.
 /// </summary>
-internal readonly struct HostValue
+public readonly struct HostValue
 {
     private readonly string? _text;
     private readonly long _integer;

@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Extensions.Logging;
 
-namespace Connect.Bridge.Adapters;
+namespace Connect.Bridge.Hosting;
 
 /// <summary>
 /// The LogFile setting: an <see cref="ILogger"/> for hosts that have none (C, Delphi, COM, 1C). It appends the same

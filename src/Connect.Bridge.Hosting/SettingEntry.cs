@@ -1,4 +1,4 @@
-namespace Connect.Bridge.Adapters;
+namespace Connect.Bridge.Hosting;
 
 /// <summary>One row of <see cref="SenderSettings"/>: how a setting is named, judged, stored and read back.</summary>
 /// <param name="Setting">The setting (its number is the native option id when below 1000).</param>

@@ -1,4 +1,4 @@
-namespace Connect.Bridge.Adapters;
+namespace Connect.Bridge.Hosting;
 
 /// <summary>A host value judged by a setting's parser: the value to store, or the refusal text.</summary>
 internal readonly record struct ParsedSetting(object? Value, string? Error)

@@ -1,4 +1,4 @@
-namespace Connect.Bridge.Adapters;
+namespace Connect.Bridge.Hosting;
 
 /// <summary>
 /// The stateful sender every adapter wraps (COM class, native exports, CLI, the 1C add-in): settings, a keyboard,
@@ -12,7 +12,7 @@ namespace Connect.Bridge.Adapters;
 /// before it, as COM's apartment would), so a send never races a setter or another send on the same sender; separate
 /// instances run in parallel and share the connection pool.
 /// </remarks>
-internal sealed class BridgeSender : IDisposable
+public sealed class BridgeSender : IDisposable
 {
     private readonly Func<ConnectClientOptions, ILineClient> _clientFactory;
     private readonly SenderState _state = new();
@@ -186,12 +186,12 @@ internal sealed class BridgeSender : IDisposable
         {
             if (Refused is { } refused) return Record(refused);
             if ((WrongType(lineId, "lineId") ?? WrongType(userId, "userId") ?? WrongType(text, "text")) is { } wrong) return Record(wrong);
-            return Guard(() => Client.TrySendMessage(new LineMessage(lineId.AsText!, userId.AsText!, text.AsText!)
+            return Guard(() => Record(Client.TrySendMessage(new LineMessage(lineId.AsText!, userId.AsText!, text.AsText!)
             {
                 AuthorId = _state.AuthorId,
                 GeneralSettings = _state.GeneralSettings,
                 Keyboard = _state.Keyboard,
-            }));
+            })));
         }
     }
 
@@ -205,7 +205,7 @@ internal sealed class BridgeSender : IDisposable
         {
             if (Refused is { } refused) return Record(refused);
             if ((WrongType(lineId, "lineId") ?? WrongType(userId, "userId")) is { } wrong) return Record(wrong);
-            return Guard(() => Client.TryDropKeyboard(lineId.AsText!, userId.AsText!));
+            return Guard(() => Record(Client.TryDropKeyboard(lineId.AsText!, userId.AsText!)));
         }
     }
 
@@ -219,6 +219,26 @@ internal sealed class BridgeSender : IDisposable
         // Every outcome a surface sees passes here: one scrubbing rule for every echo (a rejected option, an id, a text).
         return LastOutcome = Scrub(outcome);
     }
+
+    /// <summary>
+    /// The one policy of a host's call (COM, the add-in, the native exports): <paramref name="call"/> runs with no other
+    /// call on this sender in between; an unexpected exception becomes the internal error (-5) recorded as the last
+    /// outcome (<see cref="RecordInternal"/>); and the result says whether the host raises, which it does when
+    /// <see cref="ThrowOnError"/> is on and the call did not succeed. The host only carries out the raise its own way
+    /// (COM: a COMException; the add-in: AddError and false).
+    /// </summary>
+    public HostResult Invoke(Func<SendOutcome> call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        lock (_gate)
+        {
+            var outcome = Guard(call);
+            return new HostResult(outcome, ThrowOnError && !outcome.Succeeded);
+        }
+    }
+
+    /// <summary>An unexpected exception on this sender: the internal error (-5, the exception's type only, never its message), recorded.</summary>
+    public SendOutcome RecordInternal(Exception exception) => Record(BridgeErrors.Internal(exception, Language));
 
     /// <summary>One call with no sender: settings, keyboard and message in one go (the native <c>cb_send</c>).</summary>
     public static SendOutcome SendOnce(string? baseUrl, string? login, string? password, string? lineId, string? userId,
@@ -276,18 +296,17 @@ internal sealed class BridgeSender : IDisposable
         return SendOutcome.Ok;
     }
 
+    /// <summary>The one catch of the hosting layer: what <paramref name="call"/> returns, or its exception recorded as -5.</summary>
     private SendOutcome Guard(Func<SendOutcome> call)
     {
-        SendOutcome outcome;
         try
         {
-            outcome = call();
+            return call();
         }
         catch (Exception ex)
         {
-            outcome = BridgeErrors.Internal(ex, Language);
+            return RecordInternal(ex);
         }
-        return Record(outcome);
     }
 
     private SendOutcome Scrub(SendOutcome outcome) => outcome.WithoutSecret(_state.Options.Password).WithoutSecret(_state.Options.ProxyPassword);

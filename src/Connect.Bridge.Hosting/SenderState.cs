@@ -1,4 +1,4 @@
-namespace Connect.Bridge.Adapters;
+namespace Connect.Bridge.Hosting;
 
 /// <summary>The values a <see cref="BridgeSender"/> holds; written only through the settings table.</summary>
 internal sealed class SenderState

@@ -1,7 +1,7 @@
-namespace Connect.Bridge.Adapters;
+namespace Connect.Bridge.Hosting;
 
 /// <summary>What kind of value a setting takes (the CLI makes a boolean one a flag; every surface passes it to the core unjudged).</summary>
-internal enum SettingKind
+public enum SettingKind
 {
     /// <summary>A string; empty means the default.</summary>
     Text,
@@ -21,7 +21,7 @@ internal enum SettingKind
 /// <param name="Russian">The add-in's Russian property name; null exactly when <paramref name="Com"/> is null.</param>
 /// <param name="Cli">The option of the CLI's <c>send</c> and <c>drop-keyboard</c>; null: the CLI has none.</param>
 /// <param name="Kind">The kind of value.</param>
-internal sealed record SettingName(SenderSetting Setting, string Name, string? Native, string? Com, string? Russian, string? Cli, SettingKind Kind);
+public sealed record SettingName(SenderSetting Setting, string Name, string? Native, string? Com, string? Russian, string? Cli, SettingKind Kind);
 
 /// <summary>
 /// The one table of setting names (issue 20 §2): the id, the <c>CB_OPT_*</c> constant, the COM/English name, the
@@ -29,7 +29,7 @@ internal sealed record SettingName(SenderSetting Setting, string Name, string? N
 /// the CLI's options are built from it; the settings table takes its names from it; the COM class, the C header and
 /// the Pascal unit are checked against it by tests (tests/Connect.Bridge.Tests/Core/SettingNamesTests.cs).
 /// </summary>
-internal static class SettingNames
+public static class SettingNames
 {
     private const string? None = null;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Connect.Bridge.Adapters;
+namespace Connect.Bridge.Hosting;
 
 /// <summary>
 /// The one table of sender settings: for each, its id, name, bound, parser and wording. Every surface (COM, native,
@@ -39,13 +39,9 @@ internal static class SenderSettings
             (s, v) => s.Options.Timeout = (TimeSpan)v!, s => Seconds(s.Options.Timeout), true);
         yield return new(SenderSetting.Language, N(SenderSetting.Language), SenderSetting.Language,
             (v, l) => v.Kind is not (HostValueKind.Text or HostValueKind.Empty) ? WrongType(N(SenderSetting.Language), "string", v, l)
-                : (v.AsText ?? "").Trim().ToLowerInvariant() switch
-                {
-                    "ru" or "" => ParsedSetting.Accept(ErrorLanguage.Russian),
-                    "en" => ParsedSetting.Accept(ErrorLanguage.English),
-                    _ => ParsedSetting.Refuse(Texts.BadLanguage(v.ToString(), l)),
-                },
-            (s, v) => s.Options.Language = (ErrorLanguage)v!, s => HostValue.Text(s.Options.Language == ErrorLanguage.English ? "en" : "ru"), true);
+                : HostLanguage.TryParse(v.AsText, out var language) ? ParsedSetting.Accept(language)
+                : ParsedSetting.Refuse(Texts.BadLanguage(v.ToString(), l)),
+            (s, v) => s.Options.Language = (ErrorLanguage)v!, s => HostValue.Text(HostLanguage.Name(s.Options.Language)), true);
         yield return new(SenderSetting.AuthorId, N(SenderSetting.AuthorId), SenderSetting.AuthorId,
             (v, l) => v.Kind is not (HostValueKind.Text or HostValueKind.Empty) ? WrongType(N(SenderSetting.AuthorId), "string", v, l)
                 : string.IsNullOrWhiteSpace(v.AsText) ? ParsedSetting.Accept(null)
