@@ -125,6 +125,12 @@ for arch in x64 x86; do
     check "[$arch] pieces_dll.dll linked from native/winaot's pieces alone (lld-link, no undefined symbol)" \
         lld-link /dll /nologo /guard:cf /nodefaultlib /errorlimit:0 $([[ $arch == x86 ]] && echo /safeseh:no) "/out:$bin/pieces_dll.dll" \
         "${pieces[@]}" "/usr/$triple-w64-mingw32/lib/libkernel32.a" "/usr/$triple-w64-mingw32/lib/libucrt.a"
+    # A piece missing (gs.c: the stack cookie) fails the link loudly, naming the symbols, as WinAot.targets relies on.
+    lld-link /dll /nologo /nodefaultlib /errorlimit:0 $([[ $arch == x86 ]] && echo /safeseh:no) "/out:$WORK/pieces-$arch/broken.dll" $(printf '%s\n' "${pieces[@]}" | grep -v '/gs.c.obj$') \
+        "/usr/$triple-w64-mingw32/lib/libkernel32.a" "/usr/$triple-w64-mingw32/lib/libucrt.a" >"$WORK/logs/broken-link-$arch.log" 2>&1
+    rc=$?
+    check "[$arch] a link missing a runtime piece fails (exit $rc), listing the unresolved symbols" \
+        test $rc -ne 0 -a -n "$(grep 'undefined symbol: .*__security_cookie' "$WORK/logs/broken-link-$arch.log")"
 done
 
 # ---- a prefix with no .NET ------------------------------------------------------------------------------------------
