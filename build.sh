@@ -35,12 +35,13 @@ run_suite() { # name, command...: runs a suite, remembers its result, never stop
   else results+=("FAIL  $name ($((SECONDS - start)) s)"); failed=$((failed + 1)); fi
 }
 
-check_secrets_scan() { # the scan ran after the last .NET test, saw texts, and found the password in none
-  local report=artifacts/reliability/secrets.md
-  [ -f "$report" ] || { echo "no $report: the scan after the .NET tests did not run"; return 1; }
-  cat "$report"
-  grep -q -- "- texts captured by the whole run: [1-9]" "$report" || { echo "the scan saw no texts"; return 1; }
-  grep -qx -- "- texts containing the password or its Basic token: 0" "$report"
+dotnet_tests() { # the xunit suite; its assembly fixture SecretsScan fails the run on a leak and writes the counts shown here
+  local status=0
+  rm -f artifacts/reliability/secrets.md
+  dotnet test tests/Connect.Bridge.Tests -c Release -nologo --logger "console;verbosity=minimal" || status=$?
+  cat artifacts/reliability/secrets.md 2>/dev/null || echo "no artifacts/reliability/secrets.md: the secrets scan did not run"
+  [ "$status" -eq 0 ] || echo "dotnet test exited $status: a failed test, or the secrets scan's Test Assembly Cleanup Failure above"
+  return $status
 }
 
 build_com() { # the COM server for both bitnesses: a 32-bit 1C client loads win-x86, a 64-bit one win-x64
@@ -94,9 +95,7 @@ case "$cmd" in
     need_dotnet
     results=(); passed=0; failed=0
     run_suite "code style: dotnet format --verify-no-changes (.editorconfig)" check_format
-    rm -f artifacts/reliability/secrets.md # written afresh by the scan after the last .NET test (SecretsScanFramework)
-    run_suite ".NET tests (xunit)" dotnet test tests/Connect.Bridge.Tests -c Release -nologo --logger "console;verbosity=minimal"
-    run_suite "secrets scan of every text the .NET tests captured (artifacts/reliability/secrets.md)" check_secrets_scan
+    run_suite ".NET tests (xunit) and the secrets scan of every text they captured" dotnet_tests
     run_suite "NuGet packages: consumer test from a local feed (tests/package/run.sh)" tests/package/run.sh
     run_suite "native C + Free Pascal harnesses (tests/native/run.sh)" tests/native/run.sh
     # The Wine suites share one prefix and the x86 detection (tests/wine/prepare.sh); x86 rows they cannot run are

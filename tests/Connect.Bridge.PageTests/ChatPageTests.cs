@@ -2,9 +2,8 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Connect.Bridge.Emulator;
-using Connect.Bridge.PageTests.Cdp;
 using Connect.Bridge.Tests.Infrastructure;
-using Xunit.Abstractions;
+using PuppeteerSharp;
 
 namespace Connect.Bridge.PageTests;
 
@@ -17,29 +16,27 @@ public sealed class ChatPageTests : IClassFixture<BrowserFixture>, IAsyncLifetim
     // Readable in failure messages; still a valid JavaScript string literal.
     private static readonly JsonSerializerOptions Literal = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private readonly CdpSession page;
+    private readonly BrowserFixture browser;
     private readonly ITestOutputHelper output;
+    private ObservedPage page = null!;
     private ChatPageScene scene = null!;
 
     public ChatPageTests(BrowserFixture browser, ITestOutputHelper output)
     {
-        page = browser.Page;
+        this.browser = browser;
         this.output = output;
     }
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         scene = await ChatPageScene.StartAsync();
-        page.Exceptions.Clear();
-        page.Dialogs.Clear();
-        page.RequestedUrls.Clear();
-        await page.SendAsync("Emulation.clearDeviceMetricsOverride");
+        page = await browser.OpenPageAsync();
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
-        // Leave the page before the emulator goes, so the next test starts from a quiet browser.
-        await page.NavigateAsync("about:blank");
+        // Close the page before the emulator goes, so the next test starts from a quiet browser.
+        await page.Page.CloseAsync();
         await scene.DisposeAsync();
     }
 
@@ -75,7 +72,7 @@ public sealed class ChatPageTests : IClassFixture<BrowserFixture>, IAsyncLifetim
         Assert.Equal("Эмулятор 1C-Connect: чат линии", await page.EvaluateAsync<string>("document.querySelector('h1').textContent"));
         Assert.Equal("клавиатура показана", await page.EvaluateAsync<string>("document.querySelector('.kb-state').textContent"));
 
-        await page.ClickAsync("#lang-en");
+        await page.Page.ClickAsync("#lang-en");
         await page.WaitForAsync("document.documentElement.lang === 'en'", "English after clicking EN");
         Assert.Equal("1C-Connect emulator: line chat", await page.EvaluateAsync<string>("document.querySelector('h1').textContent"));
         Assert.Equal("keyboard shown", await page.EvaluateAsync<string>("document.querySelector('.kb-state').textContent"));
@@ -99,7 +96,7 @@ public sealed class ChatPageTests : IClassFixture<BrowserFixture>, IAsyncLifetim
         Assert.Contains("cmd-yes", titles[0]);
         Assert.Equal("у кнопки нет id", titles[1]);
 
-        await page.ClickAsync(".kb button[data-id='cmd-yes']");
+        await page.Page.ClickAsync(".kb button[data-id='cmd-yes']");
         await page.WaitForAsync("document.querySelector('.press')", "the press in the conversation");
         string pressed = await page.EvaluateAsync<string>("document.querySelector('.press').textContent");
         Assert.Contains("Пользователь нажал «Да» (id: cmd-yes)", pressed);
@@ -193,7 +190,7 @@ public sealed class ChatPageTests : IClassFixture<BrowserFixture>, IAsyncLifetim
         Assert.Equal("pre-wrap", await page.EvaluateAsync<string>("getComputedStyle(document.querySelector('.bubble .text')).whiteSpace"));
         Assert.Equal(0, await page.EvaluateAsync<int>("document.querySelectorAll('#chat-list script, #chat-list img, #chat-list b, #chat-list i').length"));
         Assert.Equal([["<i onmouseover=alert(1)>кнопка</i>"]], await KeyboardRowsAsync(hostile));
-        await page.ClickAsync(".kb button");
+        await page.Page.ClickAsync(".kb button");
         await page.WaitForAsync("document.querySelector('.press')", "the press of the hostile button");
         Assert.Equal("undefined", await page.EvaluateAsync<string>("typeof window.__pwned"));
         Assert.Empty(page.Dialogs);
@@ -226,7 +223,7 @@ public sealed class ChatPageTests : IClassFixture<BrowserFixture>, IAsyncLifetim
         string before = await page.EvaluateAsync<string>("fetch('/emulator/messages').then(r => r.text())");
         Assert.Contains(SeedText, before);
 
-        await page.ClickAsync("#clear");
+        await page.Page.ClickAsync("#clear");
         await page.WaitForAsync("document.querySelectorAll('.chat, .rej').length === 0", "an empty page after clear");
         Assert.True(await page.EvaluateAsync<bool>("!document.getElementById('empty').hidden && !document.getElementById('rejected-empty').hidden"));
         Assert.Equal("[]", await page.EvaluateAsync<string>("fetch('/emulator/messages').then(r => r.text())"));
@@ -241,7 +238,7 @@ public sealed class ChatPageTests : IClassFixture<BrowserFixture>, IAsyncLifetim
     [Fact]
     public async Task Phone_width_fits_without_sideways_scrolling_and_the_log_goes_below_the_chats()
     {
-        await page.SetViewportAsync(390, 844, mobile: true);
+        await page.Page.SetViewportAsync(new ViewPortOptions { Width = 390, Height = 844, IsMobile = true });
         await OpenAsync();
         await scene.SendSeedAsync("Очень длинное сообщение без пробелов: " + new string('ж', 300));
         await scene.SendAsync("Длинные подписи", Keyboard.Parse("Соединить со специалистом первой линии|Оставить отзыв о качестве обслуживания", KeyboardFormat.Rows));
@@ -274,12 +271,12 @@ public sealed class ChatPageTests : IClassFixture<BrowserFixture>, IAsyncLifetim
     [Fact]
     public async Task Screenshot_of_a_typical_session_is_written_under_artifacts()
     {
-        await page.SetViewportAsync(1280, 900, mobile: false);
+        await page.Page.SetViewportAsync(new ViewPortOptions { Width = 1280, Height = 900 });
         await OpenAsync();
         await scene.SendSeedAsync();
         await scene.SendAsync("Выберите удобное время:\nзавтра или послезавтра?", Keyboard.Parse("""[[{"text":"Завтра","id":"day-1"},{"text":"Послезавтра","id":"day-2"}]]"""));
         await WaitForMessageAsync("Выберите удобное время:\nзавтра или послезавтра?");
-        await page.ClickAsync(".kb button[data-id='day-1']");
+        await page.Page.ClickAsync(".kb button[data-id='day-1']");
         await page.WaitForAsync("document.querySelector('.press')", "the press");
         await scene.DropKeyboardAsync();
         await scene.Client.TrySendMessageAsync(new LineMessage(ChatPageScene.LineId, ChatPageScene.OtherUserId, "Спасибо за обращение!")
@@ -312,7 +309,7 @@ public sealed class ChatPageTests : IClassFixture<BrowserFixture>, IAsyncLifetim
 
     private async Task OpenAsync()
     {
-        await page.NavigateAsync(scene.PageUrl);
+        await page.Page.GoToAsync(scene.PageUrl, WaitUntilNavigation.Load);
         await page.WaitForAsync("document.getElementById('status').dataset.state === 'live'", "the live-update stream connected");
     }
 
@@ -336,7 +333,7 @@ public sealed class ChatPageTests : IClassFixture<BrowserFixture>, IAsyncLifetim
         string directory = Path.Combine(RepoPaths.Root, "artifacts", "page");
         Directory.CreateDirectory(directory);
         string path = Path.Combine(directory, name);
-        await File.WriteAllBytesAsync(path, await page.ScreenshotAsync());
+        await File.WriteAllBytesAsync(path, await page.Page.ScreenshotDataAsync(new ScreenshotOptions { FullPage = true, Type = ScreenshotType.Png }));
         output.WriteLine("screenshot: " + path);
         return path;
     }

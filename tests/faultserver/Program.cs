@@ -22,12 +22,6 @@
 // must contain, as FaultMatrixTests checks). <timeout-ms> is Fault.TimeoutWithDefaultDelayMs: the native and COM
 // surfaces keep the default retry delay. <body-length> is the error-body prefix the client must keep, when the row
 // checks it (Fault.ResponseBodyLength). Row numbers are 1-based, in the order of the table.
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
-using Connect.Bridge.Tests.Infrastructure;
-using Connect.Bridge.Tests.Reliability;
 
 string? manifest = null;
 int runs = 2, lifetime = 1800;

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Browser tests of the emulator's chat page (issue 13): tests/Connect.Bridge.PageTests in headless Chromium.
 #
-# Installs Debian's chromium package when it is missing (root), then runs the xunit project, which starts the
-# browser with a fresh profile and drives it over the DevTools protocol. Screenshots go to artifacts/page/.
+# Installs Debian's chromium package when it is missing (root), then runs the xunit project, which launches that
+# browser (CHROMIUM_PATH) with a fresh profile through PuppeteerSharp. Screenshots go to artifacts/page/.
 # Chromium missing and not installable: FAILS when CI=1 (or true) or as root; otherwise skips with the reason.
 set -u -o pipefail
 

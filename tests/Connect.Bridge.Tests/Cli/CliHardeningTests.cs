@@ -1,30 +1,8 @@
-using System.Diagnostics;
-
 namespace Connect.Bridge.Tests.Cli;
 
 /// <summary>Issue 10, items 8 and 10: exit codes per the README table, closed outputs, emulator arguments, invalid UTF-8 in argv.</summary>
 public class CliHardeningTests
 {
-    private static string Dll => Path.Combine(AppContext.BaseDirectory, "connect-bridge.dll");
-
-    /// <summary>Runs the CLI through bash, so a test can close or redirect its outputs and pass raw bytes.</summary>
-    private static (int Exit, string Out, string Err) Shell(string script)
-    {
-        var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add(script);
-        psi.ArgumentList.Add(Dll);
-        psi.Environment.Remove("CONNECT_LOGIN");
-        psi.Environment.Remove("CONNECT_PASSWORD");
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(60_000)) { p.Kill(true); throw new TimeoutException("connect-bridge did not exit"); }
-        SecretWatch.Capture("CLI stdout", stdout.Result);
-        SecretWatch.Capture("CLI stderr", stderr.Result);
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
-
     [Theory] // failed before: these exited 1 ("HTTP error")
     [InlineData("send --user " + TestData.UserId + " --text x", "'--line'")]
     [InlineData("bogus", "'bogus'")]
@@ -33,7 +11,7 @@ public class CliHardeningTests
     [InlineData("emulator --port ''", "--port")]
     public void Parse_errors_exit_2(string args, string named)
     {
-        var (exit, _, err) = Shell($"dotnet \"$0\" {args}");
+        var (exit, _, err) = CliProcess.Shell($"dotnet \"$0\" {args}");
         Assert.Equal(2, exit);
         Assert.Contains(named, err);
     }
@@ -44,7 +22,7 @@ public class CliHardeningTests
     [InlineData("--lines nonsense", "the allowed line \"nonsense\" is not a UUID")]
     public void Emulator_arguments_out_of_range_give_a_clear_error(string args, string expected)
     {
-        var (exit, _, err) = Shell($"dotnet \"$0\" emulator {args}");
+        var (exit, _, err) = CliProcess.Shell($"dotnet \"$0\" emulator {args}");
         Assert.Equal(2, exit);
         Assert.Equal($"emulator: {expected}", err.Split('\n')[0].Split(" (")[0].TrimEnd('.'));
         Assert.DoesNotContain("   at ", err);
@@ -54,7 +32,7 @@ public class CliHardeningTests
     public async Task Emulator_on_a_port_in_use_exits_3_without_a_stack_trace()
     {
         await using var busy = await TestData.StartEmulatorAsync();
-        var (exit, _, err) = Shell($"dotnet \"$0\" emulator --port {busy.Port}");
+        var (exit, _, err) = CliProcess.Shell($"dotnet \"$0\" emulator --port {busy.Port}");
         Assert.Equal(3, exit);
         Assert.StartsWith("emulator: ", err);
         Assert.DoesNotContain("   at ", err);
@@ -66,7 +44,7 @@ public class CliHardeningTests
     public async Task A_delivered_message_exits_0_whatever_stdout_does(string redirect)
     {
         await using var emulator = await TestData.StartEmulatorAsync();
-        var (exit, _, err) = Shell($"dotnet \"$0\" send --line {TestData.LineId} --user {TestData.UserId} --text x " +
+        var (exit, _, err) = CliProcess.Shell($"dotnet \"$0\" send --line {TestData.LineId} --user {TestData.UserId} --text x " +
             $"--base-url {emulator.BaseUrl} --login {TestData.Login} --password {TestData.Password} {redirect}");
         Assert.Equal(0, exit);
         Assert.Equal("", err);
@@ -76,7 +54,7 @@ public class CliHardeningTests
     [Fact] // failed before: abort (134)
     public void An_error_with_stderr_closed_keeps_its_exit_code()
     {
-        var (exit, _, _) = Shell($"dotnet \"$0\" send --line {TestData.LineId} --user {TestData.UserId} --text x " +
+        var (exit, _, _) = CliProcess.Shell($"dotnet \"$0\" send --line {TestData.LineId} --user {TestData.UserId} --text x " +
             "--base-url http://127.0.0.1:9/ --login bot --password p --max-retries 0 2>&-");
         Assert.Equal(3, exit);
     }
@@ -89,7 +67,7 @@ public class CliHardeningTests
         await using var emulator = await TestData.StartEmulatorAsync();
         string line = name == "--user" ? "" : $"--user {TestData.UserId}";
         string text = name == "--text" ? "" : "--text x";
-        var (exit, _, err) = Shell($"dotnet \"$0\" send --line {TestData.LineId} {line} {text} {bad} --language en " +
+        var (exit, _, err) = CliProcess.Shell($"dotnet \"$0\" send --line {TestData.LineId} {line} {text} {bad} --language en " +
             $"--base-url {emulator.BaseUrl} --login {TestData.Login} --password {TestData.Password}");
         Assert.Equal(2, exit);
         Assert.Equal($"-1 Invalid argument: {name} is not a well-formed UTF-8/UTF-16 string.", err.Trim());

@@ -10,11 +10,15 @@ public class CliTests
     {
         var (exit, output, _) = Run("demo", "--language", "en");
         Assert.Equal(0, exit);
-        Assert.Contains("client returned: 200 (success)", output);
-        Assert.Contains("\"text\":\"Здравствуйте! Ваше обращение принято.\"", output);
-        Assert.Contains("client returned: -1 Invalid argument: line_id \"not-a-uuid\" is not a UUID", output);
-        Assert.Contains("requests that reached the emulator: 0", output);
-        Assert.Contains("client returned: 401 HTTP 401", output);
+        string[] expected =
+        [
+            "client returned: 200 (success)",
+            "\"text\":\"Здравствуйте! Ваше обращение принято.\"",
+            "client returned: -1 Invalid argument: line_id \"not-a-uuid\" is not a UUID",
+            "requests that reached the emulator: 0",
+            "client returned: 401 HTTP 401",
+        ];
+        Assert.All(expected, line => Assert.Contains(line, output));
     }
 
     [Fact]

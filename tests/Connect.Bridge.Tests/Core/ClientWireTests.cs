@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Connect.Bridge.Tests.Core;
 
@@ -8,10 +9,10 @@ public class ClientWireTests
 {
     private static LineMessage Message(string text = "Здравствуйте") => new(TestData.LineId, TestData.UserId, text);
 
-    private static void NoSecret(SendOutcome outcome, ListLogger? log = null)
+    private static void NoSecret(SendOutcome outcome, FakeLogger? log = null)
     {
         SecretWatch.Capture("client wire outcome", outcome);
-        foreach (var line in log?.Lines ?? Enumerable.Empty<string>())
+        foreach (var line in log?.Lines() ?? Enumerable.Empty<string>())
         {
             SecretWatch.Capture("client wire log", line);
             Assert.DoesNotContain("Basic ", line);
@@ -22,7 +23,7 @@ public class ClientWireTests
     public async Task Success_sends_the_exact_request()
     {
         await using var emulator = await TestData.StartEmulatorAsync();
-        var log = new ListLogger();
+        var log = TestLog.Create();
         using var client = new ConnectClient(TestData.Options(emulator.BaseUrl.ToString(), log));
         var message = Message("Текст сообщения") with { Keyboard = Keyboard.Parse("Да|Нет\nПозвать оператора"), AuthorId = "5F0DDFD1-6D9C-4E25-9BCA-C7FF0FD83C45" };
         var outcome = await client.SendMessageAsync(message);
@@ -36,7 +37,7 @@ public class ClientWireTests
         Assert.Equal("application/json; charset=utf-8", call.ContentType);
         Assert.Equal("application/json", call.Accept);
         Assert.Equal("Basic", call.AuthorizationScheme);
-        var line = Assert.Single(log.Lines);
+        var line = Assert.Single(log.Lines());
         Assert.Contains("/v1/line/send/message/", line);
         Assert.Contains("200", line);
         Assert.Contains("attempt 1", line);
@@ -266,7 +267,7 @@ public class ClientWireTests
     public async Task Server_echoing_the_password_is_scrubbed()
     {
         await using var server = new RawHttpServer(RawReply.Status(400, $$"""{"error":"bad password {{TestData.Password}}"}"""));
-        var log = new ListLogger();
+        var log = TestLog.Create();
         using var client = new ConnectClient(TestData.Options(server.BaseUrl, log));
         var outcome = client.TrySendMessage(Message());
         NoSecret(outcome);

@@ -8,16 +8,22 @@ namespace Connect.Bridge.Tests.Core;
 /// </summary>
 public class ProxyCredentialsTests
 {
-    [Fact]
-    public void An_explicit_proxy_gets_the_default_credentials_when_asked()
-    {
-        var handler = (SocketsHttpHandler)ConnectHttpHandler.CreatePrimaryHandler(new ConnectClientOptions
+    /// <summary>The primary handler for options through an explicit proxy that asks for the default credentials.</summary>
+    private static SocketsHttpHandler ExplicitProxyHandler(string? proxyLogin = null, string? proxyPassword = null) =>
+        (SocketsHttpHandler)ConnectHttpHandler.CreatePrimaryHandler(new ConnectClientOptions
         {
             BaseUrl = "https://push.example.test",
             Login = "bot",
             ProxyUrl = "http://127.0.0.1:3128",
+            ProxyLogin = proxyLogin,
+            ProxyPassword = proxyPassword,
             ProxyUseDefaultCredentials = true,
         });
+
+    [Fact]
+    public void An_explicit_proxy_gets_the_default_credentials_when_asked()
+    {
+        var handler = ExplicitProxyHandler();
         Assert.True(handler.UseProxy);
         Assert.Same(CredentialCache.DefaultCredentials, Assert.IsType<WebProxy>(handler.Proxy).Credentials);
     }
@@ -25,15 +31,7 @@ public class ProxyCredentialsTests
     [Fact]
     public void A_proxy_login_wins_over_the_default_credentials()
     {
-        var handler = (SocketsHttpHandler)ConnectHttpHandler.CreatePrimaryHandler(new ConnectClientOptions
-        {
-            BaseUrl = "https://push.example.test",
-            Login = "bot",
-            ProxyUrl = "http://127.0.0.1:3128",
-            ProxyLogin = "proxy-user",
-            ProxyPassword = "proxy-pass",
-            ProxyUseDefaultCredentials = true,
-        });
+        var handler = ExplicitProxyHandler("proxy-user", "proxy-pass");
         var credentials = Assert.IsType<NetworkCredential>(Assert.IsType<WebProxy>(handler.Proxy).Credentials);
         Assert.Equal("proxy-user", credentials.UserName);
     }

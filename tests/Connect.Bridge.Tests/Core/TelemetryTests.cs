@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace Connect.Bridge.Tests.Core;
 
@@ -11,9 +11,12 @@ namespace Connect.Bridge.Tests.Core;
 public sealed class TelemetryTests : IDisposable
 {
     private readonly ConcurrentQueue<Activity> _activities = new();
-    private readonly ConcurrentQueue<(string Name, double Value, Dictionary<string, object?> Tags)> _measurements = new();
+    // No maintained collector for activities in Microsoft.Extensions.*.Testing: a plain ActivityListener.
     private readonly ActivityListener _activityListener;
-    private readonly MeterListener _meterListener;
+    private readonly MetricCollector<long> _sent = Counter(ConnectBridgeDiagnostics.MessagesSent);
+    private readonly MetricCollector<long> _failed = Counter(ConnectBridgeDiagnostics.MessagesFailed);
+    private readonly MetricCollector<long> _retries = Counter(ConnectBridgeDiagnostics.Retries);
+    private readonly MetricCollector<double> _duration = new(null, ConnectBridgeDiagnostics.MeterName, ConnectBridgeDiagnostics.CallDuration);
 
     public TelemetryTests()
     {
@@ -24,27 +27,15 @@ public sealed class TelemetryTests : IDisposable
             ActivityStopped = _activities.Enqueue,
         };
         ActivitySource.AddActivityListener(_activityListener);
-        _meterListener = new MeterListener
-        {
-            InstrumentPublished = (i, l) => { if (i.Meter.Name == ConnectBridgeDiagnostics.MeterName) l.EnableMeasurementEvents(i); },
-        };
-        _meterListener.SetMeasurementEventCallback<long>((i, v, t, _) => Record(i, v, t));
-        _meterListener.SetMeasurementEventCallback<double>((i, v, t, _) => Record(i, v, t));
-        _meterListener.Start();
     }
 
-    private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
-    {
-        var copy = new Dictionary<string, object?>();
-        foreach (var tag in tags) copy[tag.Key] = tag.Value;
-        _measurements.Enqueue((instrument.Name, value, copy));
-    }
+    private static MetricCollector<long> Counter(string instrument) => new(null, ConnectBridgeDiagnostics.MeterName, instrument);
 
     private Activity[] ActivitiesFor(RawHttpServer server) =>
         [.. _activities.Where(a => a.GetTagItem("server.port") is int port && port == server.Port)];
 
-    private (string Name, double Value, Dictionary<string, object?> Tags)[] MeasurementsFor(RawHttpServer server, string instrument) =>
-        [.. _measurements.Where(m => m.Name == instrument && m.Tags.TryGetValue("server.port", out var p) && p is int port && port == server.Port)];
+    private static CollectedMeasurement<T>[] For<T>(MetricCollector<T> collector, RawHttpServer server) where T : struct =>
+        [.. collector.GetMeasurementSnapshot().Where(m => m.Tags.TryGetValue("server.port", out var p) && p is int port && port == server.Port)];
 
     [Fact]
     public async Task A_retried_send_shows_its_attempts_in_the_activity_and_the_retry_counter()
@@ -59,10 +50,10 @@ public sealed class TelemetryTests : IDisposable
         Assert.Equal(2, activity.GetTagItem("connect_bridge.attempts"));
         Assert.Equal(1, activity.GetTagItem("http.request.resend_count"));
         Assert.Equal("success", activity.GetTagItem("connect_bridge.outcome"));
-        Assert.Equal(1, Assert.Single(MeasurementsFor(server, ConnectBridgeDiagnostics.Retries)).Value);
-        Assert.Equal(1, Assert.Single(MeasurementsFor(server, ConnectBridgeDiagnostics.MessagesSent)).Value);
-        Assert.Empty(MeasurementsFor(server, ConnectBridgeDiagnostics.MessagesFailed));
-        Assert.True(Assert.Single(MeasurementsFor(server, ConnectBridgeDiagnostics.CallDuration)).Value > 0);
+        Assert.Equal(1, Assert.Single(For(_retries, server)).Value);
+        Assert.Equal(1, Assert.Single(For(_sent, server)).Value);
+        Assert.Empty(For(_failed, server));
+        Assert.True(Assert.Single(For(_duration, server)).Value > 0);
     }
 
     [Theory]
@@ -81,12 +72,12 @@ public sealed class TelemetryTests : IDisposable
         Assert.Equal(ActivityStatusCode.Error, activity.Status);
         Assert.Equal(outcomeClass, activity.GetTagItem("connect_bridge.outcome"));
         Assert.Equal(status.ToString(System.Globalization.CultureInfo.InvariantCulture), activity.GetTagItem("error.type"));
-        var failed = Assert.Single(MeasurementsFor(server, ConnectBridgeDiagnostics.MessagesFailed));
+        var failed = Assert.Single(For(_failed, server));
         Assert.Equal(1, failed.Value);
         Assert.Equal("drop_keyboard", failed.Tags["connect_bridge.operation"]);
         Assert.Equal(outcomeClass, failed.Tags["connect_bridge.outcome"]);
         Assert.Equal(status, failed.Tags["http.response.status_code"]);
-        Assert.Empty(MeasurementsFor(server, ConnectBridgeDiagnostics.MessagesSent));
+        Assert.Empty(For(_sent, server));
         // No ids of people or lines, no login or password in any tag.
         string[] secrets = [TestData.LineId, TestData.UserId, TestData.Login, TestData.Password];
         Assert.DoesNotContain(activity.TagObjects.Select(t => t.Value?.ToString() ?? "").Concat(failed.Tags.Values.Select(v => v?.ToString() ?? "")),
@@ -95,7 +86,10 @@ public sealed class TelemetryTests : IDisposable
 
     public void Dispose()
     {
-        _meterListener.Dispose();
         _activityListener.Dispose();
+        _sent.Dispose();
+        _failed.Dispose();
+        _retries.Dispose();
+        _duration.Dispose();
     }
 }

@@ -17,13 +17,13 @@ public sealed class ChatJournalTests : IAsyncLifetime
     private EmulatorServer server = null!;
     private HttpClient http = null!;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         server = await TestData.StartEmulatorAsync();
         http = new HttpClient { BaseAddress = server.BaseUrl, Timeout = TimeSpan.FromSeconds(10) };
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         http.Dispose();
         await server.DisposeAsync();

@@ -16,13 +16,13 @@ public sealed class EmulatorTests : IAsyncLifetime
     private EmulatorServer server = null!;
     private HttpClient client = null!;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         server = await EmulatorServer.StartAsync(new EmulatorSettings { Login = "bot", Password = "secret" });
         client = NewClient(server);
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         client.Dispose();
         await server.DisposeAsync();
@@ -183,17 +183,7 @@ public sealed class EmulatorTests : IAsyncLifetime
     [InlineData(null)]
     public async Task Wrong_content_type_gets_400(string? mediaType)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, EmulatorServer.SendMessagePath)
-        {
-            Content = new ByteArrayContent(Encoding.UTF8.GetBytes(ValidMessage("hi"))),
-        };
-        if (mediaType is not null)
-        {
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
-        }
-
-        request.Headers.Authorization = Basic("bot", "secret");
-        using var response = await client.SendAsync(request);
+        using var response = await PostBytesAsync(Encoding.UTF8.GetBytes(ValidMessage("hi")), mediaType);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("Content-Type must be application/json", await ErrorTextAsync(response));
@@ -206,11 +196,7 @@ public sealed class EmulatorTests : IAsyncLifetime
         var i = Array.IndexOf(bytes, (byte)'A');
         bytes[i] = 0xC3;
         bytes[i + 1] = 0x28;
-        using var request = new HttpRequestMessage(HttpMethod.Post, EmulatorServer.SendMessagePath) { Content = new ByteArrayContent(bytes) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Authorization = Basic("bot", "secret");
-
-        using var response = await client.SendAsync(request);
+        using var response = await PostBytesAsync(bytes, "application/json");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("body is not valid UTF-8", await ErrorTextAsync(response));
@@ -423,6 +409,15 @@ public sealed class EmulatorTests : IAsyncLifetime
     }
 
     private Task<HttpResponseMessage> PostAsync(string path, string body) => PostAsync(client, path, body);
+
+    /// <summary>Raw bytes to SendMessageLine with valid credentials and the given Content-Type (none when null).</summary>
+    private async Task<HttpResponseMessage> PostBytesAsync(byte[] body, string? mediaType)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, EmulatorServer.SendMessagePath) { Content = new ByteArrayContent(body) };
+        if (mediaType is not null) request.Content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+        request.Headers.Authorization = Basic("bot", "secret");
+        return await client.SendAsync(request);
+    }
 
     private static Task<HttpResponseMessage> PostAsync(HttpClient http, string path, string body)
     {

@@ -14,8 +14,8 @@ namespace Connect.Bridge.Tests.Infrastructure;
 /// <item><see cref="Capture(string, string?)"/> records the text and asserts at once, so the test that captured a leak fails itself.
 /// Loggers call <see cref="Record"/> instead (an assertion thrown inside the client's logging call would be turned into
 /// an "internal error" outcome and hide the real cause); those lines are checked by the final scan.</item>
-/// <item><see cref="SecretsScanFramework"/> scans everything recorded after the last test of the run has finished
-/// (the assembly runner's last hook), so the scan does not depend on the order xunit schedules tests in.</item>
+/// <item><see cref="SecretsScan"/> scans everything recorded after the last test of the run has finished
+/// (an assembly fixture, disposed last), so the scan does not depend on the order xunit schedules tests in.</item>
 /// </list>
 /// </remarks>
 public static class SecretWatch

@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using Connect.Bridge.Emulator;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Connect.Bridge.Tests.Infrastructure;
 
@@ -12,6 +12,9 @@ public static class TestData
 
     /// <summary>A unique marker used as the password everywhere, so a leak can be searched for.</summary>
     public static readonly string Password = "pw-" + Guid.NewGuid().ToString("N");
+
+    /// <summary>A valid message to the test line and user.</summary>
+    public static LineMessage Message(string text = "Здравствуйте") => new(LineId, UserId, text);
 
     public static Task<EmulatorServer> StartEmulatorAsync(IReadOnlyCollection<string>? allowedLines = null) =>
         EmulatorServer.StartAsync(new EmulatorSettings
@@ -32,16 +35,19 @@ public static class TestData
     };
 }
 
-/// <summary>An ILogger that keeps every formatted line.</summary>
-public sealed class ListLogger : ILogger
+/// <summary>The tests' logger: Microsoft's <see cref="FakeLogger"/>, every line also recorded for the final secrets scan.</summary>
+public static class TestLog
 {
-    public ConcurrentQueue<string> Lines { get; } = new();
-    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-    public bool IsEnabled(LogLevel logLevel) => true;
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    /// <summary>A logger that keeps every record and records each formatted line with <see cref="SecretWatch.Record"/>
+    /// (never asserts inside the client's logging call: <see cref="SecretsScan"/> checks them after the last test).</summary>
+    public static FakeLogger Create() => new(FakeLogCollector.Create(new FakeLogCollectorOptions
     {
-        string line = formatter(state, exception) + (exception is null ? "" : " " + exception);
-        Lines.Enqueue(line);
-        SecretWatch.Record("client log", line); // checked by SecretsFinalCheck; never throws inside the client
-    }
+        OutputFormatter = Line,
+        OutputSink = line => SecretWatch.Record("client log", line),
+    }));
+
+    /// <summary>Every line logged so far, formatted as the secrets scan saw it.</summary>
+    public static string[] Lines(this FakeLogger log) => [.. log.Collector.GetSnapshot().Select(Line)];
+
+    private static string Line(FakeLogRecord record) => record.Message + (record.Exception is null ? "" : " " + record.Exception);
 }

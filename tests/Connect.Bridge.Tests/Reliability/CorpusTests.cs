@@ -12,7 +12,7 @@ public sealed class CorpusFixture : IAsyncLifetime
     public ConcurrentDictionary<(string Surface, string Id), bool> Results { get; } = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    public async Task InitializeAsync() => Emulator = await TestData.StartEmulatorAsync();
+    public async ValueTask InitializeAsync() => Emulator = await TestData.StartEmulatorAsync();
 
     /// <summary>Cases run one at a time: the request count of the shared emulator is measured per case.</summary>
     public async Task<T> Exclusive<T>(Func<T> run)
@@ -22,7 +22,7 @@ public sealed class CorpusFixture : IAsyncLifetime
         finally { _gate.Release(); }
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await Emulator.DisposeAsync();
         if (Results.IsEmpty) return;

@@ -95,7 +95,7 @@ public class FaultMatrixTests(FaultMatrixReport report) : IClassFixture<FaultMat
         using var reserved = server is null ? FaultCatalog.BoundNotListening() : null;
         int port = server?.Port ?? ((IPEndPoint)reserved!.LocalEndPoint!).Port;
         string host = $"127.0.0.1:{port}";
-        var log = new ListLogger();
+        var log = TestLog.Create();
         var options = TestData.Options($"{(fault.Https ? "https" : "http")}://{host}/", log, language == ErrorLanguage.English);
         options.Timeout = TimeSpan.FromMilliseconds(fault.TimeoutMs);
         options.MaxRetries = 2;

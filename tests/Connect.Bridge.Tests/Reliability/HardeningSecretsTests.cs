@@ -32,7 +32,7 @@ public class HardeningSecretsTests
     [Fact] // item 4: failed before (the Logger got the unscrubbed rejection text)
     public void The_logger_gets_scrubbed_lines_for_rejections_and_attempts()
     {
-        var log = new ListLogger();
+        var log = TestLog.Create();
         var options = TestData.Options(Secret, log, english: true);
         options.Password = Secret;
         using (var client = new ConnectClient(options))
@@ -45,10 +45,10 @@ public class HardeningSecretsTests
         options.MaxRetries = 0;
         using (var client = new ConnectClient(options))
             Assert.Equal(-2, client.TrySendMessage(new LineMessage(TestData.LineId, TestData.UserId, "x")).Status);
-        Assert.Contains(log.Lines, l => l.Contains("/relay/v1/line/send/message/", StringComparison.Ordinal));
-        Assert.True(log.Lines.Count >= 2);
-        Assert.Contains(log.Lines, l => l.StartsWith("Rejected before sending:", StringComparison.Ordinal));
-        Assert.All(log.Lines, l => Assert.DoesNotContain(Secret, l));
+        Assert.Contains(log.Lines(), l => l.Contains("/relay/v1/line/send/message/", StringComparison.Ordinal));
+        Assert.True(log.Lines().Length >= 2);
+        Assert.Contains(log.Lines(), l => l.StartsWith("Rejected before sending:", StringComparison.Ordinal));
+        Assert.All(log.Lines(), l => Assert.DoesNotContain(Secret, l));
     }
 
     [Theory] // item 5: failed before (whitespace was collapsed before the scrub)
@@ -86,11 +86,7 @@ public class HardeningSecretsTests
     [Fact] // item 5: failed before (the 300-character cut left "SECRE…")
     public async Task A_password_prefix_cut_at_the_300_character_bound_is_masked()
     {
-        await using var server = new RawHttpServer(RawReply.Status(400, $$"""{"error":"{{new string('x', 295)}}{{Secret}}"}"""));
-        var options = TestData.Options(server.BaseUrl, english: true);
-        options.Password = Secret;
-        using var client = new ConnectClient(options);
-        var outcome = await client.TrySendMessageAsync(new LineMessage(TestData.LineId, TestData.UserId, "x"));
+        var outcome = await ServerErrorEndingInTheSecretAsync(xs: 295);
         Assert.EndsWith("x***…", outcome.ServerError);
         Assert.Contains("x***…\"", outcome.ErrorText);
         Assert.DoesNotContain("SECRE", outcome.ErrorText);
@@ -99,11 +95,7 @@ public class HardeningSecretsTests
     [Fact] // a cut that leaves under 4 characters of the secret is left alone (a shim corpus run masked "…0x" at random)
     public async Task A_cut_leaving_fewer_than_four_characters_of_the_password_is_not_masked()
     {
-        await using var server = new RawHttpServer(RawReply.Status(400, $$"""{"error":"{{new string('x', 298)}}{{Secret}}"}"""));
-        var options = TestData.Options(server.BaseUrl, english: true);
-        options.Password = Secret;
-        using var client = new ConnectClient(options);
-        var outcome = await client.TrySendMessageAsync(new LineMessage(TestData.LineId, TestData.UserId, "x"));
+        var outcome = await ServerErrorEndingInTheSecretAsync(xs: 298);
         Assert.EndsWith("x" + Secret[..2] + "…", outcome.ServerError);
         Assert.DoesNotContain("***", outcome.ErrorText);
     }
@@ -166,5 +158,15 @@ public class HardeningSecretsTests
         var outcome = sender.Set(SenderSetting.TimeoutSeconds, text);
         Assert.Equal(-1, outcome.Status);
         Assert.Contains($"the timeout \"{text}\"", outcome.ErrorText);
+    }
+
+    /// <summary>A 400 whose error text is <paramref name="xs"/> x's and then the password: where the 300-character cut falls.</summary>
+    private static async Task<SendOutcome> ServerErrorEndingInTheSecretAsync(int xs)
+    {
+        await using var server = new RawHttpServer(RawReply.Status(400, $$"""{"error":"{{new string('x', xs)}}{{Secret}}"}"""));
+        var options = TestData.Options(server.BaseUrl, english: true);
+        options.Password = Secret;
+        using var client = new ConnectClient(options);
+        return await client.TrySendMessageAsync(new LineMessage(TestData.LineId, TestData.UserId, "x"));
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using Xunit.Abstractions;
 
 namespace Connect.Bridge.Tests.Reliability;
 
@@ -96,10 +95,7 @@ public sealed class LogFileHardeningTests(ITestOutputHelper output) : IDisposabl
         // The "reader that leaves": the path was fine when set, and nobody reads it when the line comes.
         await using var server = new RawHttpServer(RawReply.Status(200));
         string path = Path.Combine(_dir, "swapped.log");
-        using var sender = Sender(server);
-        Assert.Equal(0, sender.Set(SenderSetting.LogFile, path).Status);
-        File.Delete(path);
-        Fifo("swapped.log");
+        using var sender = LoggingTo(server, path, thenReplacedBy: _ => Fifo("swapped.log"));
 
         var outcome = Within("send with the log file swapped for a FIFO (2 s timeout)", () => sender.Send(TestData.LineId, TestData.UserId, "hi"), path);
         Assert.Equal((200, ""), (outcome.Status, outcome.ErrorText));
@@ -113,10 +109,7 @@ public sealed class LogFileHardeningTests(ITestOutputHelper output) : IDisposabl
     {
         await using var server = new RawHttpServer(RawReply.Status(200));
         string path = Path.Combine(_dir, "dir-later.log");
-        using var sender = Sender(server);
-        Assert.Equal(0, sender.Set(SenderSetting.LogFile, path).Status);
-        File.Delete(path);
-        Directory.CreateDirectory(path);
+        using var sender = LoggingTo(server, path, thenReplacedBy: p => Directory.CreateDirectory(p));
 
         Assert.Equal(200, sender.Send(TestData.LineId, TestData.UserId, "1").Status);
         Assert.True(FileLog.Flush(path, HangBound));
@@ -137,8 +130,7 @@ public sealed class LogFileHardeningTests(ITestOutputHelper output) : IDisposabl
         // As root a mode bit does not stop a write; /proc/version does: it opens for writing, and every write fails (EIO).
         const string path = "/proc/version";
         await using var server = new RawHttpServer(RawReply.Status(200));
-        using var sender = Sender(server);
-        Assert.Equal(0, sender.Set(SenderSetting.LogFile, path).Status);
+        using var sender = LoggingTo(server, path);
         long before = FileLog.DroppedLines(path);
         var outcome = sender.Send(TestData.LineId, TestData.UserId, "hi");
         Assert.Equal((200, ""), (outcome.Status, outcome.ErrorText));
@@ -161,8 +153,7 @@ public sealed class LogFileHardeningTests(ITestOutputHelper output) : IDisposabl
         {
             await using var server = new RawHttpServer(RawReply.Status(200));
             string path = Path.Combine(mount, "full.log");
-            using var sender = Sender(server);
-            Assert.Equal(0, sender.Set(SenderSetting.LogFile, path).Status);
+            using var sender = LoggingTo(server, path);
             string filler = Path.Combine(mount, "filler");
             Fill(filler);
 
@@ -223,6 +214,22 @@ public sealed class LogFileHardeningTests(ITestOutputHelper output) : IDisposabl
     }
 
     // ---- plumbing ----
+
+    /// <summary>
+    /// A sender for <paramref name="server"/> whose log file is set to <paramref name="path"/> (accepted); with
+    /// <paramref name="thenReplacedBy"/>, the file is then deleted and something else put at its path.
+    /// </summary>
+    private static BridgeSender LoggingTo(RawHttpServer server, string path, Action<string>? thenReplacedBy = null)
+    {
+        var sender = Sender(server);
+        Assert.Equal(0, sender.Set(SenderSetting.LogFile, path).Status);
+        if (thenReplacedBy is not null)
+        {
+            File.Delete(path);
+            thenReplacedBy(path);
+        }
+        return sender;
+    }
 
     private static BridgeSender Sender(RawHttpServer server)
     {

@@ -3,23 +3,27 @@ namespace Connect.Bridge.Tests.Reliability;
 /// <summary>Issue 19, round three, items 5 and 8: each test failed before its fix.</summary>
 public class ProxyResetAndRowTests
 {
-    private static LineMessage Message() => new(TestData.LineId, TestData.UserId, "Здравствуйте");
-
     // ---- item 5: a proxy that resets at its first byte is named as the proxy ----
 
     /// <summary>A proxy that reads the first byte of what the client sends (the request or the CONNECT) and resets.</summary>
     private static RawHttpServer ResettingProxy() => new(_ => RawReply.Status(200), null, new RawReply.Reset());
+
+    /// <summary>One send to <paramref name="baseUrl"/> through <paramref name="proxy"/>.</summary>
+    private static SendOutcome SendThrough(RawHttpServer proxy, string baseUrl, bool english, int maxRetries)
+    {
+        var options = TestData.Options(baseUrl, english: english);
+        options.ProxyUrl = proxy.BaseUrl;
+        options.MaxRetries = maxRetries;
+        using var client = new ConnectClient(options);
+        return client.TrySendMessage(TestData.Message());
+    }
 
     [Fact]
     public async Task A_proxy_resetting_a_plain_request_at_its_first_byte_is_named()
     {
         await using var target = new RawHttpServer(RawReply.Status(200));
         await using var proxy = ResettingProxy();
-        var options = TestData.Options(target.BaseUrl, english: true);
-        options.ProxyUrl = proxy.BaseUrl;
-        options.MaxRetries = 0;
-        using var client = new ConnectClient(options);
-        var outcome = client.TrySendMessage(Message());
+        var outcome = SendThrough(proxy, target.BaseUrl, english: true, maxRetries: 0);
         Assert.Equal((BridgeStatus.ConnectionFailed,
             $"The connection to the proxy 127.0.0.1:{proxy.Port} broke before an answer (on the way to 127.0.0.1:{target.Port}): connection reset by the proxy. Delivery is unknown."),
             (outcome.Status, outcome.ErrorText));
@@ -27,69 +31,44 @@ public class ProxyResetAndRowTests
         Assert.Equal(0, target.Requests);
     }
 
-    [Fact]
-    public async Task A_proxy_resetting_a_plain_request_at_its_first_byte_is_named_in_russian()
+    /// <summary>
+    /// To a closed port behind the proxy: a plain request in Russian, and a CONNECT (https), which cannot be told from a
+    /// tunnel that broke later: delivery unknown, one attempt, no retry although two are allowed.
+    /// </summary>
+    [Theory]
+    [InlineData("http", false, 0, "Соединение с прокси-сервером 127.0.0.1:{0} прервано до получения ответа (по пути к 127.0.0.1:9): соединение сброшено прокси-сервером. Доставка неизвестна.")]
+    [InlineData("https", true, 2, "The connection to the proxy 127.0.0.1:{0} broke before an answer (on the way to 127.0.0.1:9): connection reset by the proxy. Delivery is unknown.")]
+    public async Task A_proxy_resetting_at_its_first_byte_is_named(string scheme, bool english, int maxRetries, string expected)
     {
         await using var proxy = ResettingProxy();
-        var options = TestData.Options("http://127.0.0.1:9/", english: false);
-        options.ProxyUrl = proxy.BaseUrl;
-        options.MaxRetries = 0;
-        using var client = new ConnectClient(options);
-        var outcome = client.TrySendMessage(Message());
-        Assert.Equal((BridgeStatus.ConnectionFailed,
-            $"Соединение с прокси-сервером 127.0.0.1:{proxy.Port} прервано до получения ответа (по пути к 127.0.0.1:9): соединение сброшено прокси-сервером. Доставка неизвестна."),
-            (outcome.Status, outcome.ErrorText));
-    }
-
-    [Fact]
-    public async Task A_proxy_resetting_a_CONNECT_at_its_first_byte_is_named()
-    {
-        await using var proxy = ResettingProxy();
-        var options = TestData.Options("https://127.0.0.1:9/", english: true);
-        options.ProxyUrl = proxy.BaseUrl;
-        options.MaxRetries = 2;
-        using var client = new ConnectClient(options);
-        var outcome = client.TrySendMessage(Message());
-        // A broken CONNECT cannot be told from a tunnel that broke later: delivery unknown, one attempt, no retry.
-        Assert.Equal((BridgeStatus.ConnectionFailed,
-            $"The connection to the proxy 127.0.0.1:{proxy.Port} broke before an answer (on the way to 127.0.0.1:9): connection reset by the proxy. Delivery is unknown."),
+        var outcome = SendThrough(proxy, scheme + "://127.0.0.1:9/", english, maxRetries);
+        Assert.Equal((BridgeStatus.ConnectionFailed, string.Format(System.Globalization.CultureInfo.InvariantCulture, expected, proxy.Port)),
             (outcome.Status, outcome.ErrorText));
         Assert.Equal(1, outcome.Attempts);
     }
 
     // ---- item 8: rows added one by one are counted within the keyboard ----
 
-    [Fact]
-    public void An_error_in_the_second_row_added_names_row_two()
+    /// <summary>
+    /// A bad row added after <paramref name="before"/> (set whole, or added as a row) is named by its row in the
+    /// keyboard: the second row added; a separators-only row added third (Russian); several rows in one argument count
+    /// the rows the keyboard will have, not the lines (blank lines are no rows: "Y|" would be the third row: A|B, X, Y|).
+    /// The refused row is not added.
+    /// </summary>
+    [Theory]
+    [InlineData("en", "Yes|No", false, "More|", "(row 2, button 2)")]
+    [InlineData("ru", "Да|Нет\nЕщё", true, "|", "(строка 3)")]
+    [InlineData("en", "A|B", false, "X\n\n\nY|", "(row 3, button 2)")]
+    public void A_bad_row_added_is_named_by_its_row_in_the_keyboard(string language, string before, bool setWhole, string added, string named)
     {
         using var sender = new BridgeSender();
-        sender.Set(SenderSetting.Language, "en");
-        Assert.True(sender.AddKeyboardRow("Yes|No").Succeeded);
-        var outcome = sender.AddKeyboardRow("More|");
+        sender.Set(SenderSetting.Language, language);
+        Assert.True((setWhole ? sender.SetKeyboard(before, KeyboardFormat.Rows) : sender.AddKeyboardRow(before)).Succeeded);
+        int rows = sender.Keyboard!.Rows.Count;
+        var outcome = sender.AddKeyboardRow(added);
         Assert.Equal(BridgeStatus.InvalidArgument, outcome.Status);
-        Assert.Contains("(row 2, button 2)", outcome.ErrorText, StringComparison.Ordinal);
-        Assert.Single(sender.Keyboard!.Rows);
-    }
-
-    [Fact]
-    public void A_separators_only_row_added_third_names_row_three_in_russian()
-    {
-        using var sender = new BridgeSender();
-        Assert.True(sender.SetKeyboard("Да|Нет\nЕщё", KeyboardFormat.Rows).Succeeded);
-        var outcome = sender.AddKeyboardRow("|");
-        Assert.Equal(BridgeStatus.InvalidArgument, outcome.Status);
-        Assert.Contains("(строка 3)", outcome.ErrorText, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Several_rows_in_one_argument_count_the_rows_the_keyboard_will_have_not_the_lines()
-    {
-        using var sender = new BridgeSender();
-        sender.Set(SenderSetting.Language, "en");
-        Assert.True(sender.AddKeyboardRow("A|B").Succeeded);
-        // Blank lines are no rows: "Y|" would be the keyboard's third row (A|B, X, Y|).
-        var outcome = sender.AddKeyboardRow("X\n\n\nY|");
-        Assert.Contains("(row 3, button 2)", outcome.ErrorText, StringComparison.Ordinal);
+        Assert.Contains(named, outcome.ErrorText, StringComparison.Ordinal);
+        Assert.Equal(rows, sender.Keyboard!.Rows.Count);
     }
 
     [Fact]

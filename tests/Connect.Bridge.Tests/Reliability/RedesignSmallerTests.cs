@@ -1,71 +1,34 @@
 using System.Net;
-using Connect.Bridge.Hosting;
 
 namespace Connect.Bridge.Tests.Reliability;
 
 /// <summary>Issue 20, section 2 "Smaller": the retry clock, one behaviour for invalid options, the rows contract.</summary>
 public class RedesignSmallerTests
 {
-    private static LineMessage Message() => new(TestData.LineId, TestData.UserId, "Здравствуйте");
-
-    /// <summary>A clock set to a fixed "now" whose timers fire at once; its timestamps are the system's.</summary>
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public List<TimeSpan> Waits { get; } = [];
-
-        public override DateTimeOffset GetUtcNow() => now;
-
-        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
-        {
-            lock (Waits) Waits.Add(dueTime);
-            ThreadPool.QueueUserWorkItem(_ => callback(state));
-            return new NoTimer();
-        }
-
-        private sealed class NoTimer : ITimer
-        {
-            public bool Change(TimeSpan dueTime, TimeSpan period) => true;
-            public void Dispose() { }
-            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-        }
-    }
-
     // ---- RetryRule: the rule reads Retry-After on the clock the waits run on ----
 
-    [Fact]
-    public async Task A_retry_after_date_is_read_on_the_injected_clock_when_deciding_to_retry()
+    /// <summary>
+    /// A Retry-After date on the injected clock (a FakeTimeProvider). Two seconds after its "now" (2100, decades after
+    /// the system's) fits in the timeout and is waited for; before the fix the decision read it on the system clock (far
+    /// outside the timeout, so no retry and the 503 was the outcome) while the wait read it on the injected one. The
+    /// mirror case: two hours after its "now" (2000, in the past for the system clock) is past the deadline: not waited for.
+    /// </summary>
+    [Theory]
+    [InlineData(2100, 2, 200, 2)]
+    [InlineData(2000, 7200, 503, 1)]
+    public async Task A_retry_after_date_is_read_on_the_injected_clock(int year, int secondsAhead, int status, int requests)
     {
-        // Two seconds after the injected clock's "now", decades after the system's: on the injected clock it fits in
-        // the timeout and is waited for. Before: the decision read it on the system clock (far outside the timeout,
-        // so no retry and the 503 was the outcome) while the wait read it on the injected one.
-        var now = new DateTimeOffset(2100, 1, 1, 12, 0, 0, TimeSpan.Zero);
-        string date = now.AddSeconds(2).ToString("r", System.Globalization.CultureInfo.InvariantCulture);
+        var now = new DateTimeOffset(year, 1, 1, 12, 0, 0, TimeSpan.Zero);
+        string date = now.AddSeconds(secondsAhead).ToString("r", System.Globalization.CultureInfo.InvariantCulture);
         await using var server = new RawHttpServer(n => n == 1 ? RawReply.Status(503, null, "Retry-After: " + date) : RawReply.Status(200));
-        var clock = new FixedClock(now);
+        var clock = new SteppingClock(now);
         using var client = new ConnectClient(TestData.Options(server.BaseUrl, english: true)) { Time = clock };
 
-        var outcome = await client.TrySendMessageAsync(Message());
+        var outcome = await client.TrySendMessageAsync(TestData.Message());
 
-        Assert.Equal(200, outcome.Status);
-        Assert.Equal(2, server.Requests);
-        Assert.Equal(TimeSpan.FromSeconds(2), Assert.Single(clock.Waits));
-    }
-
-    [Fact]
-    public async Task A_retry_after_date_past_the_deadline_of_the_injected_clock_is_not_waited_for()
-    {
-        // The mirror case: a date that is in the past for the system clock but an hour and more ahead of the injected one.
-        var now = new DateTimeOffset(2000, 1, 1, 12, 0, 0, TimeSpan.Zero);
-        string date = now.AddHours(2).ToString("r", System.Globalization.CultureInfo.InvariantCulture);
-        await using var server = new RawHttpServer(n => n == 1 ? RawReply.Status(503, null, "Retry-After: " + date) : RawReply.Status(200));
-        var clock = new FixedClock(now);
-        using var client = new ConnectClient(TestData.Options(server.BaseUrl, english: true)) { Time = clock };
-
-        var outcome = await client.TrySendMessageAsync(Message());
-
-        Assert.Equal(503, outcome.Status);
-        Assert.Equal(1, server.Requests);
-        Assert.Empty(clock.Waits);
+        Assert.Equal(status, outcome.Status);
+        Assert.Equal(requests, server.Requests);
+        Assert.Equal(requests == 2 ? [TimeSpan.FromSeconds(secondsAhead)] : [], clock.Waits.ToArray());
     }
 
     // ---- invalid options: one behaviour for new ConnectClient(options) and ConnectHttpHandler.CreatePrimaryHandler ----
@@ -92,14 +55,14 @@ public class RedesignSmallerTests
         await using var server = new RawHttpServer(RawReply.Status(200));
         var options = Invalid(kind, server.BaseUrl);
         using var own = new ConnectClient(options);
-        var expected = await own.TrySendMessageAsync(Message());
+        var expected = await own.TrySendMessageAsync(TestData.Message());
         Assert.Equal(BridgeStatus.InvalidArgument, expected.Status);
 
         // Before: CreatePrimaryHandler threw ArgumentException where the constructor above accepted the options.
         using var handler = ConnectHttpHandler.CreatePrimaryHandler(options);
         using var http = new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
         using var client = new ConnectClient(http, options);
-        var outcome = await client.TrySendMessageAsync(Message());
+        var outcome = await client.TrySendMessageAsync(TestData.Message());
 
         Assert.Equal((expected.Status, expected.ErrorText), (outcome.Status, outcome.ErrorText));
         Assert.Equal(options.Validate(), outcome.ErrorText);

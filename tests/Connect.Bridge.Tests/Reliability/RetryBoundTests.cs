@@ -3,8 +3,6 @@ namespace Connect.Bridge.Tests.Reliability;
 /// <summary>Retries and the overall timeout: the timeout bounds the call, and an answer already received is never reported as "no answer".</summary>
 public class RetryBoundTests
 {
-    private static LineMessage Message() => new(TestData.LineId, TestData.UserId, "Здравствуйте");
-
     [Theory]
     [InlineData(503, false)]
     [InlineData(503, true)]
@@ -21,8 +19,8 @@ public class RetryBoundTests
         options.Timeout = TimeSpan.FromSeconds(4);
         options.RetryDelay = TimeSpan.FromMilliseconds(Limits.MaxRetryDelayMs);
         using var client = new ConnectClient(options);
-        var outcome = sync ? await Task.Factory.StartNew(() => client.TrySendMessage(Message()), TaskCreationOptions.LongRunning)
-                           : await client.TrySendMessageAsync(Message());
+        var outcome = sync ? await Task.Factory.StartNew(() => client.TrySendMessage(TestData.Message()), TaskCreationOptions.LongRunning)
+                           : await client.TrySendMessageAsync(TestData.Message());
         SecretWatch.Capture("retry bound", outcome);
         Assert.Equal(status, outcome.Status);
         Assert.Equal(status == 429 ? "HTTP 429: too many requests, try again later." : "HTTP 503: server error.", outcome.ErrorText);
@@ -34,13 +32,13 @@ public class RetryBoundTests
     public async Task Caller_cancellation_during_a_stalled_error_body_still_throws()
     {
         await using var server = new RawHttpServer(RawReply.HeadersThenStall(500));
-        var log = new ListLogger();
+        var log = TestLog.Create();
         using var client = new ConnectClient(TestData.Options(server.BaseUrl, log));
         using var cts = new CancellationTokenSource();
-        var send = client.TrySendMessageAsync(Message(), cts.Token);
+        var send = client.TrySendMessageAsync(TestData.Message(), cts.Token);
         // The attempt is logged when the status line has arrived: from then on the client is reading the stalled body.
-        for (int i = 0; i < 1000 && !log.Lines.Any(l => l.Contains("-> 500", StringComparison.Ordinal)); i++) await Task.Delay(10);
-        Assert.Contains(log.Lines, l => l.Contains("-> 500", StringComparison.Ordinal));
+        for (int i = 0; i < 1000 && !log.Lines().Any(l => l.Contains("-> 500", StringComparison.Ordinal)); i++) await Task.Delay(10);
+        Assert.Contains(log.Lines(), l => l.Contains("-> 500", StringComparison.Ordinal));
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => send);
         Assert.Equal(1, server.Requests);
@@ -54,7 +52,7 @@ public class RetryBoundTests
         var options = TestData.Options(server.BaseUrl, english: true);
         options.Timeout = TimeSpan.FromMilliseconds(1500);
         using var client = new ConnectClient(options);
-        var outcome = await client.TrySendMessageAsync(Message());
+        var outcome = await client.TrySendMessageAsync(TestData.Message());
         Assert.Equal(BridgeStatus.Timeout, outcome.Status);
         Assert.Equal(2, outcome.Attempts);
         Assert.Equal(2, server.Requests);

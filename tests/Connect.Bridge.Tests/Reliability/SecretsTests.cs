@@ -7,12 +7,10 @@ namespace Connect.Bridge.Tests.Reliability;
 /// <summary>
 /// The password (a unique marker, <see cref="TestData.Password"/>) must appear in no log line, error text, server text,
 /// response body or CLI output. Runs the leak-prone paths itself, each capture asserted at once; the scan of everything
-/// the suite captured runs after the last test (<see cref="SecretsScanFramework"/>), whatever the scheduling order.
+/// the suite captured runs after the last test (<see cref="SecretsScan"/>), whatever the scheduling order.
 /// </summary>
 public class SecretsFinalCheck
 {
-    private static LineMessage Message() => new(TestData.LineId, TestData.UserId, "Здравствуйте");
-
     [Fact]
     public async Task The_password_appears_in_none_of_the_leak_prone_paths()
     {
@@ -39,11 +37,11 @@ public class SecretsFinalCheck
         foreach (int status in new[] { 400, 401, 403, 429, 500, 503 })
         {
             await using var server = new RawHttpServer(RawReply.Status(status, echo));
-            var log = new ListLogger();
+            var log = TestLog.Create();
             using var client = new ConnectClient(TestData.Options(server.BaseUrl, log, english: status % 2 == 0));
-            SecretWatch.Capture($"echo {status} async", await client.TrySendMessageAsync(Message()));
-            SecretWatch.Capture($"echo {status} sync", client.TrySendMessage(Message()));
-            var thrown = await Assert.ThrowsAsync<ConnectBridgeException>(() => client.SendMessageAsync(Message()));
+            SecretWatch.Capture($"echo {status} async", await client.TrySendMessageAsync(TestData.Message()));
+            SecretWatch.Capture($"echo {status} sync", client.TrySendMessage(TestData.Message()));
+            var thrown = await Assert.ThrowsAsync<ConnectBridgeException>(() => client.SendMessageAsync(TestData.Message()));
             SecretWatch.Capture($"echo {status} exception", thrown.ToString());
         }
 
@@ -61,12 +59,12 @@ public class SecretsFinalCheck
         // The password as the proxy password too, through a "proxy" that always answers 407.
         await using (var proxy = new RawHttpServer(RawReply.Status(407, echo, "Proxy-Authenticate: Basic realm=\"p\"")))
         {
-            var options = TestData.Options("http://127.0.0.1:9/", new ListLogger());
+            var options = TestData.Options("http://127.0.0.1:9/", TestLog.Create());
             options.ProxyUrl = proxy.BaseUrl;
             options.ProxyLogin = "proxy-user";
             options.ProxyPassword = TestData.Password;
             using var client = new ConnectClient(options);
-            SecretWatch.Capture("proxy 407", await client.TrySendMessageAsync(Message()));
+            SecretWatch.Capture("proxy 407", await client.TrySendMessageAsync(TestData.Message()));
         }
 
         // The CLI, given the password on the command line, against a server that echoes it.

@@ -1,14 +1,11 @@
 using System.Collections.Concurrent;
 using System.Net;
-using Connect.Bridge.Hosting;
 
 namespace Connect.Bridge.Tests.Reliability;
 
 /// <summary>Issue 10, round two, the transport items: each test failed before its fix.</summary>
 public class TransportHardeningTests
 {
-    private static LineMessage Message() => new(TestData.LineId, TestData.UserId, "Здравствуйте");
-
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -21,8 +18,8 @@ public class TransportHardeningTests
         options.MaxRetries = 10;
         options.RetryDelay = TimeSpan.FromMilliseconds(Limits.MaxRetryDelayMs);
         using var client = new ConnectClient(options);
-        var outcome = sync ? await Task.Factory.StartNew(() => client.TrySendMessage(Message()), TaskCreationOptions.LongRunning)
-                           : await client.TrySendMessageAsync(Message());
+        var outcome = sync ? await Task.Factory.StartNew(() => client.TrySendMessage(TestData.Message()), TaskCreationOptions.LongRunning)
+                           : await client.TrySendMessageAsync(TestData.Message());
         Assert.Equal(BridgeStatus.ConnectionFailed, outcome.Status);
         Assert.Equal($"Could not connect to 127.0.0.1:{port}: connection refused. The message was not delivered.", outcome.ErrorText);
         Assert.Equal(1, outcome.Attempts);
@@ -38,7 +35,7 @@ public class TransportHardeningTests
         var options = TestData.Options(server.BaseUrl, english: true);
         options.RetryDelay = TimeSpan.FromMilliseconds(ms);
         using var client = new ConnectClient(options);
-        var outcome = client.TrySendMessage(Message());
+        var outcome = client.TrySendMessage(TestData.Message());
         Assert.Equal(BridgeStatus.InvalidArgument, outcome.Status);
         Assert.StartsWith("Invalid option: the retry delay \"", outcome.ErrorText);
         Assert.EndsWith("\" must be between 10 ms and 30 s.", outcome.ErrorText);
@@ -71,7 +68,7 @@ public class TransportHardeningTests
                 default: options.ProxyPassword = value; break;
             }
             using var client = new ConnectClient(options);
-            var outcome = client.TrySendMessage(Message());
+            var outcome = client.TrySendMessage(TestData.Message());
             if (length == max) Assert.Equal(200, outcome.Status);
             else Assert.Equal((BridgeStatus.InvalidArgument, $"Invalid option: {field} is longer than {max} characters."), (outcome.Status, outcome.ErrorText));
         }
@@ -85,7 +82,7 @@ public class TransportHardeningTests
     {
         var options = TestData.Options(url, english: true);
         using var client = new ConnectClient(options);
-        var outcome = client.TrySendMessage(Message());
+        var outcome = client.TrySendMessage(TestData.Message());
         Assert.Equal((BridgeStatus.InvalidArgument, text), (outcome.Status, outcome.ErrorText));
     }
 
@@ -97,27 +94,7 @@ public class TransportHardeningTests
         Assert.False(ClientConfig.IsLoopback("localhost.example"));
         // Plain http to it is allowed like "localhost" (before: "plain http is allowed only for loopback hosts").
         using var client = new ConnectClient(TestData.Options("http://localhost.:1/", english: true));
-        Assert.NotEqual(BridgeStatus.InvalidArgument, client.TrySendMessage(Message()).Status);
-    }
-
-    /// <summary>A clock whose timers fire at once and record what they were asked to wait.</summary>
-    private sealed class RecordingClock : TimeProvider
-    {
-        public ConcurrentQueue<TimeSpan> Waits { get; } = new();
-
-        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
-        {
-            Waits.Enqueue(dueTime);
-            ThreadPool.QueueUserWorkItem(_ => callback(state));
-            return new NoTimer();
-        }
-
-        private sealed class NoTimer : ITimer
-        {
-            public bool Change(TimeSpan dueTime, TimeSpan period) => true;
-            public void Dispose() { }
-            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-        }
+        Assert.NotEqual(BridgeStatus.InvalidArgument, client.TrySendMessage(TestData.Message()).Status);
     }
 
     [Theory]
@@ -130,9 +107,10 @@ public class TransportHardeningTests
         var options = TestData.Options(server.BaseUrl, english: true);
         options.MaxRetries = Limits.MaxRetries;
         options.RetryDelay = TimeSpan.FromMilliseconds(Limits.MinRetryDelayMs);
-        var clock = new RecordingClock();
+        options.Timeout = TimeSpan.FromMinutes(1); // the clock moves on by each wait: ten waits come to about 10 s
+        var clock = new SteppingClock();
         using var client = new ConnectClient(options) { Time = clock };
-        var outcome = await client.TrySendMessageAsync(Message());
+        var outcome = await client.TrySendMessageAsync(TestData.Message());
         Assert.Equal(429, outcome.Status);
         Assert.Equal(Limits.MaxRetries + 1, server.Requests);
         var waits = clock.Waits.ToArray();
@@ -151,9 +129,9 @@ public class TransportHardeningTests
     {
         await using var server = new RawHttpServer(n => n == 1 ? RawReply.Status(503, null, "Retry-After: 2") : RawReply.Status(200));
         var options = TestData.Options(server.BaseUrl, english: true);
-        var clock = new RecordingClock();
+        var clock = new SteppingClock();
         using var client = new ConnectClient(options) { Time = clock };
-        Assert.Equal(200, (await client.TrySendMessageAsync(Message())).Status);
+        Assert.Equal(200, (await client.TrySendMessageAsync(TestData.Message())).Status);
         Assert.Equal(TimeSpan.FromSeconds(2), Assert.Single(clock.Waits));
     }
 
@@ -169,7 +147,7 @@ public class TransportHardeningTests
         options.ProxyUrl = $"http://127.0.0.1:{proxyPort}/";
         options.MaxRetries = 0;
         using var client = new ConnectClient(options);
-        var outcome = client.TrySendMessage(Message());
+        var outcome = client.TrySendMessage(TestData.Message());
         Assert.Equal((BridgeStatus.ConnectionFailed, $"Could not connect to the proxy 127.0.0.1:{proxyPort}: connection refused. The message was not delivered."),
             (outcome.Status, outcome.ErrorText));
         Assert.Equal(0, target.Requests);
@@ -185,7 +163,7 @@ public class TransportHardeningTests
         options.ProxyUrl = proxy.BaseUrl;
         options.MaxRetries = 0;
         using var client = new ConnectClient(options);
-        var outcome = client.TrySendMessage(Message());
+        var outcome = client.TrySendMessage(TestData.Message());
         Assert.Equal((407, $"The proxy 127.0.0.1:{proxy.Port} requires authentication (HTTP 407): check ProxyLogin and ProxyPassword. The message was not delivered."),
             (outcome.Status, outcome.ErrorText));
         Assert.True(proxy.Requests >= 1);
@@ -198,7 +176,7 @@ public class TransportHardeningTests
         var options = TestData.Options("http://127.0.0.1:9/", english: true);
         options.ProxyUrl = proxy.BaseUrl;
         using var client = new ConnectClient(options);
-        Assert.Equal(200, client.TrySendMessage(Message()).Status);
+        Assert.Equal(200, client.TrySendMessage(TestData.Message()).Status);
         Assert.StartsWith("POST http://127.0.0.1:9/v1/line/send/message/ ", Assert.Single(proxy.RequestHeads));
     }
 

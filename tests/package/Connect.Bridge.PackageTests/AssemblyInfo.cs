@@ -1,2 +1,2 @@
-// The telemetry test listens process-wide (ActivityListener, MeterListener): other tests must not send meanwhile.
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
+// The telemetry test listens process-wide (ActivityListener, MetricCollector): other tests must not send meanwhile.
+[assembly: Xunit.v3.Parallelization(Mode = Xunit.Sdk.ParallelMode.None)]

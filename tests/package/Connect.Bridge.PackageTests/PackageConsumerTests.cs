@@ -1,9 +1,10 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 
 namespace Connect.Bridge.PackageTests;
@@ -103,7 +104,7 @@ public sealed class PackageConsumerTests
     [Fact]
     public async Task NoLogLineCarriesThePasswordOrTheBasicToken()
     {
-        var logs = new ListLoggerProvider();
+        using var logs = new FakeLoggerProvider();
         using var host = ConsumerHost.Build(logs: logs);
         await host.StartAsync();
         var client = host.Services.GetRequiredService<ILineClient>();
@@ -112,8 +113,9 @@ public sealed class PackageConsumerTests
         Assert.Equal(BridgeStatus.InvalidArgument, (await client.TrySendMessageAsync(NewMessage(" "))).Status);
 
         string token = Convert.ToBase64String(Encoding.UTF8.GetBytes($"pkg-bot:{Password}"));
-        Assert.Contains(logs.Lines, l => l.Contains("/v1/line/send/message/", StringComparison.Ordinal)); // the logs did see the calls
-        Assert.DoesNotContain(logs.Lines, l => l.Contains(Password, StringComparison.Ordinal) || l.Contains(token, StringComparison.Ordinal));
+        string[] lines = [.. logs.Collector.GetSnapshot().Select(r => $"{r.Category} {r.Level}: {r.Message} {r.Exception}")];
+        Assert.Contains(lines, l => l.Contains("/v1/line/send/message/", StringComparison.Ordinal)); // the logs did see the calls
+        Assert.DoesNotContain(lines, l => l.Contains(Password, StringComparison.Ordinal) || l.Contains(token, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -128,23 +130,10 @@ public sealed class PackageConsumerTests
         };
         ActivitySource.AddActivityListener(activityListener);
 
-        var measurements = new List<(string Instrument, double Value, Dictionary<string, object?> Tags)>();
-        using var meterListener = new MeterListener
-        {
-            InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Meter.Name == ConnectBridgeDiagnostics.MeterName) listener.EnableMeasurementEvents(instrument);
-            },
-        };
-        void OnMeasurement(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
-        {
-            var copy = new Dictionary<string, object?>();
-            foreach (var tag in tags) copy[tag.Key] = tag.Value;
-            lock (measurements) measurements.Add((instrument.Name, value, copy));
-        }
-        meterListener.SetMeasurementEventCallback<long>((i, v, t, _) => OnMeasurement(i, v, t));
-        meterListener.SetMeasurementEventCallback<double>((i, v, t, _) => OnMeasurement(i, v, t));
-        meterListener.Start();
+        using var sentCollector = new MetricCollector<long>(null, ConnectBridgeDiagnostics.MeterName, ConnectBridgeDiagnostics.MessagesSent);
+        using var failedCollector = new MetricCollector<long>(null, ConnectBridgeDiagnostics.MeterName, ConnectBridgeDiagnostics.MessagesFailed);
+        using var retriesCollector = new MetricCollector<long>(null, ConnectBridgeDiagnostics.MeterName, ConnectBridgeDiagnostics.Retries);
+        using var durationCollector = new MetricCollector<double>(null, ConnectBridgeDiagnostics.MeterName, ConnectBridgeDiagnostics.CallDuration);
 
         using var host = ConsumerHost.Build();
         await host.StartAsync();
@@ -153,7 +142,6 @@ public sealed class PackageConsumerTests
         var bad = NewMessage("");
         Assert.Equal(200, (await client.TrySendMessageAsync(good)).Status);
         Assert.Equal(BridgeStatus.InvalidArgument, (await client.TrySendMessageAsync(bad)).Status);
-        meterListener.Dispose();
 
         Activity[] seen;
         lock (activities) seen = [.. activities];
@@ -172,23 +160,21 @@ public sealed class PackageConsumerTests
         Assert.Equal(BridgeStatus.InvalidArgument, rejected.GetTagItem("connect_bridge.status"));
         Assert.Equal(ActivityStatusCode.Error, rejected.Status);
 
-        (string Instrument, double Value, Dictionary<string, object?> Tags)[] values;
-        lock (measurements) values = [.. measurements];
-        var sentCount = Assert.Single(values, m => m.Instrument == ConnectBridgeDiagnostics.MessagesSent);
+        var sentCount = Assert.Single(sentCollector.GetMeasurementSnapshot());
         Assert.Equal(1, sentCount.Value);
         Assert.Equal("send_message", sentCount.Tags["connect_bridge.operation"]);
-        var failed = Assert.Single(values, m => m.Instrument == ConnectBridgeDiagnostics.MessagesFailed);
+        var failed = Assert.Single(failedCollector.GetMeasurementSnapshot());
         Assert.Equal(1, failed.Value);
         Assert.Equal("invalid_argument", failed.Tags["error.type"]);
-        var durations = values.Where(m => m.Instrument == ConnectBridgeDiagnostics.CallDuration).ToArray();
-        Assert.Equal(2, durations.Length);
+        var durations = durationCollector.GetMeasurementSnapshot();
+        Assert.Equal(2, durations.Count);
         Assert.All(durations, d => Assert.True(d.Value > 0));
-        Assert.DoesNotContain(values, m => m.Instrument == ConnectBridgeDiagnostics.Retries);
+        Assert.Empty(retriesCollector.GetMeasurementSnapshot());
 
         // No message text, no ids of people or lines, no credentials, in any tag of any activity or measurement.
         string[] secrets = [good.Text, good.LineId, good.UserId, bad.LineId, bad.UserId, "pkg-bot", Password];
         var tagValues = seen.SelectMany(a => a.TagObjects.Select(t => t.Value?.ToString() ?? ""))
-            .Concat(values.SelectMany(m => m.Tags.Values.Select(v => v?.ToString() ?? "")))
+            .Concat(new[] { sentCount.Tags, failed.Tags }.Concat(durations.Select(d => d.Tags)).SelectMany(t => t.Values.Select(v => v?.ToString() ?? "")))
             .Concat(seen.Select(a => a.StatusDescription ?? ""))
             .ToArray();
         Assert.NotEmpty(tagValues);
