@@ -2,13 +2,13 @@
 # Connect.Bridge build entry point (Linux). Windows twin: build.cmd.
 #   ./build.sh demo     run the emulator and three sends against it (--keep: then serve its chat page until Ctrl+C)
 #   ./build.sh test     the whole test suite: .NET tests, the packed NuGet packages, native C/Pascal harnesses, COM under Wine, the chat page
-#   ./build.sh native   publish libconnect_bridge.so + header into artifacts/native/linux-x64/
-#   ./build.sh addin    the 1C Native API add-in: artifacts/addin/ConnectBridge.zip (MANIFEST.XML + libraries)
+#   ./build.sh native   NativeAOT libconnect_bridge.so (linux-x64) and connect_bridge.dll (win-x64, win-x86, cross-built
+#                       here: native/winaot) + header into artifacts/native/<rid>/
+#   ./build.sh addin    the 1C Native API add-in: artifacts/addin/ConnectBridge.zip (MANIFEST.XML + the three libraries)
 #   ./build.sh soak     8 threads x 10 000 sends through the .NET API and the native library (--short: 8 x 500)
 #   ./build.sh bench    benchmarks against curl, a raw HttpClient and wrk; writes docs/BENCHMARKS.md
-#   ./build.sh build    build the solution (Release), the COM server for win-x64 and win-x86, the Windows shim DLLs
+#   ./build.sh build    build the solution (Release), the COM server for win-x64 and win-x86
 #   ./build.sh com      publish the COM server for win-x64 and win-x86 into artifacts/com/<rid>/
-#   ./build.sh shim     build the Windows connect_bridge.dll (x86, x64; mingw) into artifacts/shim/<rid>/
 #   ./build.sh dist     release bundles into artifacts/dist/ (win-x86, win-x64 zip; linux-x64 tar.gz)
 #   ./build.sh pack     NuGet packages (+ .snupkg symbols) into artifacts/packages/
 set -euo pipefail
@@ -62,16 +62,10 @@ case "$cmd" in
     need_dotnet
     dotnet build Bridge.sln -c Release -nologo
     build_com
-    if command -v i686-w64-mingw32-gcc >/dev/null && command -v x86_64-w64-mingw32-gcc >/dev/null; then native/shim/build.sh
-    else echo "shim: skipped (no mingw; tests/wine/install.sh installs it)"; fi
     ;;
   com)
     need_dotnet
     build_com
-    ;;
-  shim)
-    need_dotnet
-    native/shim/build.sh
     ;;
   dist)
     need_dotnet
@@ -83,7 +77,7 @@ case "$cmd" in
     ;;
   native)
     need_dotnet
-    packaging/build-native.sh
+    CB_NATIVE_RID="${CB_NATIVE_RID:-linux-x64 win-x64 win-x86}" packaging/build-native.sh
     ;;
   addin)
     need_dotnet
@@ -111,7 +105,7 @@ case "$cmd" in
     run_suite "Wine and 32-bit x86: detection, emulation where needed, one prefix (tests/wine/prepare.sh)" tests/wine/prepare.sh "$PWD/artifacts/wine/prefix"
     [ -d artifacts/wine/prefix ] && export CB_WINE_TEMPLATE="$PWD/artifacts/wine/prefix"
     run_suite "COM under Wine, x64 and x86 (tests/com/run.sh)" tests/com/run.sh
-    run_suite "Windows shim connect_bridge.dll under Wine, x86 and x64 (tests/shim/run.sh)" tests/shim/run.sh
+    run_suite "Windows connect_bridge.dll (NativeAOT, built here) under Wine without .NET, x64 and x86 (tests/winaot/run.sh)" tests/winaot/run.sh
     run_suite "release bundles installed as a user would (tests/dist/run.sh)" tests/dist/run.sh
     run_suite "1C add-in, C++ host under ASan (tests/addin/run.sh)" tests/addin/run.sh
     run_suite "chat page in headless Chromium (tests/page/run.sh)" tests/page/run.sh

@@ -229,7 +229,7 @@ def main():
     def verdict(ok):
         return "–" if ok is None else ("met" if ok else "**missed**")
 
-    # Round two (issue 15). COM and the shim under Wine have their own section (6).
+    # Round two (issue 15). COM and the DLL under Wine have their own section (6).
     addin_first = {}
     for srv in ["responder", "tls"]:
         path = os.path.join(out, "results", f"addin-first-{srv}.log")
@@ -531,7 +531,7 @@ def main():
       "1 / the sequential throughput below (after the warm-up). Ratios against curl in the same run. The add-in rows "
       "(when the add-in is in the tree) are bench/addin/addin_bench.cpp: dlopen, GetClassObject, Init, setMemManager, "
       "the settings as properties, Send through CallAsFunc, every member looked up by name. COM via IDispatch, "
-      "COM from cscript and the shim DLL under Wine (x86 and x64) are in section 6.")
+      "COM from cscript and the NativeAOT Windows DLL under Wine (x86 and x64) are in section 6.")
     w("")
     rows = []
     for label, s, client_cold, client_seq in [
@@ -678,7 +678,7 @@ def main():
         rows.append([title, f"{ns_:,.0f}".replace(",", " "), f"{by:,}".replace(",", " ")])
     table(["Benchmark", "median ns/op", "allocated B/op"], rows)
 
-    w("## 6. Under Wine: COM and the Windows DLL (shim), x64 and x86")
+    w("## 6. Under Wine: COM and the Windows DLL (NativeAOT), x64 and x86")
     w("")
     wine_md = os.path.join(out, "wine", "wine.md")
     if os.path.exists(wine_md):

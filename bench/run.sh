@@ -15,7 +15,7 @@
 #   5. memory: RSS of the native-library process over 100 000 sends (sampled every 10 000), as built and with
 #      the GC's gen0 budget changed through the environment (what sets the level, see bench/NOTES.md);
 #      managed allocations per send and per keyboard parse (BenchmarkDotNet, MemoryDiagnoser)
-#   6. under Wine, when installed (bench/wine/run.sh): COM and the shim DLL, x64 and x86 -- first call, per call,
+#   6. under Wine, when installed (bench/wine/run.sh): COM and the NativeAOT DLL, x64 and x86 -- first call, per call,
 #      connection reuse across objects, memory
 #   7. prints the table and writes it, with the machine's details, to docs/BENCHMARKS.md
 # The certificate: a CA and a 127.0.0.1 server certificate made with openssl into the run's 0700 directory,
@@ -553,7 +553,7 @@ cleanup
 pids=()
 
 # ---------------------------------------------------------------------------------------------- 6. Wine
-# COM (mingw IDispatch client, cscript) and the shim DLL under Wine, x64 and x86 (bench/wine/run.sh). Optional but
+# COM (mingw IDispatch client, cscript) and the NativeAOT DLL under Wine, x64 and x86 (bench/wine/run.sh). Optional but
 # loud: it runs when Wine and mingw are installed (tests/wine/install.sh installs them); otherwise the report says
 # why there are no Wine rows. BENCH_SKIP_WINE=1 skips it; a failure of the Wine rows fails the bench.
 mkdir -p "$out/wine"
@@ -562,7 +562,7 @@ if [ "${BENCH_SKIP_WINE:-0}" = 1 ]; then
 elif [ -x /usr/lib/wine/wine64 ] && [ -x /usr/lib/wine/wine ] && command -v x86_64-w64-mingw32-gcc >/dev/null \
   && command -v i686-w64-mingw32-gcc >/dev/null; then
   wait_quiet "${BENCH_WAIT_QUIET_ROUND:-30}"
-  log "Wine rows: COM and the shim, x64 and x86 (bench/wine/run.sh)"
+  log "Wine rows: COM and the DLL, x64 and x86 (bench/wine/run.sh)"
   BENCH_QUICK="$quick" "$bench/wine/run.sh" "$out/wine" "$bin/responder" 2>&1 | sed 's/^/  /' || die "the Wine rows failed"
   [ -f "$out/wine/wine.md" ] || die "the Wine rows wrote no report"
 else

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Publishes the native library with NativeAOT into artifacts/native/<rid>/, for linux-x64, win-x64 and win-x86
-# (or only the RIDs named in CB_NATIVE_RID, space-separated), all from src/Connect.Bridge.Native:
+# Publishes the native library with NativeAOT into artifacts/native/<rid>/ for the RIDs named in CB_NATIVE_RID
+# (space-separated; default linux-x64; `./build.sh native`, dist and pack-addin.sh name all three: linux-x64 win-x64
+# win-x86), all from src/Connect.Bridge.Native:
 #   linux-x64:  libconnect_bridge.so      the self-contained library (no .NET needed by its callers)
 #   win-*:      connect_bridge.dll        the same, for Windows: the C exports of the header (stdcall, undecorated on
 #                                         x86) and the 1C add-in's entry points; needs no .NET runtime and no file
@@ -12,7 +13,7 @@
 # are installed by native/winaot/install-tools.sh when missing.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-rids="${CB_NATIVE_RID:-linux-x64 win-x64 win-x86}"
+rids="${CB_NATIVE_RID:-linux-x64}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 command -v dotnet >/dev/null || { echo "build-native: the .NET 10 SDK is required" >&2; exit 1; }

@@ -19,7 +19,7 @@ mkdir -p "$stage" "$out"
 q=(-nologo -v quiet -clp:NoSummary)
 
 echo "dist: building $version"
-packaging/build-native.sh >/dev/null # linux-x64, win-x64, win-x86
+CB_NATIVE_RID="linux-x64 win-x64 win-x86" packaging/build-native.sh >/dev/null
 # The 1C add-in ZIP (the three libraries: Linux x86_64, Windows x86_64 and i386) goes into every bundle as addin/.
 packaging/pack-addin.sh >/dev/null
 for rid in win-x86 win-x64 linux-x64; do

@@ -28,7 +28,7 @@ for lib in "${libs[@]}"; do
   if [ ! -f "$lib" ] || [ -n "$(find "$root/src/Connect.Bridge" "$root/src/Connect.Bridge.Native" "$root/native/winaot" \
         \( -name '*.cs' -o -name '*.csproj' -o -name '*.targets' -o -name '*.[cS]' -o -name '*.cpp' -o -name '*.def' \) \
         -newer "$lib" -not -path '*/obj/*' -print -quit)" ]; then
-    "$root/packaging/build-native.sh"
+    CB_NATIVE_RID="linux-x64 win-x64 win-x86" "$root/packaging/build-native.sh"
     break
   fi
 done

@@ -4,8 +4,8 @@ import statistics
 import sys
 
 out = sys.argv[1]
-NAMES = {"com": "COM, IDispatch by name (mingw C)", "cscript": "COM from cscript (JScript loop)", "shim": "shim connect_bridge.dll (mingw C)",
-         "shim-uncapped": "shim, gen0 cap lifted (DOTNET_GCgen0MaxBudget)", "com-uncapped": "COM, gen0 cap lifted (DOTNET_GCgen0MaxBudget)"}
+NAMES = {"com": "COM, IDispatch by name (mingw C)", "cscript": "COM from cscript (JScript loop)", "shim": "NativeAOT connect_bridge.dll (mingw C)",
+         "shim-uncapped": "DLL, gen0 cap lifted (DOTNET_GCgen0MaxBudget)", "com-uncapped": "COM, gen0 cap lifted (DOTNET_GCgen0MaxBudget)"}
 
 
 def rows(name):
@@ -29,7 +29,7 @@ if os.path.exists(x86_path):  # tests/wine/x86.sh: native or emulated x86 (qemu-
     print(f"32-bit rows: {open(x86_path, encoding='utf-8').read().strip()}.\n")
 print(f"**First call** (median of {len(set(r[2] for r in first))} runs; \"process start\" = launch of wine64 to the first")
 print("send returned, includes Wine's process start; create = CoCreateInstance + properties (runtime start for COM) /")
-print("cb_sender_create + options (runtime start for the shim); first send = the first Send/cb_send_message):\n")
+print("cb_sender_create + options (runtime start for the DLL); first send = the first Send/cb_send_message):\n")
 print("| bitness | client | process start -> first send, ms | create, ms | first send, ms |")
 print("|---|---|---:|---:|---:|")
 for a in ("x64", "x86"):

@@ -2,9 +2,9 @@
 # bench/wine/run.sh OUT_DIR RESPONDER_BIN -- the Wine rows of `./build.sh bench` (called by bench/run.sh when Wine
 # is installed; run alone it needs a built bench/responder). One fresh 64-bit prefix (own, under /tmp), the x64 and
 # x86 .NET runtimes laid out from NuGet (tests/wine/lib.sh), the COM server of both bitnesses registered side by side,
-# the shim connect_bridge.dll of both bitnesses; a responder of its own on 127.0.0.1. For x64 and x86:
+# the NativeAOT connect_bridge.dll of both bitnesses (client id "shim": the surface the runtime-hosting shim had); a responder of its own on 127.0.0.1. For x64 and x86:
 #   first call  process start (launch of wine64) -> first send returned, and in-process create vs first send, for
-#               COM by IDispatch name from a mingw client, COM from cscript (a JScript loop), the shim DLL from C
+#               COM by IDispatch name from a mingw client, COM from cscript (a JScript loop), the DLL from C
 #   per call    sequential sends on one object after a warm-up, the same three clients
 #   reuse       COM objects created one per call in one process: the responder's post_connections
 #   memory      working set after 10 000 sends (Wine's figure: the process's VmRSS), shim and COM
@@ -40,20 +40,19 @@ wine_tools >"$out/logs/wine-tools.log" 2>&1 || { cat "$out/logs/wine-tools.log";
 log "$X86_LINE"
 echo "${X86_LINE#x86: }" >"$out/x86.txt"
 [ "$X86_MODE" != unavailable ] || die "the x86 rows cannot run: $X86_REASON"
-log "building the COM server and the shim for x64 and x86, the mingw clients"
+log "building the COM server and connect_bridge.dll for x64 and x86, the mingw clients"
 rt=10.0.12
-wine_packs "$rt" || die "Windows runtime packs $rt not restored (native/shim/WinPacks.csproj)"
+wine_packs "$rt" || die "Windows runtime packs $rt not restored (tests/wine/WinPacks.csproj)"
 for a in x64 x86; do
   timeout 600 dotnet publish "$root/src/Connect.Bridge.Com/Connect.Bridge.Com.csproj" -c Release -r "win-$a" --self-contained false \
     -o "$work/com-$a" -nologo -v quiet </dev/null >"$out/logs/com-build-$a.log" 2>&1 || { tail -20 "$out/logs/com-build-$a.log"; die "COM build ($a) failed"; }
 done
-CB_WIN_PACKS_VERSION=$rt timeout 900 "$root/native/shim/build.sh" "$work/shim" </dev/null >"$out/logs/shim-build.log" 2>&1 \
-  || { tail -20 "$out/logs/shim-build.log"; die "shim build failed"; }
+CB_NATIVE_RID="win-x64 win-x86" timeout 1500 "$root/packaging/build-native.sh" </dev/null >"$out/logs/dll-build.log" 2>&1 \
+  || { tail -20 "$out/logs/dll-build.log"; die "connect_bridge.dll build failed"; }
+mkdir -p "$work/shim" && cp -r "$root/artifacts/native/win-x64" "$root/artifacts/native/win-x86" "$work/shim/"
 for a in x64 x86; do
   grep -q '"System.GC.Gen0MaxBudget": 6291456' "$work/com-$a/Connect.Bridge.Com.runtimeconfig.json" \
     || die "the COM server's runtimeconfig.json ($a) lacks the gen0 cap"
-  grep -q '"System.GC.Gen0MaxBudget": 6291456' "$work/shim/win-$a/Connect.Bridge.Native.runtimeconfig.json" \
-    || die "the shim's runtimeconfig.json ($a) lacks the gen0 cap"
   cc=$([ "$a" = x86 ] && echo i686-w64-mingw32-gcc || echo x86_64-w64-mingw32-gcc)
   flags=(-std=gnu11 -O2 -Wall -Wextra -Werror -Wno-unused-parameter -Wno-cast-function-type -I "$root/native/include")
   "$cc" "${flags[@]}" -o "$work/com-$a/wine_bench.exe" "$root/bench/wine/wine_bench.c" -lole32 -loleaut32 -luuid -lws2_32 -lpsapi

@@ -9,13 +9,11 @@
 **     Linux    libconnect_bridge.so
 **     Windows  connect_bridge.dll      (win-x64 and win-x86)
 **
-** Two builds keep this contract.  NativeAOT (libconnect_bridge.so, and
-** connect_bridge.dll from build.cmd native) is self-contained: the calling
-** machine needs no .NET installation.  The Windows shim connect_bridge.dll
-** (native/shim, shipped in the release bundles) needs the .NET 10 Runtime of
-** its bitness and its .NET files beside it; without them every call returns
-** CB_E_INTERNAL and cb_last_error(NULL, ...) says what is missing and where
-** it looked (cb_version still answers).
+** Both are NativeAOT builds of the same managed source and self-contained:
+** the calling machine needs no .NET installation, no registry entry, no
+** environment variable and no file beside the library, and loading it
+** writes nothing anywhere.  connect_bridge.dll is cross-built on Linux
+** (./build.sh native, native/winaot) or built on Windows (build.cmd native).
 ** C, C++, Delphi, Free Pascal and any other host that can
 ** call C functions may use it; native/delphi/ConnectBridge.pas is the Pascal
 ** twin of this file.

@@ -1,4 +1,7 @@
 // x86 pieces of MSVC's static runtime that are plain assembly. C names carry a leading underscore on x86.
+// SafeSEH: this object defines no exception handler, so it is safe for /safeseh (the mark lld-link checks).
+    .globl @feat.00
+    .set @feat.00, 1
     .intel_syntax noprefix
     .text
 

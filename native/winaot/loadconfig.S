@@ -11,6 +11,11 @@
 #define PTR .long
 #define C(name) _##name
 #endif
+#if defined(__i386__)
+// SafeSEH: this object defines no exception handler, so it is safe for /safeseh (the mark lld-link checks).
+    .globl @feat.00
+    .set @feat.00, 1
+#endif
     .section .rdata,"dr"
     .p2align 3
     .globl C(_load_config_used)

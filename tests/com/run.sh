@@ -17,7 +17,7 @@ export WINEPREFIX="$WORK/prefix"
 for v in $(dotnet --list-runtimes | awk '$1 == "Microsoft.NETCore.App" && $2 ~ /^10\.0\.[0-9]+$/ {v = $2} END {print v}') 10.0.12; do
     wine_packs "$v" && break
 done
-[[ -n ${WIN_PACKS:-} ]] || fatal "Microsoft.NETCore.App.Runtime.win-x64 and win-x86 restored (native/shim/WinPacks.csproj)"
+[[ -n ${WIN_PACKS:-} ]] || fatal "Microsoft.NETCore.App.Runtime.win-x64 and win-x86 restored (tests/wine/WinPacks.csproj)"
 pass "Microsoft.NETCore.App.Runtime.win-x64 and win-x86 $WIN_PACKS_VERSION restored from NuGet"
 wine_arches "COM x86: comhost under syswow64 regsvr32, client.exe, cscript, corpus, fault matrix, side by side"
 for arch in x64 x86; do

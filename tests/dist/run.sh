@@ -24,7 +24,7 @@ for rid in win-x86 win-x64 linux-x64; do
     ext=$([[ $rid == linux-x64 ]] && echo tar.gz || echo zip)
     check "bundle connect-bridge-$VERSION-$rid.$ext exists (version from Directory.Build.props)" test -s "$DIST/connect-bridge-$VERSION-$rid.$ext"
 done
-wine_packs 10.0.12 || fatal "Windows runtime packs restored (native/shim/WinPacks.csproj)"
+wine_packs 10.0.12 || fatal "Windows runtime packs restored (tests/wine/WinPacks.csproj)"
 
 # The emulator everything sends to.
 CLI="$WORK/cli/connect-bridge.dll"

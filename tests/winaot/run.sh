@@ -3,7 +3,7 @@
 # was ever laid out (checked, not assumed):
 #   1. ./build.sh native's Windows half (packaging/build-native.sh, native/winaot); the PE files: machine, the export
 #      table (every function of connect_bridge.h and the add-in's entry points, undecorated on x86), imports only of
-#      Windows itself (no .NET host, no vcruntime), a load-config directory with the cookie and CFG;
+#      Windows itself (no .NET host, no vcruntime), a load-config directory with the cookie, CFG and (x86) SafeSEH;
 #   2. the runtime pieces of native/winaot on their own (pieces_dll.cpp + pieces_test.c): cookie random per load
 #      and enforced, initializers, TLS callbacks, thread_local dynamic init, chkstk, atexit at unload;
 #   3. tests/shim/shim_test.c (bound like the Delphi unit) against the emulator; native/examples/send.c linked with
@@ -48,6 +48,8 @@ for arch in x64 x86; do
     check "[$arch] load-config directory: the security cookie and CFG (check function, function table, flags)" \
         test -n "$(grep -E 'SecurityCookie: 0x[1-9A-F]' <<<"$config")" -a -n "$(grep -E 'GuardCFCheckFunction: 0x[1-9A-F]' <<<"$config")" \
         -a -n "$(grep -E 'GuardCFFunctionCount: [1-9]' <<<"$config")" -a -n "$(grep -E 'GuardFlags: 0x[0-9A-F]*[5-7][0-9A-F]{2}$' <<<"$config")"
+    [[ $arch == x86 ]] && check "[$arch] SafeSEH: a handler table in the load config (linked /safeseh)" \
+        test -n "$(grep -E 'SEHandlerCount: [1-9]' <<<"$config")"
     check "[$arch] DLL characteristics: GUARD_CF, DYNAMIC_BASE, NX_COMPAT" \
         test "$(llvm-readobj --file-headers "$dll" | grep -cE 'IMAGE_DLL_CHARACTERISTICS_(GUARD_CF|DYNAMIC_BASE|NX_COMPAT) ')" -eq 3
 done
@@ -83,6 +85,12 @@ for arch in x64 x86; do
     check "[$arch] pieces_dll.dll linked from native/winaot's pieces alone (lld-link, no undefined symbol)" \
         lld-link /dll /nologo /guard:cf /nodefaultlib /errorlimit:0 $([[ $arch == x86 ]] && echo /safeseh:no) "/out:$bin/pieces_dll.dll" \
         "${pieces[@]}" "/usr/$triple-w64-mingw32/lib/libkernel32.a" "/usr/$triple-w64-mingw32/lib/libucrt.a"
+    # A piece missing (gs.c: the stack cookie) fails the link loudly, naming the symbols, as WinAot.targets relies on.
+    lld-link /dll /nologo /nodefaultlib /errorlimit:0 $([[ $arch == x86 ]] && echo /safeseh:no) "/out:$WORK/pieces-$arch/broken.dll" $(printf '%s\n' "${pieces[@]}" | grep -v '/gs.c.obj$') \
+        "/usr/$triple-w64-mingw32/lib/libkernel32.a" "/usr/$triple-w64-mingw32/lib/libucrt.a" >"$WORK/logs/broken-link-$arch.log" 2>&1
+    rc=$?
+    check "[$arch] a link missing a runtime piece fails (exit $rc), listing the unresolved symbols" \
+        test $rc -ne 0 -a -n "$(grep 'undefined symbol: .*__security_cookie' "$WORK/logs/broken-link-$arch.log")"
 done
 
 # ---- a prefix with no .NET ------------------------------------------------------------------------------------------

@@ -46,8 +46,8 @@ wine_packs() { # version
     local root
     root=$(cd "$WINE_LIB_DIR/../.." && pwd)
     WIN_PACKS_VERSION=$1
-    timeout 600 dotnet restore "$root/native/shim/WinPacks.csproj" -p:WinRuntimeVersion="$1" -nologo -v quiet </dev/null >/dev/null 2>&1 || return 1
-    WIN_PACKS=$(timeout 300 dotnet msbuild "$root/native/shim/WinPacks.csproj" -nologo -t:PrintWinPacksRoot -p:WinRuntimeVersion="$1" </dev/null 2>/dev/null |
+    timeout 600 dotnet restore "$root/tests/wine/WinPacks.csproj" -p:WinRuntimeVersion="$1" -nologo -v quiet </dev/null >/dev/null 2>&1 || return 1
+    WIN_PACKS=$(timeout 300 dotnet msbuild "$root/tests/wine/WinPacks.csproj" -nologo -t:PrintWinPacksRoot -p:WinRuntimeVersion="$1" </dev/null 2>/dev/null |
         sed -n 's/^ *WINPACKS=//p' | head -n1)
     [[ -f "$WIN_PACKS/microsoft.netcore.app.runtime.win-x86/$1/runtimes/win-x86/native/hostfxr.dll" &&
        -f "$WIN_PACKS/microsoft.netcore.app.runtime.win-x64/$1/runtimes/win-x64/native/hostfxr.dll" ]]
