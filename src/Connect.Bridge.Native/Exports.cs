@@ -11,7 +11,7 @@ namespace Connect.Bridge.Native;
 /// Every export first refuses a forked child (<see cref="ForkGuard"/>), then catches everything: no exception
 /// crosses the boundary.
 /// The form (public static, UnmanagedCallersOnly with an entry point, blittable parameters) is also the
-/// one DNNE consumes, and the Windows shim forwards to these methods by name: keep the names stable.
+/// one DNNE consumes; the entry-point names are the exports of connect_bridge.h and the add-in: keep them stable.
 /// Stdcall only matters on 32-bit Windows; elsewhere it is the platform's C convention.
 /// </summary>
 public static unsafe class Exports

@@ -107,8 +107,8 @@ internal static unsafe class ForkGuard
 
     /// <summary>
     /// Out of <see cref="InChild"/> on purpose: the JIT binds a [SuppressGCTransition] P/Invoke when it compiles the
-    /// calling method, dead branch or not, and under the Windows shim (JIT, no libc) that threw DllNotFoundException
-    /// from the first export called.
+    /// calling method, dead branch or not, and on Windows (no libc) a JIT-compiled caller threw DllNotFoundException
+    /// from the first export called (seen when the DLL hosted the runtime; NativeAOT binds lazily, this keeps both safe).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static int LinuxPid() => Libc.getpid();

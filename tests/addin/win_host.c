@@ -14,9 +14,7 @@
  *     DestroyObject, release through the destructor slot (primary and secondary base);
  *   - a memory manager that tracks every block: everything the component hands back was allocated there, the host
  *     frees it all, nothing is left, nothing foreign is freed.
- * With "missing" after the path: the shim was copied alone and finds no managed files; the add-in exports must
- * answer their failure values (no object, nothing to crash on) and cb_last_error_w(NULL) name what is missing.
- * Usage: win_host.exe <path of connect_bridge.dll> [missing]   (environment: CB_TEST_BASE_URL,
+ * Usage: win_host.exe <path of connect_bridge.dll>   (environment: CB_TEST_BASE_URL,
  * CB_TEST_LOGIN, CB_TEST_PASSWORD, CB_TEST_LINE). Ends with "N passed, N failed". The password is never printed.
  */
 #define WIN32_LEAN_AND_MEAN
@@ -34,12 +32,10 @@
 #  define ADDIN_API
 #  define DTOR_CALL
 #  define ARCH "x64"
-#  define ARCH_W L"x64"
 #else
 #  define ADDIN_API __attribute__((stdcall))
 #  define DTOR_CALL __attribute__((thiscall))
 #  define ARCH "x86"
-#  define ARCH_W L"x86"
 #endif
 
 typedef uint16_t WCHAR_T;
@@ -302,23 +298,6 @@ int main(int argc, char** argv)
     fn_get_attach_type attach = (fn_get_attach_type)(void*)GetProcAddress(dll, "GetAttachType");
     check(names && GetClassObject_ && DestroyObject_ && caps && attach, "the five add-in exports found by plain name");
     if (!(names && GetClassObject_ && DestroyObject_ && caps && attach)) goto end;
-    if (argc >= 3 && strcmp(argv[2], "missing") == 0) {
-        typedef int (ADDIN_API* fn_last_error_w)(void* s, WCHAR_T* buffer, int chars);
-        fn_last_error_w last_error = (fn_last_error_w)(void*)GetProcAddress(dll, "cb_last_error_w");
-        void* o = (void*)1;
-        long got = GetClassObject_(L"Sender", &o);
-        check(got == 0 && o == (void*)1, "managed files missing: GetClassObject -> %ld (0: not created), the out pointer untouched", got);
-        check(names() == NULL, "GetClassNames -> NULL");
-        check(caps(3) == -1 && attach() == 1, "SetPlatformCapabilities -> -1 (eAppCapabilitiesInvalid), GetAttachType -> 1");
-        void* p = (void*)&o;
-        check(DestroyObject_(&p) == -1, "DestroyObject -> -1");
-        static WCHAR_T text[2048];
-        int need = last_error ? last_error(NULL, text, 2048) : 0;
-        check(need > 0 && wcsstr((const wchar_t*)text, L"Connect.Bridge.Native.dll") && wcsstr((const wchar_t*)text, L"CONNECT_BRIDGE_HOME")
-              && wcsstr((const wchar_t*)text, L"\\Connect.Bridge\\win-" ARCH_W),
-              "cb_last_error_w(NULL) names the file, CONNECT_BRIDGE_HOME and the install folder: %s", utf8(text));
-        goto end;
-    }
     check(same(names(), L"Sender"), "GetClassNames -> \"%s\"", utf8(names()));
     check(caps(3) == 3, "SetPlatformCapabilities(3) -> 3");
     check(attach() == 3, "GetAttachType -> 3 (eCanAttachAny)");

@@ -2,7 +2,7 @@
 # Release bundles, installed as a user would (issue 11): `./build.sh dist`, then for each Windows bundle a FRESH
 # 64-bit Wine prefix with only the .NET runtime of the bundle's bitness, the archive unpacked there, its
 # register.cmd run through cmd, a send through COM (the cscript of that bitness, tests/com/send.js) and through
-# the DLL (tests/shim/shim_test.c in the bundle's native/, after creating the COM object in the same process), the CLI's --version, then unregister.cmd. The Linux
+# the DLL (tests/winaot/delphi_client.c in the bundle's native/, after creating the COM object in the same process), the CLI's --version, then unregister.cmd. The Linux
 # bundle: unpacked, its libconnect_bridge.so answers cb_version, its CLI --version.
 # Output and the clean-up: tests/lib.sh.
 . "$(dirname "$0")/../lib.sh"
@@ -62,13 +62,13 @@ for arch in "${ARCHES[@]}"; do
     cp "$ROOT/tests/com/send.js" "$WINEPREFIX/drive_c/send.js"
     run_counted "$rid, COM: $sysdir\\cscript send.js" timeout 300 "$WINE64" "C:\\windows\\$sysdir\\cscript.exe" //nologo 'C:\send.js' "$BASE/" "$LINE" "$USER_ID"
 
-    # The DLL: shim_test.exe from the bundle's native/ folder, bound like the Delphi unit, in a process where the COM
+    # The DLL: delphi_client.exe from the bundle's native/ folder, bound like the Delphi unit, in a process where the COM
     # object already started the runtime.
     cc=$([[ $arch == x86 ]] && echo i686-w64-mingw32-gcc || echo x86_64-w64-mingw32-gcc)
-    "$cc" -std=gnu11 -O1 -Wall -Wextra -Werror -Wno-cast-function-type -o "$WINEPREFIX/drive_c/shim_test.exe" \
-        "$ROOT/tests/shim/shim_test.c" -lole32 -loleaut32 -luuid 2>"$WORK/logs/shim-test-$arch-build.log" || fatal "[$rid] shim_test.c built"
+    "$cc" -std=gnu11 -O1 -Wall -Wextra -Werror -Wno-cast-function-type -o "$WINEPREFIX/drive_c/delphi_client.exe" \
+        "$ROOT/tests/winaot/delphi_client.c" -lole32 -loleaut32 -luuid 2>"$WORK/logs/delphi-client-$arch-build.log" || fatal "[$rid] delphi_client.c built"
     # aftercom: the COM object first (its comhost starts the runtime), then the DLL in the same process.
-    run_counted "$rid, DLL: shim_test.exe against native\\connect_bridge.dll" timeout 300 "$WINE64" 'C:\shim_test.exe' aftercom \
+    run_counted "$rid, DLL: delphi_client.exe against native\\connect_bridge.dll" timeout 300 "$WINE64" 'C:\delphi_client.exe' aftercom \
         "$dir\\native" "$VERSION" "$NUMBER" "$BASE/" "$LINE" "$USER_ID"
 
     # The CLI: its apphost finds the runtime of its bitness; the version is the bundle's.

@@ -859,7 +859,7 @@ static void log_file_hang(int sig)
 }
 
 /* Where the log-file checks point: a pipe nobody reads, a device, a directory, an ordinary file. The same rule on
-   Windows (the harness cross-compiled against the shim, run under Wine): a named pipe, NUL, the temp directory. */
+   Windows (the harness cross-compiled against the Windows DLL, run under Wine): a named pipe, NUL, the temp directory. */
 struct log_places {
     char pipe[300], dir[260], file[300];
     const char *pipe_kind, *device, *device_kind;

@@ -1,5 +1,5 @@
 /*
- * The PASS/FAIL line of the C and C++ test programs (tests/native/harness.c, tests/shim/shim_test.c,
+ * The PASS/FAIL line of the C and C++ test programs (tests/native/harness.c, tests/winaot/delphi_client.c,
  * tests/addin/host.cpp): one line per check, and "N passed, N failed" at the end (check_summary), which the suites
  * count (tests/lib.sh run_counted). Header-only.
  */

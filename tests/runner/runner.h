@@ -2,7 +2,7 @@
  * The one runner core of the C-level harnesses (tests/runner/runner.c): the bad-input corpus (tests/corpus, flattened
  * by tests/runner/corpus_flatten.py) and the fault matrix (tests/faultserver's manifest), run through a surface given
  * as a table of calls. A surface is a few functions that translate a step into its calls and read the outcome back:
- *   - native (surface_native.c): cb_* directly, the _w twins, cb_send; Linux .so and the Windows DLL (tests/shim);
+ *   - native (surface_native.c): cb_* directly, the _w twins, cb_send; Linux .so and the Windows DLL (tests/winaot);
  *   - com (surface_com.c): Connect.Bridge.Sender through IDispatch by name, under Wine, both bitnesses;
  *   - addin (tests/addin/host.cpp): the 1C Native API add-in through its vtables, as 1C calls it.
  * Every check (step, status, exact text, request count, password) is made here, once, for every surface.

@@ -6,7 +6,7 @@
 #      Windows itself (no .NET host, no vcruntime), a load-config directory with the cookie, CFG and (x86) SafeSEH;
 #   2. the runtime pieces of native/winaot on their own (pieces_dll.cpp + pieces_test.c): cookie random per load
 #      and enforced, initializers, TLS callbacks, thread_local dynamic init, chkstk, atexit at unload;
-#   3. tests/shim/shim_test.c (bound like the Delphi unit) against the emulator; native/examples/send.c linked with
+#   3. tests/winaot/delphi_client.c (bound like the Delphi unit) against the emulator; native/examples/send.c linked with
 #      the import library; the C harness, corpus and fault runners of tests/native cross-compiled unchanged;
 #   4. the add-in: the DLL copied ALONE (renamed, as 1C's cache does) into an empty folder, driven by
 #      tests/addin/win_host.c (sends, errors, every member); the emulator must record exactly the one good send;
@@ -61,13 +61,13 @@ for arch in x64 x86; do
     bin="$WORK/bin-$arch" && mkdir -p "$bin" "$WORK/pieces-$arch"
     native="$ROOT/artifacts/native/win-$arch"
     flags=(-std=gnu11 -O1 -Wall -Wextra -Werror -Wno-cast-function-type)
-    check "[$arch] tests/shim/shim_test.c, tests/addin/win_host.c, first_call.c, pieces_test.c built ($cc)" \
-        bash -c "'$cc' ${flags[*]} -o '$bin/shim_test.exe' '$ROOT/tests/shim/shim_test.c' -lole32 -loleaut32 -luuid &&
+    check "[$arch] tests/winaot/delphi_client.c, tests/addin/win_host.c, first_call.c, pieces_test.c built ($cc)" \
+        bash -c "'$cc' ${flags[*]} -o '$bin/delphi_client.exe' '$ROOT/tests/winaot/delphi_client.c' -lole32 -loleaut32 -luuid &&
                  '$cc' ${flags[*]} -o '$bin/win_host.exe' '$ROOT/tests/addin/win_host.c' &&
                  '$cc' ${flags[*]} -o '$bin/first_call.exe' '$HERE/first_call.c' &&
                  '$cc' ${flags[*]} -o '$bin/pieces_test.exe' '$HERE/pieces_test.c'"
     check "[$arch] tests/native/harness.c cross-compiled unchanged against the DLL's import library ($cc, -Werror)" \
-        "$cc" "${flags[@]}" -include "$ROOT/tests/shim/posix/win_posix.h" -I "$ROOT/tests/shim/posix" \
+        "$cc" "${flags[@]}" -include "$ROOT/tests/winaot/posix/win_posix.h" -I "$ROOT/tests/winaot/posix" \
         -I "$ROOT/native/include" -I "$ROOT/tests/native" "$ROOT/tests/native/harness.c" "$native/libconnect_bridge.dll.a" \
         -lws2_32 -static -lpthread -o "$bin/harness.exe"
     check "[$arch] the runner core with the cb_* surface built against the DLL's import library ($cc, -Werror)" \
@@ -98,7 +98,7 @@ wine_boot || fatal "64-bit Wine prefix ready"
 C="$WINEPREFIX/drive_c"
 dotnet_traces=$(ls -d "$C/Program Files/dotnet" "$C/Program Files (x86)/dotnet" 2>/dev/null; timeout 60 "$WINE64" reg query 'HKLM\SOFTWARE\dotnet' /reg:32 </dev/null 2>/dev/null | grep -i dotnet)
 check "the prefix has no .NET runtime: no dotnet folder, no HKLM\\SOFTWARE\\dotnet" test -z "$dotnet_traces"
-wine_arches "NativeAOT connect_bridge.dll x86: pieces, shim_test, tests/native programs, add-in, concurrent first calls"
+wine_arches "NativeAOT connect_bridge.dll x86: pieces, delphi_client, tests/native programs, add-in, concurrent first calls"
 RUN_ARCHES=("${ARCHES[@]}")
 
 # ---- 2. the runtime pieces ------------------------------------------------------------------------------------------
@@ -112,7 +112,7 @@ for arch in "${RUN_ARCHES[@]}"; do
         test $rc -eq 9 -a -z "$(grep survived "$WORK/logs/gsfail-$arch.out")"
 done
 
-# ---- 3. the emulator, shim_test.exe, the tests/native programs ---------------------------------------------------------
+# ---- 3. the emulator, delphi_client.exe, the tests/native programs ---------------------------------------------------------
 CLI="$WORK/cli/connect-bridge.dll" FAULTSERVER="$WORK/faultserver/faultserver.dll"
 build_dotnet "$ROOT/src/Connect.Bridge.Cli/Connect.Bridge.Cli.csproj" "$WORK/cli"
 build_dotnet "$ROOT/tests/faultserver/faultserver.csproj" "$WORK/faultserver"
@@ -126,13 +126,13 @@ export CB_TEST_LOGIN="$LOGIN" CB_TEST_PASSWORD="$PASSWORD"
 for arch in "${RUN_ARCHES[@]}"; do
     start=$SECONDS
     mkdir -p "$C/dll-$arch" && cp "$ROOT/artifacts/native/win-$arch/connect_bridge.dll" "$C/dll-$arch/"
-    run_counted "$arch, shim_test.c full" timeout 300 "$WINE64" "C:\\bin-$arch\\shim_test.exe" full \
+    run_counted "$arch, delphi_client.c full" timeout 300 "$WINE64" "C:\\bin-$arch\\delphi_client.exe" full \
         "C:\\dll-$arch" "$VERSION" "$NUMBER" "$BASE/" "$LINE" "$USER_ID"
     cp "$ROOT/artifacts/native/win-$arch/connect_bridge.dll" "$C/bin-$arch/" # the programs linked with the import library
     CB_TEST_BASE_URL="$BASE" CB_TEST_LINE="$HLINE" run_counted "$arch, tests/native/harness.c" timeout 600 "$WINE64" "C:\\bin-$arch\\harness.exe"
     emulator CBASE
     wine_runner native "$arch" "C:\\bin-$arch" "$CBASE"
-    info "[$arch] shim_test and tests/native programs took $((SECONDS - start)) s"
+    info "[$arch] delphi_client and tests/native programs took $((SECONDS - start)) s"
 done
 
 # ---- 4. the add-in: the DLL alone in an empty folder --------------------------------------------------------------------

@@ -16,7 +16,7 @@ WINE_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$WINE_LIB_DIR/x86.sh"
 
 # Under Wine, .NET's W^X code mapping makes a full GC die now and then ("Internal CLR error 0x80131506" in a
-# finalizer; seen in the COM corpus and the shim's harness, x64): a Wine artifact, so every Wine run turns W^X off.
+# finalizer; seen in the COM corpus and the Windows DLL harness, x64): a Wine artifact, so every Wine run turns W^X off.
 export DOTNET_EnableWriteXorExecute=0
 # An x86 row that cannot run here: only when x86.sh found that 32-bit x86 cannot run (never on a machine where it
 # can). Also noted in $CB_SKIP_REPORT, which ./build.sh test reads for its summary.

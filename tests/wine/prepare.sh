@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run once by ./build.sh test before the Wine suites (tests/com, tests/shim, tests/dist): finds where 32-bit x86
+# Run once by ./build.sh test before the Wine suites (tests/com, tests/winaot, tests/dist): finds where 32-bit x86
 # runs (tests/wine/x86.sh: natively, by emulation set up here, or not at all: one line says which), installs Wine
 # (tests/wine/install.sh), and boots ONE 64-bit (WoW64) prefix at $1 that the suites copy instead of booting their
 # own (wineboot is the slow part, most of all under emulation). In CI (CI set) x86 that cannot run is a failure:

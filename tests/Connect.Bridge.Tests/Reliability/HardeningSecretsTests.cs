@@ -92,7 +92,7 @@ public class HardeningSecretsTests
         Assert.DoesNotContain("SECRE", outcome.ErrorText);
     }
 
-    [Fact] // a cut that leaves under 4 characters of the secret is left alone (a shim corpus run masked "…0x" at random)
+    [Fact] // a cut that leaves under 4 characters of the secret is left alone (a Windows DLL corpus run masked "…0x" at random)
     public async Task A_cut_leaving_fewer_than_four_characters_of_the_password_is_not_masked()
     {
         var outcome = await ServerErrorEndingInTheSecretAsync(xs: 298);

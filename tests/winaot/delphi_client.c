@@ -1,14 +1,13 @@
 /*
-** shim_test.c -- checks the Windows shim connect_bridge.dll from a real Windows program (run under Wine, built
+** delphi_client.c -- checks the Windows connect_bridge.dll from a real Windows program (run under Wine, built
 ** with i686- / x86_64-w64-mingw32-gcc). It binds every function the way the Delphi unit does
 ** (native/delphi/ConnectBridge.pas: `stdcall; external 'connect_bridge.dll' name 'cb_...'` on 32-bit Windows):
 ** GetProcAddress by the undecorated name, called through a pointer declared __stdcall on x86, parameters as the
 ** unit declares them (PAnsiChar, PWideChar, Integer, Pointer). And it runs with Delphi's default FP state.
 **
 ** Usage:
-**   shim_test.exe full      DLLDIR VERSION NUMBER BASE_URL LINE USER   (CB_TEST_LOGIN, CB_TEST_PASSWORD in env)
-**   shim_test.exe noruntime DLLDIR VERSION NUMBER EXPECTED_SUBSTRING
-**   shim_test.exe aftercom  DLLDIR VERSION NUMBER BASE_URL LINE USER   like full, but first creates the COM object
+**   delphi_client.exe full      DLLDIR VERSION NUMBER BASE_URL LINE USER   (CB_TEST_LOGIN, CB_TEST_PASSWORD in env)
+**   delphi_client.exe aftercom  DLLDIR VERSION NUMBER BASE_URL LINE USER   like full, but first creates the COM object
 **                           Connect.Bridge.Sender, so the runtime is already started in the process (as in a 1C
 **                           process that uses both); needs the COM server registered
 ** Prints one "PASS ..." / "FAIL ..." line per check, "# ..." information, and ends with "N passed, N failed".
@@ -111,56 +110,11 @@ static int bind_all(const wchar_t* dir)
 static void check_version(const char* version, int number)
 {
     const char* v = cb.version();
-    check(v && strcmp(v, version) == 0, "cb_version() = \"%s\" (Directory.Build.props: %s), answered by the shim", v ? v : "(null)", version);
+    check(v && strcmp(v, version) == 0, "cb_version() = \"%s\" (Directory.Build.props: %s)", v ? v : "(null)", version);
     check(cb.version_number() == number, "cb_version_number() = %d (expected %d)", cb.version_number(), number);
 }
 
-/* ---------------------------------------------------------------- no runtime / files missing */
-
-static int run_noruntime(const char* expected)
-{
-    char buf[2048], small[8];
-    wchar_t wbuf[1024];
-    unsigned short cw;
-    unsigned int mx;
-    set_cw(DELPHI_CW);
-    set_mxcsr(DELPHI_MXCSR);
-    unsigned short cw0 = get_cw();
-    unsigned int mx0 = get_mxcsr();
-    void* s = cb.create();
-    cw = get_cw();
-    mx = get_mxcsr();
-    set_cw(0x037F);
-    set_mxcsr(0x1F80);
-    check(s == NULL, "cb_sender_create() without the runtime -> NULL, no crash");
-    check(cw == cw0 && mx == mx0 && (mx & 0xFFC0u) == DELPHI_MXCSR, "the caller's FP control word and MXCSR are restored (0x%04X, 0x%04X)", cw, mx);
-    int st = cb.set_option(NULL, 2, "x");
-    check(st == -5, "cb_set_option without the runtime -> %d (expected -5)", st);
-    int need = cb.last_error(NULL, buf, sizeof buf);
-    check(need > 1 && (int)strlen(buf) + 1 == need, "cb_last_error(NULL) gives the shim's text, size %d", need);
-    check(strstr(buf, expected) != NULL, "the text names what is missing (\"%s\"): %s", expected, buf);
-    check(strstr(buf, "\xD0") != NULL && strstr(buf, " | ") != NULL, "the text is in Russian and English (one line, ' | ' between)");
-    check(strchr(buf, '\n') == NULL && strchr(buf, '\r') == NULL, "the text is one line");
-    int need0 = cb.last_error(NULL, NULL, 0);
-    check(need0 == need, "cb_last_error(NULL, NULL, 0) asks for the size: %d", need0);
-    memset(small, 'x', sizeof small);
-    cb.last_error(NULL, small, (int)sizeof small);
-    check(small[sizeof small - 1] == 0 || memchr(small, 0, sizeof small) != NULL, "a small buffer is NUL-terminated");
-    check(cb.last_error(NULL, buf, -1) == -1, "a negative size -> -1");
-    int needw = cb.last_error_w(NULL, wbuf, 1024);
-    check(needw > 1 && (int)wcslen(wbuf) + 1 == needw, "cb_last_error_w(NULL) gives the same text in UTF-16 (%d units)", needw);
-    buf[0] = 0;
-    st = cb.send("http://127.0.0.1:9/", "l", "p", "5f0ddfd1-6d9c-4e25-9bca-c7ff0fd83c44", "df4cca69-ce40-472e-9083-af9b279c72cc",
-                 "t", NULL, 0, buf, sizeof buf);
-    check(st == -5 && strstr(buf, expected) != NULL, "cb_send without the runtime -> %d with the text in error_buffer", st);
-    st = cb.send_w(NULL, L"l", L"p", L"x", L"y", L"t", NULL, 0, wbuf, 1024);
-    check(st == -5 && wbuf[0] != 0, "cb_send_w without the runtime -> %d with a text", st);
-    cb.destroy(NULL);
-    check(cb.last_status(NULL) == -5, "cb_last_status without the runtime -> -5");
-    return 0;
-}
-
-/* ---------------------------------------------------------------- with the runtime */
+/* ---------------------------------------------------------------- sends */
 
 static const char *g_base, *g_line, *g_user, *g_login;
 
@@ -212,13 +166,13 @@ static int run_full(void)
     cb.set_option(s, 1, g_base);
     cb.set_option(s, 2, g_login);
     cb.set_option(s, 3, g_password);
-    st = cb.send_message(s, g_line, g_user, "Здравствуйте! (shim)");
+    st = cb.send_message(s, g_line, g_user, "Здравствуйте! (Delphi binding)");
     unsigned short cw = get_cw();
     unsigned int mx = get_mxcsr();
     check(st == 200, "cb_send_message with Delphi's FP state (CW 0x1332, MXCSR 0x1900) -> %d", st);
     check(cw == cw0 && mx == mx0 && (mx & 0xFFC0u) == DELPHI_MXCSR, "FP control word and MXCSR restored after the call (0x%04X, 0x%04X)", cw, mx);
     st = cb.send_message_w(s, L"5f0ddfd1-6d9c-4e25-9bca-c7ff0fd83c44", L"x", L"t");
-    check(st == -1, "cb_send_message_w with a bad user id -> %d (core validation through the shim)", st);
+    check(st == -1, "cb_send_message_w with a bad user id -> %d (core validation)", st);
     int need = cb.last_error(s, err, sizeof err);
     check(need > 1 && strstr(err, "user") != NULL, "cb_last_error after it: %s", err);
     check(g_password[0] && strstr(err, g_password) == NULL, "no password in the text");
@@ -236,7 +190,7 @@ static int run_full(void)
     check(st == 200, "cb_drop_keyboard -> %d", st);
     check(cb.last_status(s) == 200, "cb_last_status -> %d", cb.last_status(s));
 
-    /* Per-call cost of the forwarding (a call that does no I/O) and of a send on loopback. */
+    /* Per-call cost of a call that does no I/O and of a send on loopback. */
     double t1 = now_ms();
     for (i = 0; i < 100000; i++) cb.last_status(s);
     double per_call_us = (now_ms() - t1) * 1000.0 / 100000.0;
@@ -266,25 +220,13 @@ static int run_full(void)
     st = cb.send(g_base, g_login, g_password, g_line, g_user, "t", NULL, 0, err, -1);
     check(st == -1, "cb_send with a negative error buffer size -> %d", st);
 
-    /* cb_status_text: before issue 9's merge its managed method does not exist yet: -5 and a text naming it,
-       never a crash; after the merge it answers. Either way the answer is checked. */
     st = cb.status_text(-2, "en", err, sizeof err);
-    if (st == -5 || (st > 1 && strstr(err, "StatusText"))) {
-        char why[1024];
-        cb.last_error(NULL, why, sizeof why);
-        check(strstr(err, "StatusText") != NULL && strstr(err, "Connect.Bridge.Native.dll") != NULL,
-              "a missing managed method (StatusText) -> the shim's text naming it: %s", err);
-        void* s2 = cb.create();
-        check(s2 != NULL && cb.last_status(s2) == 0, "the other functions keep working after it");
-        cb.destroy(s2);
-    } else {
-        check(st > 1 && (int)strlen(err) + 1 == st, "cb_status_text(-2, \"en\") -> size %d: %s", st, err);
-    }
+    check(st > 1 && (int)strlen(err) + 1 == st, "cb_status_text(-2, \"en\") -> size %d: %s", st, err);
     return 0;
 }
 
-/* The COM object first: its comhost starts the runtime; the shim's start must then take hostfxr's
-   "already initialized" answers as success. */
+/* The COM object first: its comhost starts the .NET runtime in the process (as in a 1C process that uses both);
+   the NativeAOT DLL's own runtime must live beside it undisturbed. */
 static void start_runtime_through_com(void)
 {
     CLSID clsid;
@@ -315,16 +257,14 @@ int main(int argc, char** argv)
 {
     wchar_t dir[MAX_PATH];
     if (argc < 5) {
-        fprintf(stderr, "usage: shim_test full|noruntime DLLDIR VERSION NUMBER ...\n");
+        fprintf(stderr, "usage: delphi_client full|aftercom DLLDIR VERSION NUMBER ...\n");
         return 2;
     }
     MultiByteToWideChar(CP_UTF8, 0, argv[2], -1, dir, MAX_PATH);
-    printf("# shim_test %s (%d-bit)\n", argv[1], (int)(sizeof(void*) * 8));
+    printf("# delphi_client %s (%d-bit)\n", argv[1], (int)(sizeof(void*) * 8));
     if (bind_all(dir)) {
         check_version(argv[3], atoi(argv[4]));
-        if (strcmp(argv[1], "noruntime") == 0 && argc >= 6) {
-            run_noruntime(argv[5]);
-        } else if ((strcmp(argv[1], "full") == 0 || strcmp(argv[1], "aftercom") == 0) && argc >= 8) {
+        if ((strcmp(argv[1], "full") == 0 || strcmp(argv[1], "aftercom") == 0) && argc >= 8) {
             g_base = argv[5];
             g_line = argv[6];
             g_user = argv[7];

@@ -1,7 +1,7 @@
 /*
 ** win_posix.h -- just enough POSIX on Windows (mingw) to build the Linux test programs of tests/native
 ** (harness.c) unchanged against the Windows connect_bridge.dll.
-** Force-included (gcc -include) with tests/shim/posix on the include path, whose arpa/, netinet/, sys/socket.h and
+** Force-included (gcc -include) with tests/winaot/posix on the include path, whose arpa/, netinet/, sys/socket.h and
 ** poll.h are empty: Winsock stands in for them here. Sockets through read/write/close, SO_RCVTIMEO with a
 ** struct timeval, poll, pwrite, getline, strndup, strcasestr, fe{en,dis}ableexcept/fegetexcept, and SIGALRM + alarm (a timer
 ** thread calling the handler) are mapped; nothing else.

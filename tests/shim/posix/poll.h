@@ -1,1 +1,0 @@
-/* Empty: tests/shim/posix/win_posix.h (force-included) gives Winsock in its place. */
