@@ -82,6 +82,8 @@ const
                                         a FIFO, directory or device is refused, a line that cannot be written is
                                         dropped and counted, never waited on (see connect_bridge.h) }
   CB_OPT_PROXY_USE_DEFAULT_CREDENTIALS = 14;  { '1': the proxy gets the Windows logon (NTLM/Kerberos) unless a proxy login is set }
+  CB_OPT_RETRY_DELAY_MS       = 15;  { decimal milliseconds 10..30000, default '250': the first retry's wait, doubled per
+                                        retry with +-25 % jitter; a longer Retry-After wins (see connect_bridge.h) }
 
   { Keyboard formats for cb_set_keyboard and cb_send. }
   CB_KEYBOARD_AUTO = 0;

@@ -244,6 +244,14 @@ extern "C" {
 #define CB_OPT_PROXY_USE_DEFAULT_CREDENTIALS 14 /* "1": authenticate to the proxy (CB_OPT_PROXY_URL or the
                                           system proxy) with the Windows logon of the process (NTLM/
                                           Kerberos); CB_OPT_PROXY_LOGIN wins when set; default "0" */
+#define CB_OPT_RETRY_DELAY_MS      15  /* decimal whole milliseconds, "10".."30000";
+                                          default "250".  The wait before the first retry; each further
+                                          retry waits twice the one before (up to 30000 ms), every wait
+                                          varied by +-25 % at random so that clients do not retry in step.
+                                          A server's Retry-After that asks for longer wins (never less
+                                          than 10 ms).  Only failures that certainly delivered nothing are
+                                          retried (see CB_OPT_MAX_RETRIES); CB_OPT_TIMEOUT_MS still ends
+                                          the whole call, a wait included: the last failure is returned. */
 
 /*
 ** Keyboard text formats for cb_set_keyboard and cb_send.

@@ -19,6 +19,7 @@ internal static class SendCommands
     // Numbers are taken as text: the core's settings table parses and bounds them and words the refusal.
     private static readonly Option<string?> TimeoutSeconds = new(Name(SenderSetting.TimeoutSeconds)) { Description = "Overall timeout in seconds (default 30)" };
     private static readonly Option<string?> MaxRetries = new(Name(SenderSetting.MaxRetries)) { Description = "Retries when the message certainly did not arrive (default 2)" };
+    private static readonly Option<string?> RetryDelaySeconds = new(Name(SenderSetting.RetryDelaySeconds)) { Description = "First retry delay in seconds, doubled per retry (default 0.25)" };
     private static readonly Option<string?> LogFile = new(Name(SenderSetting.LogFile)) { Description = "Append one line per HTTP attempt to this file (UTF-8)" };
     private static readonly Option<string> Language = new(Name(SenderSetting.Language)) { Description = "Error text language: ru | en", DefaultValueFactory = _ => "ru" };
     private static readonly Option<string?> Login = new(Name(SenderSetting.Login)) { Description = "API login (or CONNECT_LOGIN)" };
@@ -32,7 +33,7 @@ internal static class SendCommands
         var command = new Command("send", "Send a message into a support-line chat (SendMessageLine).")
         {
             Line, User, Text, Author, GeneralSettings, KeyboardText, KeyboardFormatOption,
-            BaseUrl, TimeoutSeconds, MaxRetries, LogFile, Language, Login, Password, AllowInsecureHttp,
+            BaseUrl, TimeoutSeconds, MaxRetries, RetryDelaySeconds, LogFile, Language, Login, Password, AllowInsecureHttp,
         };
         command.SetAction(result => Run(result, sender =>
         {
@@ -48,7 +49,7 @@ internal static class SendCommands
     {
         var command = new Command("drop-keyboard", "Remove the keyboard shown to a user (DropKeyboard).")
         {
-            Line, User, BaseUrl, TimeoutSeconds, MaxRetries, LogFile, Language, Login, Password, AllowInsecureHttp,
+            Line, User, BaseUrl, TimeoutSeconds, MaxRetries, RetryDelaySeconds, LogFile, Language, Login, Password, AllowInsecureHttp,
         };
         command.SetAction(result => Run(result, sender => sender.DropKeyboard(result.GetValue(Line), result.GetValue(User))));
         return command;
@@ -64,6 +65,7 @@ internal static class SendCommands
         sender.Set(SenderSetting.Password, result.GetValue(Password) ?? Environment.GetEnvironmentVariable("CONNECT_PASSWORD"));
         if (result.GetValue(TimeoutSeconds) is { } timeout) sender.Set(SenderSetting.TimeoutSeconds, timeout);
         if (result.GetValue(MaxRetries) is { } retries) sender.Set(SenderSetting.MaxRetries, retries);
+        if (result.GetValue(RetryDelaySeconds) is { } delay) sender.Set(SenderSetting.RetryDelaySeconds, delay);
         sender.Set(SenderSetting.LogFile, result.GetValue(LogFile));
         if (result.GetValue(AllowInsecureHttp)) sender.Set(SenderSetting.AllowInsecureHttp, HostValue.Boolean(true));
         var outcome = call(sender);

@@ -14,7 +14,7 @@ namespace Connect.Bridge;
 /// settings table as they are, so a script passing the wrong type (a number where a string is expected) gets the
 /// core's invalid-argument outcome (-1) instead of a type-mismatch error from IDispatch. A refused setting stays
 /// refused until it is set again validly: sends return its -1 and send nothing. Values read back are VT_BSTR,
-/// VT_I4, VT_R8 (TimeoutSeconds), VT_BOOL, or VT_EMPTY (GeneralSettings when omitted).</para>
+/// VT_I4, VT_R8 (TimeoutSeconds, RetryDelaySeconds), VT_BOOL, or VT_EMPTY (GeneralSettings when omitted).</para>
 /// <para>With <see cref="ThrowOnError"/> false nothing throws; with it true a failed call raises an exception
 /// whose message is the error text (DISP_E_EXCEPTION with EXCEPINFO.bstrDescription: what 1C shows in
 /// ОписаниеОшибки()). <see cref="LastStatusCode"/> and <see cref="LastErrorText"/> are set either way.</para>
@@ -133,6 +133,16 @@ public sealed class Sender
     {
         get => Get(SenderSetting.MaxRetries);
         set => Set(SenderSetting.MaxRetries, value);
+    }
+
+    /// <summary>
+    /// The first retry delay in seconds, fractions allowed (default 0.25; 0.01..30): the backoff doubles it per retry, with
+    /// ±25 % jitter; a longer Retry-After from the server wins; TimeoutSeconds still ends the whole call.
+    /// </summary>
+    public object? RetryDelaySeconds
+    {
+        get => Get(SenderSetting.RetryDelaySeconds);
+        set => Set(SenderSetting.RetryDelaySeconds, value);
     }
 
     /// <summary>Allows plain http to hosts other than loopback.</summary>

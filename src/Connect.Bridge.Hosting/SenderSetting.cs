@@ -35,6 +35,8 @@ public enum SenderSetting
     LogFile = 13,
     /// <summary>CB_OPT_PROXY_USE_DEFAULT_CREDENTIALS: a boolean; authenticate to the proxy with the process's Windows logon (NTLM/Kerberos).</summary>
     ProxyUseDefaultCredentials = 14,
+    /// <summary>CB_OPT_RETRY_DELAY_MS: the first retry delay (the backoff's start) in whole milliseconds.</summary>
+    RetryDelayMs = 15,
 
     /// <summary>The overall timeout in seconds, fractions allowed (COM, CLI, 1C).</summary>
     TimeoutSeconds = 1001,
@@ -44,4 +46,6 @@ public enum SenderSetting
     KeyboardRows = 1003,
     /// <summary>Whether the COM class / add-in raises on a failed call.</summary>
     ThrowOnError = 1004,
+    /// <summary>The first retry delay in seconds, fractions allowed (COM, CLI, 1C).</summary>
+    RetryDelaySeconds = 1005,
 }

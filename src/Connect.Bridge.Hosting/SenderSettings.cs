@@ -59,6 +59,16 @@ internal static class SenderSettings
                 ? ParsedSetting.Accept((int)retries)
                 : NumberRefusal(v, N(SenderSetting.MaxRetries), Texts.BadRetries(v.ToString(), l), l),
             (s, v) => s.Options.MaxRetries = (int)v!, s => HostValue.Integer(s.Options.MaxRetries), true);
+        yield return new(SenderSetting.RetryDelayMs, N(SenderSetting.RetryDelayMs), SenderSetting.RetryDelayMs,
+            (v, l) => TryWhole(v, out long ms) && ms >= Limits.MinRetryDelayMs && ms <= Limits.MaxRetryDelayMs
+                ? ParsedSetting.Accept(TimeSpan.FromMilliseconds(ms))
+                : NumberRefusal(v, N(SenderSetting.RetryDelayMs), Texts.BadRetryDelay(v.ToString(), l), l),
+            (s, v) => s.Options.RetryDelay = (TimeSpan)v!, s => HostValue.Integer((long)s.Options.RetryDelay.TotalMilliseconds), true);
+        yield return new(SenderSetting.RetryDelaySeconds, N(SenderSetting.RetryDelaySeconds), SenderSetting.RetryDelayMs,
+            (v, l) => TryNumber(v, out double seconds) && seconds * 1000 >= Limits.MinRetryDelayMs && seconds * 1000 <= Limits.MaxRetryDelayMs
+                ? ParsedSetting.Accept(TimeSpan.FromSeconds(seconds))
+                : NumberRefusal(v, N(SenderSetting.RetryDelaySeconds), Texts.BadRetryDelay(v.ToString(), l), l),
+            (s, v) => s.Options.RetryDelay = (TimeSpan)v!, s => Seconds(s.Options.RetryDelay), true);
         yield return new(SenderSetting.AllowInsecureHttp, N(SenderSetting.AllowInsecureHttp), SenderSetting.AllowInsecureHttp,
             (v, l) => Flag(v, N(SenderSetting.AllowInsecureHttp), N(SenderSetting.AllowInsecureHttp), l),
             (s, v) => s.Options.AllowInsecureHttp = (bool)v!, s => HostValue.Boolean(s.Options.AllowInsecureHttp), true);
@@ -109,8 +119,8 @@ internal static class SenderSettings
     // ---- row builders and shared parsers ----------------------------------------------------
 
     /// <summary>Seconds as given: a whole number reads back as an integer (VT_I4), a fraction as a number (1.5 stays 1.5).</summary>
-    private static HostValue Seconds(TimeSpan timeout) =>
-        timeout.Ticks % TimeSpan.TicksPerSecond == 0 ? HostValue.Integer((long)timeout.TotalSeconds) : HostValue.Number(timeout.TotalSeconds);
+    private static HostValue Seconds(TimeSpan span) =>
+        span.Ticks % TimeSpan.TicksPerSecond == 0 ? HostValue.Integer((long)span.TotalSeconds) : HostValue.Number(span.TotalSeconds);
 
     /// <summary>A setting's name in texts, from the one table of names.</summary>
     private static string N(SenderSetting setting) => SettingNames.Of(setting).Name;

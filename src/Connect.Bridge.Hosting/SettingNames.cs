@@ -50,6 +50,8 @@ public static class SettingNames
         new(SenderSetting.ProxyUseDefaultCredentials, "ProxyUseDefaultCredentials", "CB_OPT_PROXY_USE_DEFAULT_CREDENTIALS", "ProxyUseDefaultCredentials",
             "ПроксиСУчетнойЗаписьюWindows", Cli: None, SettingKind.Boolean),
         new(SenderSetting.MaxRetries, "MaxRetries", "CB_OPT_MAX_RETRIES", "MaxRetries", "ЧислоПовторов", "--max-retries", SettingKind.Number),
+        new(SenderSetting.RetryDelayMs, "RetryDelayMs", "CB_OPT_RETRY_DELAY_MS", Com: None, Russian: None, Cli: None, SettingKind.Number),
+        new(SenderSetting.RetryDelaySeconds, "RetryDelaySeconds", Native: None, "RetryDelaySeconds", "ПаузаПовтораСекунд", "--retry-delay", SettingKind.Number),
         new(SenderSetting.AllowInsecureHttp, "AllowInsecureHttp", "CB_OPT_ALLOW_INSECURE_HTTP", "AllowInsecureHttp", "РазрешитьНезащищенныйHttp", "--allow-insecure-http", SettingKind.Boolean),
         new(SenderSetting.LogFile, "LogFile", "CB_OPT_LOG_FILE", "LogFile", "ФайлЖурнала", "--log-file", SettingKind.Text),
         new(SenderSetting.ThrowOnError, "ThrowOnError", Native: None, "ThrowOnError", "ВызыватьИсключения", Cli: None, SettingKind.Boolean),

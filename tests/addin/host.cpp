@@ -390,6 +390,7 @@ static const ExpectedProp kProps[] = {
     { "ProxyPassword", "ПарольПрокси", true, true },
     { "ProxyUseDefaultCredentials", "ПроксиСУчетнойЗаписьюWindows", true, true },
     { "MaxRetries", "ЧислоПовторов", true, true },
+    { "RetryDelaySeconds", "ПаузаПовтораСекунд", true, true },
     { "AllowInsecureHttp", "РазрешитьНезащищенныйHttp", true, true },
     { "LogFile", "ФайлЖурнала", true, true },
     { "ThrowOnError", "ВызыватьИсключения", true, true },
@@ -497,10 +498,12 @@ static void test_names(IComponentBase *c)
 static void test_values(IComponentBase *c, const char *base)
 {
     // Defaults, as COM reads them (tests/com/client.c): GeneralSettings omitted reads back EMPTY.
-    check(get(c, "TimeoutSeconds") == "i4:30" && get(c, "MaxRetries") == "i4:2" && get(c, "Language") == "str:ru"
+    check(get(c, "TimeoutSeconds") == "i4:30" && get(c, "MaxRetries") == "i4:2" && get(c, "RetryDelaySeconds") == "r8:0.25"
+          && get(c, "Language") == "str:ru"
           && get(c, "GeneralSettings") == "empty" && get(c, "ThrowOnError") == "bool:false" && get(c, "AllowInsecureHttp") == "bool:false"
           && get(c, "LogFile") == "str:" && get(c, "BaseUrl") == "str:https://push.1c-connect.com" && status(c) == 0,
-          "defaults: TimeoutSeconds i4:30, MaxRetries i4:2, Language ru, GeneralSettings empty, flags false, LogFile \"\", BaseUrl the service");
+          "defaults: TimeoutSeconds i4:30, MaxRetries i4:2, RetryDelaySeconds r8:0.25, Language ru, GeneralSettings empty, flags false, "
+          "LogFile \"\", BaseUrl the service");
     check(set(c, "BaseUrl", v_str(base)) && get(c, "АдресСервиса") == std::string("str:") + base, "PWSTR: BaseUrl set, read back by its Russian name");
     check(set(c, "ТаймаутСекунд", v_i4(7)) && get(c, "TimeoutSeconds") == "i4:7" && status(c) == 0, "I4: TimeoutSeconds 7 -> i4:7, status 0");
     check(set(c, "timeoutseconds", v_i8(9)) && get(c, "TimeoutSeconds") == "i4:9", "I8: TimeoutSeconds 9 -> i4:9");
@@ -574,6 +577,23 @@ static void test_values(IComponentBase *c, const char *base)
     set(c, "MaxRetries", v_i4(2));
     check(proc(c, "ClearKeyboard", {}) && status(c) == 0 && error_text(c).empty() && get(c, "IsSuccess") == "bool:true",
           "every refused setting set again validly (ClearKeyboard ends the keyboard's): status 0, no text, IsSuccess");
+
+    // RetryDelaySeconds: the first retry delay in seconds, read back as given; bounds and text are the core's (10 ms .. 30 s).
+    check(set(c, "ПаузаПовтораСекунд", v_r8(1.5)) && get(c, "RetryDelaySeconds") == "r8:1.5" && status(c) == 0,
+          "R8: RetryDelaySeconds 1.5 -> r8:1.5, status 0 (%s)", get(c, "RetryDelaySeconds").c_str());
+    check(set(c, "retrydelayseconds", v_i4(2)) && get(c, "ПаузаПовтораСекунд") == "i4:2" && status(c) == 0, "I4: RetryDelaySeconds 2 -> i4:2");
+    set(c, "RetryDelaySeconds", v_r8(0.005));
+    check(status(c) == -1 && error_text(c) == "Invalid option: the retry delay \"0.005\" must be between 10 ms and 30 s." && get(c, "RetryDelaySeconds") == "i4:2",
+          "R8 0.005 (5 ms) for RetryDelaySeconds -> -1, \"%s\", value unchanged", error_text(c).c_str());
+    set(c, "RetryDelaySeconds", v_i4(31));
+    check(status(c) == -1 && error_text(c) == "Invalid option: the retry delay \"31\" must be between 10 ms and 30 s." && get(c, "RetryDelaySeconds") == "i4:2",
+          "I4 31 for RetryDelaySeconds -> -1 from the core's bounds (\"%s\")", error_text(c).c_str());
+    set(c, "RetryDelaySeconds", v_bool(true));
+    check(status(c) == -1 && error_text(c) == "Invalid argument: RetryDelaySeconds must be a number, got boolean.", "BOOL for RetryDelaySeconds -> -1, \"%s\"",
+          error_text(c).c_str());
+    check(set(c, "RetryDelaySeconds", v_str("0,01")) && get(c, "RetryDelaySeconds") == "r8:0.01" && status(c) == 0,
+          "PWSTR \"0,01\" (the lower bound, decimal comma) -> r8:0.01, the refusal gone, status 0 (%s)", get(c, "RetryDelaySeconds").c_str());
+    set(c, "RetryDelaySeconds", v_r8(0.25));
 
     // Send arguments of the wrong kind fail the call only (not sticky).
     st = call(c, "Send", { v_i4(1), v_str("u"), v_str("t") }, &ok);
@@ -737,12 +757,11 @@ static int addin_step(void *obj, const rn_step *st, rn_report *r)
         if (st->args[k].is_null) { rn_problem(r, "a NULL value has no add-in form"); return RN_BROKEN; }
     bool returned;
     if (st->kind == 'O' || st->kind == 'K') {
-        const char *name = st->kind == 'K' ? rn_keyboard_property(st->number) : st->number == 4 ? "TimeoutSeconds"
-                           : st->number == 11 ? "MaxRetries" : rn_com_property(st->number);
+        rn_number number;
+        bool is_number = rn_com_number(st, &number) != 0; // the fault matrix's timeout, retries and retry delay
+        const char *name = is_number ? number.property : st->kind == 'K' ? rn_keyboard_property(st->number) : rn_com_property(st->number);
         if (!name) { rn_problem(r, "option or keyboard format %d has no add-in property", st->number); return RN_BROKEN; }
-        int ms = st->number == 4 || st->number == 11 ? atoi((const char *)st->args[0].data) : 0;
-        tVariant v = st->kind == 'K' || (st->number != 4 && st->number != 11) ? v_value(st->args[0])
-                     : st->number == 11 ? v_i4(ms) : ms % 1000 == 0 ? v_i4(ms / 1000) : v_r8(ms / 1000.0);
+        tVariant v = !is_number ? v_value(st->args[0]) : number.whole ? v_i4((int32_t)number.integer) : v_r8(number.fraction);
         returned = set(c, name, v);
         if (!returned) { rn_problem(r, "SetPropVal(%s) returned false with ThrowOnError off", name); return RN_BROKEN; }
         return status(c);

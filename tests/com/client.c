@@ -105,6 +105,17 @@ static int get_int(const wchar_t *name, VARTYPE *vt)
     return v;
 }
 
+/* Reads a VT_R8 property; -999999 when the call failed or the type was not VT_R8. */
+static double get_dbl(const wchar_t *name, VARTYPE *vt)
+{
+    Result r = get(name);
+    double v = -999999;
+    if (vt) *vt = r.v.vt;
+    if (SUCCEEDED(r.hr) && r.v.vt == VT_R8) v = r.v.dblVal;
+    clear_result(&r);
+    return v;
+}
+
 static int get_bool(const wchar_t *name, VARTYPE *vt)
 {
     Result r = get(name);
@@ -253,7 +264,7 @@ int wmain(int argc, wchar_t **argv)
     static const wchar_t *members[] = {
         L"BaseUrl", L"Login", L"Password", L"TimeoutSeconds", L"Language", L"AuthorId", L"GeneralSettings",
         L"ProxyUrl", L"ProxyLogin", L"ProxyPassword", L"ProxyUseDefaultCredentials", L"MaxRetries",
-        L"AllowInsecureHttp", L"ThrowOnError", L"LogFile", L"KeyboardJson", L"KeyboardRows", L"LastStatusCode", L"LastErrorText", L"IsSuccess", L"Version",
+        L"RetryDelaySeconds", L"AllowInsecureHttp", L"ThrowOnError", L"LogFile", L"KeyboardJson", L"KeyboardRows", L"LastStatusCode", L"LastErrorText", L"IsSuccess", L"Version",
         L"Send", L"DropKeyboard", L"AddKeyboardRow", L"ClearKeyboard"};
     for (size_t i = 0; i < sizeof members / sizeof *members; i++) {
         DISPID id = 0;
@@ -291,6 +302,8 @@ int wmain(int argc, wchar_t **argv)
         check(i == 30 && vt == VT_I4, L"TimeoutSeconds defaults to 30 (VT_I4)", L"vt=%d value=%d", vt, i);
         i = get_int(L"MaxRetries", &vt);
         check(i == 2 && vt == VT_I4, L"MaxRetries defaults to 2 (VT_I4)", L"vt=%d value=%d", vt, i);
+        double d = get_dbl(L"RetryDelaySeconds", &vt);
+        check(d == 0.25 && vt == VT_R8, L"RetryDelaySeconds defaults to 0.25 (VT_R8)", L"vt=%d value=%g", vt, d);
         v = get_str(L"Language", &vt);
         check(streq(v, L"ru"), L"Language defaults to ru", L"vt=%d value=[%ls]", vt, v);
         free(v);
@@ -360,6 +373,13 @@ int wmain(int argc, wchar_t **argv)
         hr = put(L"MaxRetries", vint(0));
         i = get_int(L"MaxRetries", &vt);
         check(SUCCEEDED(hr) && i == 0, L"MaxRetries round trip", L"hr=%08lx vt=%d value=%d", hr, vt, i);
+        hr = put(L"RetryDelaySeconds", vdbl(1.5));
+        double d = get_dbl(L"RetryDelaySeconds", &vt);
+        check(SUCCEEDED(hr) && d == 1.5 && vt == VT_R8, L"RetryDelaySeconds round trip (VT_R8 1.5)", L"hr=%08lx vt=%d value=%g", hr, vt, d);
+        hr = put(L"RetryDelaySeconds", vint(2));
+        i = get_int(L"RetryDelaySeconds", &vt);
+        check(SUCCEEDED(hr) && i == 2 && vt == VT_I4, L"RetryDelaySeconds round trip (VT_I4 2)", L"hr=%08lx vt=%d value=%d", hr, vt, i);
+        put(L"RetryDelaySeconds", vdbl(0.25));
 
         static const wchar_t *bools[] = {L"GeneralSettings", L"AllowInsecureHttp", L"ThrowOnError", L"ProxyUseDefaultCredentials"};
         for (size_t k = 0; k < sizeof bools / sizeof *bools; k++) {
@@ -532,6 +552,8 @@ int wmain(int argc, wchar_t **argv)
             {L"Login", vbool(1), L"Login = VT_BOOL: -1"},
             {L"TimeoutSeconds", vstr(L"abc"), L"TimeoutSeconds = VT_BSTR: -1"},
             {L"MaxRetries", vdbl(2.5), L"MaxRetries = VT_R8 2.5: -1"},
+            {L"RetryDelaySeconds", vint(31), L"RetryDelaySeconds = VT_I4 31 (over 30 s): -1"},
+            {L"RetryDelaySeconds", vdbl(0.005), L"RetryDelaySeconds = VT_R8 0.005 (under 10 ms): -1"},
             {L"GeneralSettings", vint(2), L"GeneralSettings = VT_I4 2: -1"},
             {L"ThrowOnError", vstr(L"maybe"), L"ThrowOnError = VT_BSTR \"maybe\": -1"},
             {L"KeyboardRows", vint(3), L"KeyboardRows = VT_I4: -1"},
@@ -548,8 +570,9 @@ int wmain(int argc, wchar_t **argv)
         int t = get_int(L"TimeoutSeconds", &vt);
         wchar_t *bu = get_str(L"BaseUrl", NULL);
         int toe = get_bool(L"ThrowOnError", NULL);
-        check(t == 20 && streq(bu, baseUrl) && toe == 0, L"rejected property values leave the settings unchanged",
-              L"TimeoutSeconds=%d BaseUrl=[%ls] ThrowOnError=%d", t, bu, toe);
+        double rd = get_dbl(L"RetryDelaySeconds", NULL);
+        check(t == 20 && streq(bu, baseUrl) && toe == 0 && rd == 0.25, L"rejected property values leave the settings unchanged",
+              L"TimeoutSeconds=%d BaseUrl=[%ls] ThrowOnError=%d RetryDelaySeconds=%g", t, bu, toe, rd);
         free(bu);
 
         /* Refusals are sticky: a send answers the oldest standing one until each setting is set again validly. */
@@ -560,6 +583,7 @@ int wmain(int argc, wchar_t **argv)
             put(L"Login", vstr(login));
             put(L"TimeoutSeconds", vint(20));
             put(L"MaxRetries", vint(0));
+            put(L"RetryDelaySeconds", vdbl(0.25));
             put(L"GeneralSettings", vempty());
             put(L"ThrowOnError", vbool(0));
             put(L"KeyboardRows", vstr(L""));

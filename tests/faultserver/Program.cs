@@ -15,12 +15,12 @@
 // Manifest (UTF-8, one record a line, fields separated by one space; texts are hex of their UTF-8 bytes, "." when
 // empty, "-" when absent):
 //   FAULTS <rows> <runs> <control-url> <margin-ms> <line-id> <user-id> <text-hex>
-//   F <row> <run> <url> <timeout-ms> <status> <attempts> <requests> <https 0|1> <body-length|-> <ru-hex> <en-hex> <detail-hex|-> <name-hex>
+//   F <row> <run> <url> <timeout-ms> <retry-delay-ms> <status> <attempts> <requests> <https 0|1> <body-length|-> <ru-hex> <en-hex> <detail-hex|-> <name-hex>
 //   END
 // <url> is the base URL of that run's listener; {host} in the texts is already replaced by its 127.0.0.1:port, and
 // {detail} stays: the platform's TLS detail, which a runner matches by the words around it and <detail> (a word it
-// must contain, as FaultMatrixTests checks). <timeout-ms> is Fault.TimeoutWithDefaultDelayMs: the native and COM
-// surfaces keep the default retry delay. <body-length> is the error-body prefix the client must keep, when the row
+// must contain, as FaultMatrixTests checks). <timeout-ms> and <retry-delay-ms> are the row's Fault.TimeoutMs and
+// Fault.RetryDelayMs, what FaultMatrixTests gives the .NET client: every surface sets both. <body-length> is the error-body prefix the client must keep, when the row
 // checks it (Fault.ResponseBodyLength). Row numbers are 1-based, in the order of the table.
 
 string? manifest = null;
@@ -65,7 +65,7 @@ for (int row = 0; row < faults.Length; row++)
         string ru = fault.Ru.Replace("{host}", host, StringComparison.Ordinal);
         string en = fault.En.Replace("{host}", host, StringComparison.Ordinal);
         sb.Append(CultureInfo.InvariantCulture,
-            $"F {row + 1} {run} {url} {fault.TimeoutWithDefaultDelayMs} {fault.Status} {fault.Attempts} {fault.Requests} {(fault.Https ? 1 : 0)} {fault.ResponseBodyLength?.ToString(CultureInfo.InvariantCulture) ?? "-"} ");
+            $"F {row + 1} {run} {url} {fault.TimeoutMs} {fault.RetryDelayMs} {fault.Status} {fault.Attempts} {fault.Requests} {(fault.Https ? 1 : 0)} {fault.ResponseBodyLength?.ToString(CultureInfo.InvariantCulture) ?? "-"} ");
         sb.Append(CultureInfo.InvariantCulture,
             $"{Hex(ru)} {Hex(en)} {(fault.DetailMustContain is null ? "-" : Hex(fault.DetailMustContain))} {Hex(fault.Name)}\n");
     }

@@ -178,7 +178,7 @@ static int contains_all(const char *hay, const char *const *needles)
 
 /* ------------------------------------------------- loopback test servers */
 
-enum server_mode { SERVER_SILENT, SERVER_400 };
+enum server_mode { SERVER_SILENT, SERVER_400, SERVER_503 };
 
 struct server {
     enum server_mode mode;
@@ -206,7 +206,7 @@ static void *server_main(void *arg)
             if (nconns < 64) conns[nconns++] = c; else close(c); /* hold it open, answer nothing */
             continue;
         }
-        /* SERVER_400: read the request head and body, answer in one write, close. */
+        /* SERVER_400, SERVER_503: read the request head and body, answer in one write, close. */
         char buf[65536];
         size_t len = 0;
         struct timeval tv = { .tv_sec = 5 };
@@ -225,9 +225,11 @@ static void *server_main(void *arg)
         }
         char body[256], resp[512];
         int bl = snprintf(body, sizeof body, "{\"error\":\"%s\"}", SERVER_ERROR_TEXT);
-        int rl = snprintf(resp, sizeof resp,
-                          "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\n"
-                          "Content-Length: %d\r\nConnection: close\r\n\r\n%s", bl, body);
+        int rl = sv->mode == SERVER_503
+                     ? snprintf(resp, sizeof resp, "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                     : snprintf(resp, sizeof resp,
+                                "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\n"
+                                "Content-Length: %d\r\nConnection: close\r\n\r\n%s", bl, body);
         int one = 1;
         setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         if (write(c, resp, (size_t)rl) != rl) { /* the client sees a reset; the check reports it */ }
@@ -540,7 +542,7 @@ static void test_invalid_arguments(void)
 
     /* options */
     check_fail(cb_set_option(s, 0, "x"), -1, s, "unknown option id 0");
-    check_fail(cb_set_option(s, 15, "x"), -1, s, "unknown option id 15");
+    check_fail(cb_set_option(s, 16, "x"), -1, s, "unknown option id 16");
     check_fail(cb_set_option(s, -7, "x"), -1, s, "unknown option id -7");
     check_fail(cb_set_option_w(s, 99, u16("x")), -1, s, "unknown option id 99 (_w)");
     check_fail(cb_set_option(s, CB_OPT_TIMEOUT_MS, "soon"), -1, s, "non-numeric timeout");
@@ -681,6 +683,43 @@ static void test_http_errors(void)
     check(cb_set_option(s, CB_OPT_TIMEOUT_MS, "700") == 0, "CB_OPT_TIMEOUT_MS 700 -> 0");
     check_fail(cb_send_message(s, g_line, USER, "Привет"), CB_E_TIMEOUT, s, "server never answers");
     check(sv.requests == 1, "a timeout after sending is not retried (server saw %d connection)", sv.requests);
+    cb_sender_destroy(s);
+    server_stop(&sv);
+}
+
+/* CB_OPT_RETRY_DELAY_MS: the core's bounds (10..30000 whole ms) and text through both entry points, and its effect on
+   a server that answers 503 (retried): a delay longer than the timeout leaves one request, a short one three. */
+static void test_retry_delay(void)
+{
+    cb_sender *s = new_sender(g_base_url);
+    check_fail(cb_set_option(s, CB_OPT_RETRY_DELAY_MS, "9"), -1, s, "CB_OPT_RETRY_DELAY_MS 9 (under 10 ms)");
+    const char *text = last_error(s);
+    check(strcmp(text, "Неверный параметр: задержка повтора «9» должна быть от 10 мс до 30 с.") == 0, "... the core's text: %s", text);
+    check_fail(cb_set_option(s, CB_OPT_RETRY_DELAY_MS, "30001"), -1, s, "CB_OPT_RETRY_DELAY_MS 30001 (over 30 s)");
+    check_fail(cb_set_option(s, CB_OPT_RETRY_DELAY_MS, "250.5"), -1, s, "CB_OPT_RETRY_DELAY_MS 250.5 (not whole milliseconds)");
+    check_fail(cb_set_option(s, CB_OPT_RETRY_DELAY_MS, ""), -1, s, "CB_OPT_RETRY_DELAY_MS \"\"");
+    check_fail(cb_set_option_w(s, CB_OPT_RETRY_DELAY_MS, u16("0")), -1, s, "CB_OPT_RETRY_DELAY_MS 0 (_w)");
+    check_fail(cb_set_option_w(s, CB_OPT_RETRY_DELAY_MS, u16("soon")), -1, s, "CB_OPT_RETRY_DELAY_MS soon (_w)");
+    text = last_error(s);
+    check(strcmp(text, "Неверный параметр: задержка повтора «soon» должна быть от 10 мс до 30 с.") == 0, "... the core's text (_w): %s", text);
+    check_fail(cb_send_message(s, g_line, USER, "x"), -1, s, "a send while the retry delay is refused");
+    check(cb_set_option(s, CB_OPT_RETRY_DELAY_MS, "10") == 0 && cb_set_option_w(s, CB_OPT_RETRY_DELAY_MS, u16("30000")) == 0 &&
+          cb_last_status(s) == 0, "CB_OPT_RETRY_DELAY_MS at its bounds, 10 and 30000 (_w) -> 0, the refusal gone");
+    cb_sender_destroy(s);
+
+    struct server sv;
+    check(server_start(&sv, SERVER_503), "503 server started");
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", sv.port);
+    s = new_sender(url);
+    cb_set_option(s, CB_OPT_TIMEOUT_MS, "3000");
+    cb_set_option(s, CB_OPT_MAX_RETRIES, "2");
+    check(cb_set_option(s, CB_OPT_RETRY_DELAY_MS, "30000") == 0, "CB_OPT_RETRY_DELAY_MS 30000 -> 0");
+    int st = cb_send_message(s, g_line, USER, "повтор");
+    check(st == 503 && sv.requests == 1, "a 30 s first backoff outlasts the 3 s timeout: %d after %d request (expected 503 after 1)", st, sv.requests);
+    check(cb_set_option_w(s, CB_OPT_RETRY_DELAY_MS, u16("10")) == 0, "CB_OPT_RETRY_DELAY_MS 10 (_w) -> 0");
+    st = cb_send_message(s, g_line, USER, "повтор");
+    check(st == 503 && sv.requests == 4, "a 10 ms first backoff: %d after %d more requests (expected 503 after 3)", st, sv.requests - 1);
     cb_sender_destroy(s);
     server_stop(&sv);
 }
@@ -963,6 +1002,7 @@ int main(void)
     test_success();
     test_invalid_arguments();
     test_http_errors();
+    test_retry_delay();
     test_utf16();
     test_one_shot();
     test_fp_environment();

@@ -612,11 +612,12 @@ var
   Buf: array[0..511] of AnsiChar;
   WBuf: array[0..255] of Word;
   Needed: Integer;
-  WLine, WUser, WText: TWideBuf;
+  WLine, WUser, WText, WDelay: TWideBuf;
 begin
   WLine := U16(LineId);
   WUser := U16(USER_ID);
   WText := U16('x');
+  WDelay := U16('30001');
   S := NewSender(BaseUrl);
   EmulatorReset;
   LoneHigh[0] := Ord('a'); LoneHigh[1] := $D83D; LoneHigh[2] := 0;
@@ -649,6 +650,9 @@ begin
   CheckFail(cb_set_option(S, 0, 'x'), -1, S, 'unknown option id 0');
   CheckFail(cb_set_option(S, 42, 'x'), -1, S, 'unknown option id 42');
   CheckFail(cb_set_option(S, CB_OPT_TIMEOUT_MS, '-5'), -1, S, 'negative timeout');
+  CheckFail(cb_set_option(S, CB_OPT_RETRY_DELAY_MS, '9'), -1, S, 'retry delay 9 ms (under 10)');
+  Check(LastError(S) = 'Неверный параметр: задержка повтора «9» должна быть от 10 мс до 30 с.', 'the retry delay''s text is the core''s: ' + LastError(S));
+  CheckFail(cb_set_option_w(S, CB_OPT_RETRY_DELAY_MS, W(WDelay)), -1, S, 'retry delay 30001 ms (_w, over 30 s)');
   CheckFail(cb_set_keyboard(S, '[["A"],', CB_KEYBOARD_JSON), -1, S, 'malformed JSON keyboard');
   CheckFail(cb_set_keyboard(S, '[[]]', CB_KEYBOARD_JSON), -1, S, 'JSON keyboard with an empty row');
   CheckFail(cb_set_keyboard(S, 'A|B', 3), -1, S, 'unknown keyboard format 3');

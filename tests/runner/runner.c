@@ -167,6 +167,27 @@ const char *rn_com_property(int option_id)
 
 const char *rn_keyboard_property(int format) { return format == 1 ? "KeyboardJson" : format == 2 ? "KeyboardRows" : NULL; }
 
+int rn_com_number(const struct rn_step *st, struct rn_number *n)
+{
+    if (st->kind != 'O' || st->nargs != 1 || st->args[0].is_null || st->args[0].wide) return 0;
+    long value = strtol((const char *)st->args[0].data, NULL, 10);
+    memset(n, 0, sizeof *n);
+    switch (st->number) {
+    case RN_OPT_MAX_RETRIES:
+        n->property = "MaxRetries";
+        n->whole = 1;
+        n->integer = value;
+        return 1;
+    case RN_OPT_TIMEOUT_MS: n->property = "TimeoutSeconds"; break;
+    case RN_OPT_RETRY_DELAY_MS: n->property = "RetryDelaySeconds"; break;
+    default: return 0;
+    }
+    n->whole = value % 1000 == 0;
+    n->integer = value / 1000;
+    n->fraction = value / 1000.0;
+    return 1;
+}
+
 uint16_t *rn_utf16(const char *s, size_t *len)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -563,7 +584,7 @@ static int run_corpus(const char *path, const char *base)
 /* ---- the fault matrix ------------------------------------------------------------------------------------------- */
 
 struct fault_run {
-    int row, run, timeout_ms, status, attempts, requests, https, body_length; /* body_length 0: not checked */
+    int row, run, timeout_ms, retry_delay_ms, status, attempts, requests, https, body_length; /* body_length 0: not checked */
     char url[128];
     char *ru, *en, *detail, *name; /* UTF-8; detail NULL when the row has none */
     int got_status, elapsed_ms, no_detail;
@@ -647,11 +668,14 @@ static int run_fault(struct fault_run *f)
     const char *lang = LANGS[f->run % 2];
     void *obj = S->create(&r);
     if (!obj) { printf("FAIL %2d [%s] %s: %s\n", f->row, lang, f->name, r.buf); return 0; }
-    char timeout[16];
+    char timeout[16], retry_delay[16];
     snprintf(timeout, sizeof timeout, "%d", f->timeout_ms);
-    const struct rn_step presets[6] = { narrow_option(1, f->url), narrow_option(2, g_login), narrow_option(3, g_password),
-                                        narrow_option(5, lang), narrow_option(4, timeout), narrow_option(11, "2") };
-    for (int i = 0; i < 6; i++) {
+    snprintf(retry_delay, sizeof retry_delay, "%d", f->retry_delay_ms);
+    /* The row's timeout and first retry delay, as FaultMatrixTests gives the .NET client (RN_OPT_* for COM and the add-in). */
+    const struct rn_step presets[7] = { narrow_option(1, f->url), narrow_option(2, g_login), narrow_option(3, g_password),
+                                        narrow_option(5, lang), narrow_option(RN_OPT_TIMEOUT_MS, timeout),
+                                        narrow_option(RN_OPT_MAX_RETRIES, "2"), narrow_option(RN_OPT_RETRY_DELAY_MS, retry_delay) };
+    for (int i = 0; i < 7; i++) {
         int rc = S->step(obj, &presets[i], &r);
         if (rc != 0) rn_problem(&r, "preset option %d -> %d", presets[i].number, rc);
     }
@@ -731,23 +755,24 @@ static int run_faults(const char *path, const char *report)
                 die("bad manifest header");
             g_control_port = atoi(control + 17);
             all = calloc((size_t)rows * (size_t)runs, sizeof *all);
-        } else if (strcmp(tok[0], "F") == 0 && nt == 14 && all && count < rows * runs) {
+        } else if (strcmp(tok[0], "F") == 0 && nt == 15 && all && count < rows * runs) {
             struct fault_run *f = &all[count++];
             f->row = atoi(tok[1]);
             f->run = atoi(tok[2]);
             snprintf(f->url, sizeof f->url, "%s", tok[3]);
             f->timeout_ms = atoi(tok[4]);
-            f->status = atoi(tok[5]);
-            f->attempts = atoi(tok[6]);
-            f->requests = atoi(tok[7]);
-            f->https = atoi(tok[8]);
-            f->body_length = strcmp(tok[9], "-") == 0 ? 0 : atoi(tok[9]);
-            f->ru = unhex(tok[10], &ok);
-            f->en = unhex(tok[11], &ok);
-            f->detail = unhex(tok[12], &ok);
-            f->name = unhex(tok[13], &ok);
+            f->retry_delay_ms = atoi(tok[5]);
+            f->status = atoi(tok[6]);
+            f->attempts = atoi(tok[7]);
+            f->requests = atoi(tok[8]);
+            f->https = atoi(tok[9]);
+            f->body_length = strcmp(tok[10], "-") == 0 ? 0 : atoi(tok[10]);
+            f->ru = unhex(tok[11], &ok);
+            f->en = unhex(tok[12], &ok);
+            f->detail = unhex(tok[13], &ok);
+            f->name = unhex(tok[14], &ok);
             if (!ok || !f->ru || !f->en || !f->name || f->row != (count - 1) / runs + 1 || f->run != (count - 1) % runs ||
-                strstr(f->url, "://127.0.0.1:") == NULL)
+                strstr(f->url, "://127.0.0.1:") == NULL || f->timeout_ms < 1 || f->retry_delay_ms < 1)
                 die("bad manifest line for row %d run %d", f->row, f->run);
         } else if (strcmp(tok[0], "END") == 0 && nt == 1) {
             ended = 1;

@@ -69,6 +69,18 @@ struct rn_surface {
 const char *rn_com_property(int option_id);
 const char *rn_keyboard_property(int format);
 
+/* The option ids the fault matrix sets as numbers (CB_OPT_TIMEOUT_MS, CB_OPT_MAX_RETRIES, CB_OPT_RETRY_DELAY_MS). */
+#define RN_OPT_TIMEOUT_MS 4
+#define RN_OPT_MAX_RETRIES 11
+#define RN_OPT_RETRY_DELAY_MS 15
+
+/* A number option step as COM and the add-in take it: the property, and the value as a whole number (VT_I4) when it
+   is one, else as a fraction (VT_R8). Milliseconds become seconds (TimeoutSeconds, RetryDelaySeconds), retries stay a
+   count (MaxRetries). */
+struct rn_number { const char *property; int whole; long integer; double fraction; };
+/* Fills *n and returns 1 for a narrow option step of those ids; returns 0 for any other step. */
+int rn_com_number(const struct rn_step *st, struct rn_number *n);
+
 /* UTF-8 -> UTF-16 (malloc'd, *len units; NULL when the UTF-8 is invalid) and back (lone surrogates -> U+FFFD). */
 uint16_t *rn_utf16(const char *utf8, size_t *len);
 char *rn_utf8(const uint16_t *s, size_t n);

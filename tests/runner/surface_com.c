@@ -3,8 +3,9 @@
  * CoCreateInstance, GetIDsOfNames + IDispatch::Invoke by member name, on an STA thread. Built with mingw for both
  * bitnesses by tests/com/run.sh and run under Wine.
  * An option step puts the string property of its id (rn_com_property), a keyboard step KeyboardJson / KeyboardRows,
- * all as VT_BSTR holding exactly the step's UTF-16 units; the fault matrix's timeout goes to TimeoutSeconds (VT_I4
- * when whole, else VT_R8) and its retries to MaxRetries (VT_I4). Send and DropKeyboard must return what
+ * all as VT_BSTR holding exactly the step's UTF-16 units; the fault matrix's timeout and retry delay go to
+ * TimeoutSeconds and RetryDelaySeconds (VT_I4 when whole, else VT_R8) and its retries to MaxRetries (VT_I4), as
+ * rn_com_number says. Send and DropKeyboard must return what
  * LastStatusCode then says, and no Invoke may fail (ThrowOnError is off).
  */
 #include "../com/com_util.h"
@@ -49,10 +50,10 @@ static int step(void *obj, const struct rn_step *st, struct rn_report *r)
     VARIANT args[3];
     wchar_t name[32];
     const char *prop = st->kind == 'O' ? rn_com_property(st->number) : st->kind == 'K' ? rn_keyboard_property(st->number) : NULL;
-    if (st->kind == 'O' && (st->number == 4 || st->number == 11)) { /* numbers on COM: the fault matrix's presets */
-        int ms = atoi((const char *)st->args[0].data);
-        prop = st->number == 4 ? "TimeoutSeconds" : "MaxRetries";
-        args[0] = st->number == 11 ? vint(ms) : ms % 1000 == 0 ? vint(ms / 1000) : (VARIANT){ .vt = VT_R8, .dblVal = ms / 1000.0 };
+    struct rn_number number;
+    if (rn_com_number(st, &number)) { /* numbers on COM: the fault matrix's presets */
+        prop = number.property;
+        args[0] = number.whole ? vint((int)number.integer) : (VARIANT){ .vt = VT_R8, .dblVal = number.fraction };
     } else if (st->kind == 'O' || st->kind == 'K') {
         if (!prop) { rn_problem(r, "%s %d has no COM property", st->kind == 'O' ? "option" : "keyboard format", st->number); return RN_BROKEN; }
         args[0] = vbstr(bstr_of(&st->args[0]));

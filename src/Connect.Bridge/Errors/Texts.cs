@@ -115,8 +115,8 @@ internal static class Texts
              $"Invalid option: the retry count \"{TextRules.Echo(value)}\" must be between 0 and {N(Limits.MaxRetries)}.");
 
     public static string BadRetryDelay(string value, ErrorLanguage l) =>
-        T(l, $"Неверный параметр: задержка повтора «{TextRules.Excerpt(value)}» должна быть от {N(Limits.MinRetryDelayMs)} мс до {N(Limits.MaxRetryDelayMs / 1000)} с.",
-             $"Invalid option: the retry delay \"{TextRules.Excerpt(value)}\" must be between {N(Limits.MinRetryDelayMs)} ms and {N(Limits.MaxRetryDelayMs / 1000)} s.");
+        T(l, $"Неверный параметр: задержка повтора «{TextRules.Echo(value)}» должна быть от {N(Limits.MinRetryDelayMs)} мс до {N(Limits.MaxRetryDelayMs / 1000)} с.",
+             $"Invalid option: the retry delay \"{TextRules.Echo(value)}\" must be between {N(Limits.MinRetryDelayMs)} ms and {N(Limits.MaxRetryDelayMs / 1000)} s.");
 
     public static string UrlHasQuery(string field, ErrorLanguage l) =>
         T(l, $"Неверный параметр: {field} не должен содержать запрос (?…) или фрагмент (#…): они были бы отброшены.",

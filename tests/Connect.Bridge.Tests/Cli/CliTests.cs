@@ -59,10 +59,24 @@ public class CliTests
     }
 
     [Theory]
+    [InlineData("30", 1)] // the first backoff (22.5 s or more) outlasts the 3 s timeout: the first 503 is reported
+    [InlineData("0.01", 3)] // two quick retries
+    public async Task Retry_delay_is_the_first_backoff(string seconds, int requests)
+    {
+        await using var server = new RawHttpServer(RawReply.Status(503));
+        var (exit, _, error) = Run("send", "--line", TestData.LineId, "--user", TestData.UserId, "--text", "t", "--base-url", $"http://127.0.0.1:{server.Port}/",
+            "--login", "bot", "--password", "p", "--language", "en", "--timeout", "3", "--max-retries", "2", "--retry-delay", seconds);
+        Assert.Equal((1, "503 HTTP 503: server error."), (exit, error.Trim()));
+        Assert.Equal(requests, server.Requests);
+    }
+
+    [Theory]
     [InlineData("--timeout", "NaN", "-1 Invalid option: the timeout \"NaN\" must be between 1 ms and 1 hour.")]
     [InlineData("--timeout", "1e20", "-1 Invalid option: the timeout \"1e20\" must be between 1 ms and 1 hour.")]
     [InlineData("--timeout", "Infinity", "-1 Invalid option: the timeout \"Infinity\" must be between 1 ms and 1 hour.")]
     [InlineData("--max-retries", "1.5", "-1 Invalid option: the retry count \"1.5\" must be between 0 and 10.")]
+    [InlineData("--retry-delay", "0.001", "-1 Invalid option: the retry delay \"0.001\" must be between 10 ms and 30 s.")]
+    [InlineData("--retry-delay", "31", "-1 Invalid option: the retry delay \"31\" must be between 10 ms and 30 s.")]
     [InlineData("--keyboard-format", "yaml", "-1 Invalid argument: unknown keyboard format yaml (0 auto, 1 JSON, 2 rows).")]
     public void Bad_values_answer_minus_one_naming_what_was_typed_with_exit_code_2(string option, string value, string expected)
     {

@@ -53,6 +53,7 @@ public sealed class SenderTests
         _sender.ProxyLogin = "proxy-user";
         _sender.ProxyPassword = "proxy-secret";
         _sender.MaxRetries = 0;
+        _sender.RetryDelaySeconds = 0.5;
         _sender.AllowInsecureHttp = true;
 
         Assert.Equal(200, _sender.Send(Line, User, "Привет"));
@@ -67,6 +68,7 @@ public sealed class SenderTests
         Assert.Equal("proxy-user", options.ProxyLogin);
         Assert.Equal("proxy-secret", options.ProxyPassword);
         Assert.Equal(0, options.MaxRetries);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), options.RetryDelay);
         Assert.True(options.AllowInsecureHttp);
     }
 
@@ -144,6 +146,7 @@ public sealed class SenderTests
         Assert.Equal(ConnectClientOptions.DefaultBaseUrl, _sender.BaseUrl);
         Assert.Equal(30, _sender.TimeoutSeconds);
         Assert.Equal(2, _sender.MaxRetries);
+        Assert.Equal(0.25, _sender.RetryDelaySeconds);
         Assert.Equal("ru", _sender.Language);
         Assert.Equal(false, _sender.ThrowOnError);
 
@@ -151,6 +154,7 @@ public sealed class SenderTests
         _sender.Login = "bot";
         _sender.TimeoutSeconds = 7.0; // a whole VT_R8 is accepted
         _sender.MaxRetries = 5;
+        _sender.RetryDelaySeconds = 3;
         _sender.Language = "en";
         _sender.AuthorId = Author;
         _sender.ProxyUrl = "http://127.0.0.1:3128/";
@@ -162,6 +166,7 @@ public sealed class SenderTests
         Assert.Equal("bot", _sender.Login);
         Assert.Equal(7, _sender.TimeoutSeconds);
         Assert.Equal(5, _sender.MaxRetries);
+        Assert.Equal(3, _sender.RetryDelaySeconds);
         Assert.Equal("en", _sender.Language);
         Assert.Equal(Author, _sender.AuthorId);
         Assert.Equal("http://127.0.0.1:3128/", _sender.ProxyUrl);
@@ -193,6 +198,9 @@ public sealed class SenderTests
         Assert.IsType<int>(_sender.TimeoutSeconds);
         _sender.TimeoutSeconds = 1.5;
         Assert.IsType<double>(_sender.TimeoutSeconds);
+        Assert.IsType<double>(_sender.RetryDelaySeconds);
+        _sender.RetryDelaySeconds = 1;
+        Assert.IsType<int>(_sender.RetryDelaySeconds);
     }
 
     [Fact]
@@ -231,6 +239,17 @@ public sealed class SenderTests
         _sender.MaxRetries = 1e10;
         Assert.Equal(BridgeStatus.InvalidArgument, _sender.LastStatusCode);
         Assert.Equal(2, _sender.MaxRetries);
+
+        _sender.Language = "en";
+        _sender.RetryDelaySeconds = 0.005;
+        Assert.Equal(BridgeStatus.InvalidArgument, _sender.LastStatusCode);
+        Assert.Equal("Invalid option: the retry delay \"0.005\" must be between 10 ms and 30 s.", _sender.LastErrorText);
+        Assert.Equal(0.25, _sender.RetryDelaySeconds);
+
+        _sender.RetryDelaySeconds = 31;
+        Assert.Equal(BridgeStatus.InvalidArgument, _sender.LastStatusCode);
+        Assert.Equal("Invalid option: the retry delay \"31\" must be between 10 ms and 30 s.", _sender.LastErrorText);
+        Assert.Equal(0.25, _sender.RetryDelaySeconds);
 
         _sender.AuthorId = "автор";
         Assert.Equal(BridgeStatus.InvalidArgument, _sender.LastStatusCode);
@@ -293,6 +312,7 @@ public sealed class SenderTests
     [InlineData(nameof(Sender.KeyboardJson), 3, "string", "integer")]
     [InlineData(nameof(Sender.TimeoutSeconds), true, "number", "boolean")]
     [InlineData(nameof(Sender.MaxRetries), false, "number", "boolean")]
+    [InlineData(nameof(Sender.RetryDelaySeconds), true, "number", "boolean")]
     [InlineData(nameof(Sender.LogFile), 3, "string", "integer")]
     public void A_wrong_type_for_a_property_is_minus_one_and_changes_nothing(string property, object? value, string expected, string actual)
     {
@@ -475,7 +495,7 @@ public sealed class SenderTests
         string[] readWrite =
         [
             "BaseUrl", "Login", "Password", "TimeoutSeconds", "Language", "AuthorId", "GeneralSettings", "ProxyUrl",
-            "ProxyLogin", "ProxyPassword", "ProxyUseDefaultCredentials", "MaxRetries", "AllowInsecureHttp", "ThrowOnError", "KeyboardJson", "KeyboardRows", "LogFile",
+            "ProxyLogin", "ProxyPassword", "ProxyUseDefaultCredentials", "MaxRetries", "RetryDelaySeconds", "AllowInsecureHttp", "ThrowOnError", "KeyboardJson", "KeyboardRows", "LogFile",
         ];
         string[] readOnly = ["LastStatusCode", "LastErrorText", "IsSuccess", "Version"];
         var properties = typeof(Sender).GetProperties(BindingFlags.Public | BindingFlags.Instance);

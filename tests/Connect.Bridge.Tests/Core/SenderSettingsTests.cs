@@ -54,6 +54,60 @@ public class SenderSettingsTests
         Assert.Equal(TimeSpan.FromHours(1), sender.Options.Timeout);
     }
 
+    public static TheoryData<string, SenderSetting, object?, string> RetryDelayRefusals => new()
+    {
+        { "9 ms", SenderSetting.RetryDelayMs, "9", "Invalid option: the retry delay \"9\" must be between 10 ms and 30 s." },
+        { "30001 ms", SenderSetting.RetryDelayMs, 30_001, "Invalid option: the retry delay \"30001\" must be between 10 ms and 30 s." },
+        { "a fraction of a ms", SenderSetting.RetryDelayMs, 250.5, "Invalid option: the retry delay \"250.5\" must be between 10 ms and 30 s." },
+        { "ms as a decimal text", SenderSetting.RetryDelayMs, "0.25", "Invalid option: the retry delay \"0.25\" must be between 10 ms and 30 s." },
+        { "ms empty", SenderSetting.RetryDelayMs, null, "Invalid option: the retry delay \"\" must be between 10 ms and 30 s." },
+        { "ms boolean", SenderSetting.RetryDelayMs, true, "Invalid argument: RetryDelayMs must be a number, got boolean." },
+        { "9 ms in seconds", SenderSetting.RetryDelaySeconds, 0.009, "Invalid option: the retry delay \"0.009\" must be between 10 ms and 30 s." },
+        { "over 30 s", SenderSetting.RetryDelaySeconds, 30.001, "Invalid option: the retry delay \"30.001\" must be between 10 ms and 30 s." },
+        { "zero", SenderSetting.RetryDelaySeconds, 0, "Invalid option: the retry delay \"0\" must be between 10 ms and 30 s." },
+        { "text NaN", SenderSetting.RetryDelaySeconds, "NaN", "Invalid option: the retry delay \"NaN\" must be between 10 ms and 30 s." },
+        { "number 1e20", SenderSetting.RetryDelaySeconds, 1e20, "Invalid option: the retry delay \"1E+20\" must be between 10 ms and 30 s." },
+        { "seconds empty", SenderSetting.RetryDelaySeconds, null, "Invalid option: the retry delay \"\" must be between 10 ms and 30 s." },
+        { "seconds boolean", SenderSetting.RetryDelaySeconds, false, "Invalid argument: RetryDelaySeconds must be a number, got boolean." },
+    };
+
+    [Theory]
+    [MemberData(nameof(RetryDelayRefusals))]
+    public void Retry_delay_refusals_use_the_cores_bounds_and_keep_the_value(string about, SenderSetting setting, object? value, string expected)
+    {
+        var sender = Sender();
+        Assert.Equal(0, sender.Set(SenderSetting.RetryDelayMs, "500").Status);
+        var outcome = sender.Set(setting, Host(value));
+        Assert.True(outcome.Status == -1, about);
+        Assert.Equal(expected, outcome.ErrorText);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), sender.Options.RetryDelay);
+    }
+
+    [Fact]
+    public void Retry_delay_reads_back_in_the_unit_it_is_asked_in_and_reaches_the_client()
+    {
+        ConnectClientOptions? built = null;
+        _client.TrySendMessage(default!).ReturnsForAnyArgs(new SendOutcome(200, ""));
+        using var sender = new BridgeSender(o => { built = o; return _client; });
+        Assert.Equal((HostValueKind.Integer, 250L), (sender.Get(SenderSetting.RetryDelayMs).Kind, sender.Get(SenderSetting.RetryDelayMs).AsInteger));
+        Assert.Equal((HostValueKind.Number, 0.25), (sender.Get(SenderSetting.RetryDelaySeconds).Kind, sender.Get(SenderSetting.RetryDelaySeconds).AsNumber));
+
+        Assert.Equal(0, sender.Set(SenderSetting.RetryDelaySeconds, HostValue.Number(1.5)).Status);
+        Assert.Equal(1.5, sender.Get(SenderSetting.RetryDelaySeconds).AsNumber);
+        Assert.Equal(1500, sender.Get(SenderSetting.RetryDelayMs).AsInteger);
+        Assert.Equal(0, sender.Set(SenderSetting.RetryDelaySeconds, HostValue.Number(2.0)).Status);
+        Assert.Equal((HostValueKind.Integer, 2L), (sender.Get(SenderSetting.RetryDelaySeconds).Kind, sender.Get(SenderSetting.RetryDelaySeconds).AsInteger));
+        Assert.Equal(0, sender.Set(SenderSetting.RetryDelaySeconds, HostValue.Text("0,01")).Status); // the lower bound, decimal comma
+        Assert.Equal(TimeSpan.FromMilliseconds(Limits.MinRetryDelayMs), sender.Options.RetryDelay);
+        Assert.Equal(0, sender.Set(SenderSetting.RetryDelayMs, HostValue.Number(30_000)).Status); // the upper bound, a whole number
+        Assert.Equal(TimeSpan.FromMilliseconds(Limits.MaxRetryDelayMs), sender.Options.RetryDelay);
+        Assert.Equal((HostValueKind.Integer, 30L), (sender.Get(SenderSetting.RetryDelaySeconds).Kind, sender.Get(SenderSetting.RetryDelaySeconds).AsInteger));
+
+        Assert.Equal(0, sender.Set(SenderSetting.RetryDelayMs, "40").Status);
+        Assert.Equal(200, sender.Send(TestData.LineId, TestData.UserId, "hi").Status);
+        Assert.Equal(TimeSpan.FromMilliseconds(40), built?.RetryDelay);
+    }
+
     [Theory]
     [InlineData(1.5, "Invalid option: the retry count \"1.5\" must be between 0 and 10.")]
     [InlineData(11L, "Invalid option: the retry count \"11\" must be between 0 and 10.")]
@@ -142,6 +196,9 @@ public class SenderSettingsTests
           "Invalid keyboard (row 1): the row holds only '|' separators."),
         ["wrong type"] = (s => s.Set(SenderSetting.Login, HostValue.Boolean(true)), s => s.Set(SenderSetting.Login, "bot"),
           "Invalid argument: Login must be a string, got boolean."),
+        // RetryDelayMs and RetryDelaySeconds are one setting: setting either validly ends the other's refusal.
+        ["retry delay"] = (s => s.Set(SenderSetting.RetryDelayMs, "5"), s => s.Set(SenderSetting.RetryDelaySeconds, HostValue.Number(0.5)),
+          "Invalid option: the retry delay \"5\" must be between 10 ms and 30 s."),
     };
 
     [Theory]
@@ -151,6 +208,7 @@ public class SenderSettingsTests
     [InlineData("keyboard")]
     [InlineData("row")]
     [InlineData("wrong type")]
+    [InlineData("retry delay")]
     public void A_refused_setting_is_sticky_until_set_again_validly(string about)
     {
         var (refuse, fix, expected) = RefusalCases[about];

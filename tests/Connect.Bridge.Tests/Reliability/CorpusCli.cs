@@ -6,7 +6,7 @@ namespace Connect.Bridge.Tests.Reliability;
 /// </summary>
 public static class CorpusCli
 {
-    /// <summary>The option ids the CLI has a flag for, and that flag (TimeoutMs is seconds on the CLI, proxies come from the environment).</summary>
+    /// <summary>The option ids the CLI has a flag for, and that flag (TimeoutMs and RetryDelayMs are seconds on the CLI, proxies come from the environment).</summary>
     public static readonly IReadOnlyDictionary<int, string> Flags = new Dictionary<int, string>
     {
         [1] = "--base-url", [2] = "--login", [3] = "--password", [5] = "--language", [6] = "--author",

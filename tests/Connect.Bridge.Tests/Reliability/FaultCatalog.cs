@@ -18,18 +18,8 @@ public sealed record Fault(string Name, int Status, int Attempts, int Requests, 
     /// <summary>Starts the server for one run; null means "a port where nothing listens".</summary>
     public required Func<RawHttpServer?> Server { get; init; }
 
-    /// <summary>The timeout the run sets, with the short retry delay the .NET matrix sets (10 ms).</summary>
+    /// <summary>The timeout every surface sets for the run (with <see cref="RetryDelayMs"/>).</summary>
     public int TimeoutMs { get; init; } = FaultCatalog.DefaultTimeoutMs;
-
-    /// <summary>
-    /// The timeout for a surface that keeps the default retry delay (250 ms, exponential, with jitter: up to about
-    /// 1.05 s over two retries): the native library and COM cannot set RetryDelay. Defaults to <see cref="TimeoutMs"/>;
-    /// set only where the retries would not fit in that timeout.
-    /// </summary>
-    public int? DefaultDelayTimeoutMs { get; init; }
-
-    /// <summary>The timeout to set on a surface that keeps the default retry delay.</summary>
-    public int TimeoutWithDefaultDelayMs => DefaultDelayTimeoutMs ?? TimeoutMs;
 
     /// <summary>A word the TLS detail must contain (the chain or name error), when the text has <c>{detail}</c>.</summary>
     public string? DetailMustContain { get; init; }
@@ -39,13 +29,14 @@ public sealed record Fault(string Name, int Status, int Attempts, int Requests, 
 
     public bool Https { get; init; }
 
-    /// <summary>The first retry delay the .NET matrix sets (the native and COM surfaces keep the default, 250 ms).</summary>
+    /// <summary>The first retry delay every surface sets for the run (.NET RetryDelay, CB_OPT_RETRY_DELAY_MS, RetryDelaySeconds).</summary>
     public int RetryDelayMs { get; init; } = FaultCatalog.MatrixRetryDelayMs;
 }
 
 /// <summary>
 /// The fault matrix of docs/RELIABILITY.md section 1, in one list: <c>FaultMatrixTests</c> runs it through the .NET
-/// API, and tests/faultserver serves the same rows (with the same expected texts) to the native and COM runners.
+/// API, and tests/faultserver serves the same rows (with the same expected texts, timeouts and retry delays) to the
+/// runner core (native, COM, the add-in).
 /// </summary>
 public static class FaultCatalog
 {
@@ -66,7 +57,7 @@ public static class FaultCatalog
     /// </summary>
     public const int TlsTimeoutMs = 15000;
 
-    /// <summary>The first retry delay the .NET matrix sets, so that retried rows are fast.</summary>
+    /// <summary>The first retry delay of the matrix on every surface, so that retried rows are fast.</summary>
     public const int MatrixRetryDelayMs = 10;
 
     /// <summary>Margin on top of the timeout for "the call returned in time". A bound, not a benchmark.</summary>
@@ -121,7 +112,7 @@ public static class FaultCatalog
             { Server = Raw(new RawReply.Silence()), TimeoutMs = ShortTimeoutMs },
         new("headers of a 500 sent, body stalls", 500, 1, 1, Server5xx(500), Server5xxEn(500)) { Server = Raw(RawReply.HeadersThenStall(500)), TimeoutMs = ShortTimeoutMs },
         new("headers of a 503 sent, body stalls (every attempt)", 503, 3, 3, "HTTP 503: ошибка на стороне сервера.", "HTTP 503: server error.")
-            { Server = Raw(RawReply.HeadersThenStall(503)), TimeoutMs = ShortTimeoutMs, DefaultDelayTimeoutMs = DefaultTimeoutMs },
+            { Server = Raw(RawReply.HeadersThenStall(503)), TimeoutMs = ShortTimeoutMs },
         new("headers of a 200 sent, body stalls", 200, 1, 1, "", "") { Server = Raw(RawReply.HeadersThenStall(200)), TimeoutMs = ShortTimeoutMs },
         new("reset (RST) after reading the request, no answer", BridgeStatus.ConnectionFailed, 1, 1, ResetRu, ResetEn) { Server = Raw(new RawReply.Reset()) },
         new("reset mid-headers", BridgeStatus.ConnectionFailed, 1, 1, ResetRu, ResetEn)
@@ -172,10 +163,11 @@ public static class FaultCatalog
             { Server = Tls("other.example", -1, 30), Https = true, TimeoutMs = TlsTimeoutMs, DetailMustContain = "RemoteCertificateNameMismatch" },
         // ---- round two (issue 10): transport items ----
         new("connection refused, the timeout ends the retry backoff (never -3)", BridgeStatus.ConnectionFailed, 1, 0, Refused, RefusedEn)
-            // Surfaces without a retry-delay option (native, COM): the default first backoff is 250 ms ±25 %, so a
-            // timeout under 187.5 ms always ends in the backoff once the refused attempt is back; 185 leaves the
-            // attempt itself the most room (a slow machine, or x86 emulated by qemu, takes over 150 ms for it).
-            { Server = () => null, TimeoutMs = ShortTimeoutMs, RetryDelayMs = Limits.MaxRetryDelayMs, DefaultDelayTimeoutMs = 185 },
+            // Every surface sets the longest retry delay (30 s, at least 22.5 s with the jitter), so the timeout always
+            // ends the first backoff, and the refused attempt has the whole ShortTimeoutMs to come back: a stalled
+            // 32-bit process under Wine on a loaded machine needs more than the 185 ms it had while native, COM and the
+            // add-in could not set the delay (tests/README.md).
+            { Server = () => null, TimeoutMs = ShortTimeoutMs, RetryDelayMs = Limits.MaxRetryDelayMs },
         new("status 099 (outside 100..599)", BridgeStatus.ConnectionFailed, 1, 1, OutOfRangeRu(99), OutOfRangeEn(99)) { Server = Raw(RawStatusLine("099 X")) },
         new("status 600 (outside 100..599)", BridgeStatus.ConnectionFailed, 1, 1, OutOfRangeRu(600), OutOfRangeEn(600)) { Server = Raw(RawStatusLine("600 X")) },
         new("status 999 (outside 100..599)", BridgeStatus.ConnectionFailed, 1, 1, OutOfRangeRu(999), OutOfRangeEn(999)) { Server = Raw(RawStatusLine("999 X")) },
