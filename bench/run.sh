@@ -581,9 +581,12 @@ log "writing the report"
 date -u '+%Y-%m-%d %H:%M UTC' >"$out/results/date.txt"
 docs_target="$root/docs/BENCHMARKS.md"
 if [ "$quick" = 1 ] && [ "${BENCH_WRITE_DOCS:-0}" != 1 ]; then docs_target="$out/BENCHMARKS.md"; fi
-python3 "$bench/report.py" --out "$out" --docs "$docs_target" --rounds "$ROUNDS" --cold-runs $((cold_per_block * COLD_BLOCKS)) \
-  --rss-runs "$RSS_RUNS" --seq-n "$SEQ_N" --conc-n "$CONC_N" --rss-n "$RSS_N" --callers "$CALLERS" \
-  --warmup "$WARMUP" --conc-warmup "$CONC_WARMUP" --wrk-seconds "$WRK_SECONDS" --lib "$libdir/libconnect_bridge.so" \
-  --multi-senders "$MULTI_SENDERS" --multi-each "$MULTI_EACH" \
-  --elapsed $((SECONDS - started)) --quick "$quick" --pin "$([ "${BENCH_PIN:-1}" = 1 ] && [ "$(nproc)" -gt 1 ] && echo 1 || echo 0)"
+report=(python3 "$bench/report.py" --out "$out" --docs "$docs_target" --rounds "$ROUNDS"
+  --cold-runs $((cold_per_block * COLD_BLOCKS)) --rss-runs "$RSS_RUNS" --seq-n "$SEQ_N" --conc-n "$CONC_N" --rss-n "$RSS_N"
+  --callers "$CALLERS" --warmup "$WARMUP" --conc-warmup "$CONC_WARMUP" --wrk-seconds "$WRK_SECONDS"
+  --lib "$libdir/libconnect_bridge.so" --multi-senders "$MULTI_SENDERS" --multi-each "$MULTI_EACH"
+  --elapsed $((SECONDS - started)) --quick "$quick" --pin "$([ "${BENCH_PIN:-1}" = 1 ] && [ "$(nproc)" -gt 1 ] && echo 1 || echo 0)")
+# The same report can be written again from these results (after a change to report.py or bench/NOTES.md).
+printf '%q ' "${report[@]}" >"$out/report-again.sh"
+"${report[@]}"
 log "done in $((SECONDS - started)) s; report: ${docs_target#"$root"/}"

@@ -4,8 +4,8 @@ import statistics
 import sys
 
 out = sys.argv[1]
-NAMES = {"com": "COM, IDispatch by name (mingw C)", "cscript": "COM from cscript (JScript loop)", "shim": "NativeAOT connect_bridge.dll (mingw C)",
-         "shim-uncapped": "DLL, gen0 cap lifted (DOTNET_GCgen0MaxBudget)", "com-uncapped": "COM, gen0 cap lifted (DOTNET_GCgen0MaxBudget)"}
+NAMES = {"com": "COM, IDispatch by name (mingw C)", "cscript": "COM from cscript (JScript loop)", "dll": "NativeAOT connect_bridge.dll (mingw C)",
+         "dll-uncapped": "DLL, gen0 cap lifted (DOTNET_GCgen0MaxBudget)", "com-uncapped": "COM, gen0 cap lifted (DOTNET_GCgen0MaxBudget)"}
 
 
 def rows(name):
@@ -33,7 +33,7 @@ print("cb_sender_create + options (runtime start for the DLL); first send = the 
 print("| bitness | client | process start -> first send, ms | create, ms | first send, ms |")
 print("|---|---|---:|---:|---:|")
 for a in ("x64", "x86"):
-    for c in ("com", "cscript", "shim"):
+    for c in ("com", "cscript", "dll"):
         sel = [r for r in first if r[0] == a and r[1] == c]
         if sel:
             print(f"| {a} | {NAMES[c]} | {med(r[3] for r in sel):.0f} | {med(r[4] for r in sel):.0f} | {med(r[5] for r in sel):.0f} |")
@@ -41,14 +41,14 @@ print(f"\n**Per call** (sequential sends on one object after a warm-up; median o
 print("| bitness | client | µs per call | ratio to the DLL (same bitness) | target (COM within 1.5x of the DLL) |")
 print("|---|---|---:|---:|---|")
 for a in ("x64", "x86"):
-    dll = med(r[3] for r in seq if r[0] == a and r[1] == "shim")
-    for c in ("shim", "com", "cscript"):
+    dll = med(r[3] for r in seq if r[0] == a and r[1] == "dll")
+    for c in ("dll", "com", "cscript"):
         sel = [r for r in seq if r[0] == a and r[1] == c]
         if not sel:
             continue
         v = med(r[3] for r in sel)
         ratio = v / dll
-        target = "--" if c == "shim" else ("met" if ratio <= 1.5 else "missed (see below)") if c == "com" else "(script engine included)"
+        target = "--" if c == "dll" else ("met" if ratio <= 1.5 else "missed (see below)") if c == "com" else "(script engine included)"
         print(f"| {a} | {NAMES[c]} | {v:.0f} | {ratio:.2f}x | {target} |")
 print("\n**Connection reuse**: objects created and released one per call in one process (responder's count of")
 print("connections that carried a POST):\n")
@@ -60,7 +60,7 @@ print("\n**Memory**: working set (Wine reports the process's VmRSS) after N send
 print("| bitness | client | after first step, MiB | at the end, MiB | peak, MiB | sends |")
 print("|---|---|---:|---:|---:|---:|")
 for a in ("x64", "x86"):
-    for c in ("shim", "com", "shim-uncapped", "com-uncapped"):
+    for c in ("dll", "com", "dll-uncapped", "com-uncapped"):
         sel = [r for r in rss if r[0] == a and r[1] == c]
         if sel:
             print(f"| {a} | {NAMES[c]} | {int(sel[0][3]) / 1024:.1f} | {int(sel[-1][3]) / 1024:.1f} | {int(sel[-1][4]) / 1024:.1f} | {sel[-1][2]} |")

@@ -2,12 +2,12 @@
 # bench/wine/run.sh OUT_DIR RESPONDER_BIN -- the Wine rows of `./build.sh bench` (called by bench/run.sh when Wine
 # is installed; run alone it needs a built bench/responder). One fresh 64-bit prefix (own, under /tmp), the x64 and
 # x86 .NET runtimes laid out from NuGet (tests/wine/lib.sh), the COM server of both bitnesses registered side by side,
-# the NativeAOT connect_bridge.dll of both bitnesses (client id "shim": the surface the runtime-hosting shim had); a responder of its own on 127.0.0.1. For x64 and x86:
+# the NativeAOT connect_bridge.dll of both bitnesses (client id "dll"); a responder of its own on 127.0.0.1. For x64 and x86:
 #   first call  process start (launch of wine64) -> first send returned, and in-process create vs first send, for
 #               COM by IDispatch name from a mingw client, COM from cscript (a JScript loop), the DLL from C
 #   per call    sequential sends on one object after a warm-up, the same three clients
 #   reuse       COM objects created one per call in one process: the responder's post_connections
-#   memory      working set after 10 000 sends (Wine's figure: the process's VmRSS), shim and COM
+#   memory      working set after 10 000 sends (Wine's figure: the process's VmRSS), DLL and COM
 # Writes OUT_DIR/*.tsv and OUT_DIR/wine.md (the report section). Wine figures are Wine figures: compare within them.
 # Environment: BENCH_QUICK=1 fewer runs; BENCH_WINE_FIRST_RUNS, BENCH_WINE_SEQ_N, BENCH_WINE_ROUNDS.
 # WINE64 explicitly (tests/wine/lib.sh), never plain `wine`. Exit status non-zero on any failure.
@@ -49,15 +49,15 @@ for a in x64 x86; do
 done
 CB_NATIVE_RID="win-x64 win-x86" timeout 1500 "$root/packaging/build-native.sh" </dev/null >"$out/logs/dll-build.log" 2>&1 \
   || { tail -20 "$out/logs/dll-build.log"; die "connect_bridge.dll build failed"; }
-mkdir -p "$work/shim" && cp -r "$root/artifacts/native/win-x64" "$root/artifacts/native/win-x86" "$work/shim/"
+mkdir -p "$work/dll" && cp -r "$root/artifacts/native/win-x64" "$root/artifacts/native/win-x86" "$work/dll/"
 for a in x64 x86; do
   grep -q '"System.GC.Gen0MaxBudget": 6291456' "$work/com-$a/Connect.Bridge.Com.runtimeconfig.json" \
     || die "the COM server's runtimeconfig.json ($a) lacks the gen0 cap"
   cc=$([ "$a" = x86 ] && echo i686-w64-mingw32-gcc || echo x86_64-w64-mingw32-gcc)
   flags=(-std=gnu11 -O2 -Wall -Wextra -Werror -Wno-unused-parameter -Wno-cast-function-type -I "$root/native/include")
   "$cc" "${flags[@]}" -o "$work/com-$a/wine_bench.exe" "$root/bench/wine/wine_bench.c" -lole32 -loleaut32 -luuid -lws2_32 -lpsapi
-  "$cc" "${flags[@]}" -DWB_SHIM -o "$work/shim/win-$a/wine_bench.exe" "$root/bench/wine/wine_bench.c" \
-    -L "$work/shim/win-$a" -lconnect_bridge -lole32 -loleaut32 -luuid -lws2_32 -lpsapi
+  "$cc" "${flags[@]}" -DWB_DLL -o "$work/dll/win-$a/wine_bench.exe" "$root/bench/wine/wine_bench.c" \
+    -L "$work/dll/win-$a" -lconnect_bridge -lole32 -loleaut32 -luuid -lws2_32 -lpsapi
   cp "$root/bench/wine/bench.js" "$work/com-$a/"
 done
 
@@ -66,7 +66,7 @@ wine_boot || die "wineboot failed: Wine cannot run here"
 wine_layout_runtime x64 && wine_layout_runtime x86 || die "runtime layout failed"
 C="$WINEPREFIX/drive_c"
 for a in x64 x86; do
-  mkdir -p "$C/cb"; cp -r "$work/com-$a" "$C/cb/com-$a"; cp -r "$work/shim/win-$a" "$C/cb/shim-$a"
+  mkdir -p "$C/cb"; cp -r "$work/com-$a" "$C/cb/com-$a"; cp -r "$work/dll/win-$a" "$C/cb/dll-$a"
   sysdir=$([ "$a" = x86 ] && echo syswow64 || echo system32)
   timeout 120 "$WINE64" "C:\\windows\\$sysdir\\regsvr32.exe" /s "C:\\cb\\com-$a\\Connect.Bridge.Com.comhost.dll" </dev/null \
     >"$out/logs/regsvr32-$a.log" 2>&1 || die "regsvr32 ($a) failed"
@@ -88,7 +88,7 @@ client_cmd() { # arch client mode args...
   local a=$1 c=$2; shift 2
   case "$c" in
     com) echo "C:\\cb\\com-$a\\wine_bench.exe com $url $*" ;;
-    shim) echo "C:\\cb\\shim-$a\\wine_bench.exe shim $url $*" ;;
+    dll) echo "C:\\cb\\dll-$a\\wine_bench.exe dll $url $*" ;;
     cscript) echo "C:\\windows\\$([ "$a" = x86 ] && echo syswow64 || echo system32)\\cscript.exe //nologo C:\\cb\\com-$a\\bench.js $url $*" ;;
   esac
 }
@@ -99,11 +99,11 @@ run_wine() { # log, arch, client, mode args... -> runs; checks failed=0
   [ "$(field "$logf" failed)" = 0 ] || { tail -5 "$logf"; die "$c ($a) $*: failed sends"; }
 }
 : >"$out/first.tsv"; : >"$out/seq.tsv"; : >"$out/multi.tsv"; : >"$out/rss.tsv"
-clients=(com cscript shim)
+clients=(com cscript dll)
 # One warm-up start of each (the prefix's first start of a runtime maps files for the first time).
 for a in x64 x86; do for c in "${clients[@]}"; do run_wine "$out/logs/warm-$a-$c.log" "$a" "$c" first; done; done
 for ((r = 1; r <= FIRST_RUNS; r++)); do
-  log "first call, run $r/$FIRST_RUNS (x64, x86: COM mingw, cscript, shim)"
+  log "first call, run $r/$FIRST_RUNS (x64, x86: COM mingw, cscript, DLL)"
   for a in x64 x86; do for c in "${clients[@]}"; do
     logf="$out/logs/first-$a-$c-$r.log"
     reset
@@ -126,22 +126,22 @@ for ((r = 1; r <= ROUNDS; r++)); do
     printf '%s\t%s\t%s\t%s\n' "$a" "$c" "$r" "$(field "$logf" us_per_call)" >>"$out/seq.tsv"
   done; done
 done
-for a in x64 x86; do for c in com shim; do
+for a in x64 x86; do for c in com dll; do
   log "reuse ($a, $c): $MULTI_S objects one after another, $MULTI_M sends each, one process"
   reset
   run_wine "$out/logs/multi-$a-$c.log" "$a" "$c" multi "$MULTI_S" "$MULTI_M"
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$a" "$c" "$MULTI_S" "$MULTI_M" "$(stat requests)" "$(stat post_connections)" >>"$out/multi.tsv"
   [ "$(stat requests)" = $((MULTI_S * MULTI_M)) ] || die "reuse $c ($a): POST count"
 done; done
-for a in x64 x86; do for c in shim com; do
+for a in x64 x86; do for c in dll com; do
   log "memory ($a, $c): $RSS_N sends"
   reset
   run_wine "$out/logs/rss-$a-$c.log" "$a" "$c" rss "$RSS_N" "$RSS_STEP"
   tr -d '\r' <"$out/logs/rss-$a-$c.log" | awk -v a="$a" -v c="$c" '/^rss / {split($2,s,"="); split($3,w,"="); split($4,p,"="); print a "\t" c "\t" s[2] "\t" w[2] "\t" p[2]}' >>"$out/rss.tsv"
 done; done
 # Whether CoreCLR under Wine honours the gen0 cap from runtimeconfig.json: the same run with it lifted through the
-# environment (DOTNET_GCgen0MaxBudget, hex, takes precedence), x64 shim and COM.
-for c in shim com; do
+# environment (DOTNET_GCgen0MaxBudget, hex, takes precedence), x64 DLL and COM.
+for c in dll com; do
   log "memory (x64, $c, gen0 cap lifted): $RSS_N sends"
   reset
   WB_ENV="DOTNET_GCgen0MaxBudget=40000000" run_wine "$out/logs/rss-x64-$c-uncapped.log" x64 "$c" rss "$RSS_N" "$RSS_STEP"

@@ -3,7 +3,7 @@
 ** built with i686- / x86_64-w64-mingw32-gcc by bench/wine/run.sh. Two surfaces, the same message as bench/run.sh:
 **   com   Connect.Bridge.Sender through IDispatch by member name (GetIDsOfNames + Invoke, as 1C does;
 **         helpers of tests/com/com_util.h)
-**   shim  the Windows DLL connect_bridge.dll (native/shim), linked with its import library and the header
+**   dll   the Windows NativeAOT DLL connect_bridge.dll (native/winaot), linked with its import library and the header
 ** Modes (URL = the responder's base URL, from argv):
 **   wine_bench SURFACE URL first                one call; prints the epoch time (ms, the host's clock) at which the
 **                                               first send returned, and in-process: main -> created -> first send
@@ -11,7 +11,7 @@
 **   wine_bench SURFACE URL multi S M            S objects one after another (create, M sends, release) in one
 **                                               process: the responder's /stats counts the connections
 **   wine_bench SURFACE URL rss N STEP           N sends, prints the working set (Wine: the process's VmRSS) every STEP
-** Built twice: without WB_SHIM (COM only: the client must not load the shim) and with -DWB_SHIM.
+** Built twice: without WB_DLL (COM only: the client must not load the DLL) and with -DWB_DLL.
 ** Prints "result key=value ..." lines; exits 1 if a send was not 200. Login/password from BENCH_LOGIN/BENCH_PASSWORD.
 */
 #define COBJMACROS
@@ -81,7 +81,7 @@ static Sender create(void)
         }
         x.line = bstr_of(LINE_ID); x.user = bstr_of(USER_ID); x.text = SysAllocString(TEXT_W);
     } else {
-#ifdef WB_SHIM
+#ifdef WB_DLL
         x.s = cb_sender_create();
         if (!x.s) die("cb_sender_create", 0);
         char *kb1 = w_to_utf8(ROW1_W, wcslen(ROW1_W)), *kb2 = w_to_utf8(ROW2_W, wcslen(ROW2_W));
@@ -93,7 +93,7 @@ static Sender create(void)
             || cb_set_keyboard(x.s, kb, CB_KEYBOARD_ROWS))
             die("cb_set_option", 0);
 #else
-        die("built without the shim (WB_SHIM)", 0);
+        die("built without the DLL (WB_DLL)", 0);
 #endif
     }
     return x;
@@ -110,7 +110,7 @@ static int send_one(Sender *x)
         status = (SUCCEEDED(r.hr) && r.v.vt == VT_I4) ? r.v.lVal : -1000;
         clear_result(&r);
     } else {
-#ifdef WB_SHIM
+#ifdef WB_DLL
         status = cb_send_message(x->s, LINE_ID, USER_ID, g_text8);
 #else
         status = -1000;
@@ -125,7 +125,7 @@ static void destroy(Sender *x)
         IDispatch_Release(x->d);
         SysFreeString(x->line); SysFreeString(x->user); SysFreeString(x->text);
     } else {
-#ifdef WB_SHIM
+#ifdef WB_DLL
         cb_sender_destroy(x->s);
 #endif
     }
@@ -145,7 +145,7 @@ int main(int argc, char **argv)
     QueryPerformanceFrequency(&g_freq);
     QueryPerformanceCounter(&g_t0);
     setvbuf(stdout, NULL, _IONBF, 0);
-    if (argc < 4) { fprintf(stderr, "usage: wine_bench com|shim URL first|seq|multi|rss ...\n"); return 2; }
+    if (argc < 4) { fprintf(stderr, "usage: wine_bench com|dll URL first|seq|multi|rss ...\n"); return 2; }
     g_com = strcmp(argv[1], "com") == 0;
     g_url = argv[2];
     g_login = getenv("BENCH_LOGIN"); g_password = getenv("BENCH_PASSWORD");

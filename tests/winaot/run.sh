@@ -10,7 +10,8 @@
 #      the import library; the C harness, corpus and fault runners of tests/native cross-compiled unchanged;
 #   4. the add-in: the DLL copied ALONE (renamed, as 1C's cache does) into an empty folder, driven by
 #      tests/addin/win_host.c (sends, errors, every member); the emulator must record exactly the one good send;
-#   5. four processes making their first call at the same moment (first_call.c), all answered 2xx.
+#   5. four processes making their first call at the same moment (first_call.c), all answered 2xx;
+#   6. two copies of the DLL (two names, two folders: two versions side by side) in one process, each its own runtime.
 # Output and the clean-up: tests/lib.sh; the corpus and the fault matrix through the runner core (tests/runner).
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/wine/lib.sh"
@@ -178,5 +179,14 @@ for arch in "${RUN_ARCHES[@]}"; do
     check "[$arch] four processes released at once: each loaded the DLL, started its runtime and sent (200 x4)" test "$statuses" = "200 200 200 200 "
     accepted=$(emu_http "$FBASE" /emulator/stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["accepted"])')
     check "[$arch] the emulator accepted the four sends" test "$accepted" = 4
+done
+
+# ---- 6. two copies in one process (two versions of a component side by side) -----------------------------------------
+for arch in "${RUN_ARCHES[@]}"; do
+    emulator TBASE
+    run_counted "$arch, two copies in one process" timeout 300 "$WINE64" "C:\\bin-$arch\\first_call.exe" two "C:\\dll-$arch\\connect_bridge.dll" \
+        "C:\\cache-$arch\\connect_bridge_component.dll" "$TBASE/" "$LINE" "$USER_ID"
+    accepted=$(emu_http "$TBASE" /emulator/stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["accepted"])')
+    check "[$arch] two copies: the emulator accepted their 24 sends" test "$accepted" = 24
 done
 finish
