@@ -95,35 +95,37 @@ static wchar_t *get_str_on(IDispatch *d, const wchar_t *name, VARTYPE *vt)
 }
 static wchar_t *get_str(const wchar_t *name, VARTYPE *vt) { return get_str_on(S, name, vt); }
 
+/* A property's value when it has the type wanted (VT_I4, VT_R8 or VT_BOOL: nothing to free), else VT_EMPTY. */
+static VARIANT get_scalar(const wchar_t *name, VARTYPE want, VARTYPE *vt)
+{
+    Result r = get(name);
+    VARIANT v;
+    VariantInit(&v);
+    if (vt) *vt = r.v.vt;
+    if (SUCCEEDED(r.hr) && r.v.vt == want) v = r.v;
+    clear_result(&r);
+    return v;
+}
+
+/* -999999 when the call failed or the type was not VT_I4. */
 static int get_int(const wchar_t *name, VARTYPE *vt)
 {
-    Result r = get(name);
-    int v = -999999;
-    if (vt) *vt = r.v.vt;
-    if (SUCCEEDED(r.hr) && r.v.vt == VT_I4) v = r.v.lVal;
-    clear_result(&r);
-    return v;
+    VARIANT v = get_scalar(name, VT_I4, vt);
+    return v.vt == VT_I4 ? v.lVal : -999999;
 }
 
-/* Reads a VT_R8 property; -999999 when the call failed or the type was not VT_R8. */
+/* -999999 when the call failed or the type was not VT_R8. */
 static double get_dbl(const wchar_t *name, VARTYPE *vt)
 {
-    Result r = get(name);
-    double v = -999999;
-    if (vt) *vt = r.v.vt;
-    if (SUCCEEDED(r.hr) && r.v.vt == VT_R8) v = r.v.dblVal;
-    clear_result(&r);
-    return v;
+    VARIANT v = get_scalar(name, VT_R8, vt);
+    return v.vt == VT_R8 ? v.dblVal : -999999;
 }
 
+/* 1 / 0; -1 when the call failed or the type was not VT_BOOL, -2 for a VT_BOOL that is neither true nor false. */
 static int get_bool(const wchar_t *name, VARTYPE *vt)
 {
-    Result r = get(name);
-    int v = -1;
-    if (vt) *vt = r.v.vt;
-    if (SUCCEEDED(r.hr) && r.v.vt == VT_BOOL) v = r.v.boolVal == VARIANT_TRUE ? 1 : (r.v.boolVal == VARIANT_FALSE ? 0 : -2);
-    clear_result(&r);
-    return v;
+    VARIANT v = get_scalar(name, VT_BOOL, vt);
+    return v.vt != VT_BOOL ? -1 : v.boolVal == VARIANT_TRUE ? 1 : v.boolVal == VARIANT_FALSE ? 0 : -2;
 }
 
 static int last_status(void) { return get_int(L"LastStatusCode", NULL); }
