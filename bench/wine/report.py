@@ -22,7 +22,16 @@ first, seq, multi, rss = rows("first.tsv"), rows("seq.tsv"), rows("multi.tsv"), 
 load = open(os.path.join(out, "load.txt"), encoding="utf-8").read().strip()
 wine = open(os.path.join(out, "wine-version.txt"), encoding="utf-8").read().strip() or "Wine"
 print(f"### Under Wine ({wine}, one 64-bit prefix, x64 and x86 through SysWOW64)\n")
-print(f"Load average at the end of the Wine rows: {load}. Wine figures are Wine figures (its loader, its COM, its")
+def optional(name):
+    path = os.path.join(out, name)
+    return open(path, encoding="utf-8").read().strip() if os.path.exists(path) else ""
+
+
+when, pin = optional("date.txt"), optional("pin.txt")
+placement = ("Responder, wineserver and clients pinned to CPU 0 (as the Linux one-connection rows)" if pin.startswith("taskset")
+             else "Responder, wineserver and clients not pinned (per call then varies with the machine's load)") if pin else ""
+print((f"Run of {when}. " if when else "") + (f"{placement}. " if placement else "")
+      + f"Load average at the end of the Wine rows: {load}. Wine figures are Wine figures (its loader, its COM, its")
 print("Winsock over Linux sockets): compare them with each other, not with the Linux rows.\n")
 x86_path = os.path.join(out, "x86.txt")
 if os.path.exists(x86_path):  # tests/wine/x86.sh: native or emulated x86 (qemu-user: the x86 rows are qemu figures)

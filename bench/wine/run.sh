@@ -72,7 +72,16 @@ for a in x64 x86; do
     >"$out/logs/regsvr32-$a.log" 2>&1 || die "regsvr32 ($a) failed"
 done
 
-"$responder_bin" 0 1800 >"$out/logs/responder.log" 2>&1 &
+# Placement, as the Linux one-connection rows (bench/run.sh): the responder, a persistent wineserver and every client
+# on CPU 0, so that each send's hand-offs (client -> wineserver -> responder) do not wake an idle second CPU; unpinned,
+# per call varied 124-329 µs with the machine's load. BENCH_PIN=0 turns it off.
+pin=()
+if [ "${BENCH_PIN:-1}" = 1 ] && [ "$(nproc)" -gt 1 ]; then pin=(taskset -c 0); fi
+echo "${pin[*]:-unpinned}" >"$out/pin.txt"
+wine_kill
+timeout 60 "$WINESERVER" -w 2>/dev/null || true
+"${pin[@]}" "$WINESERVER" -p || die "wineserver -p failed"
+"${pin[@]}" "$responder_bin" 0 1800 >"$out/logs/responder.log" 2>&1 &
 resp_pid=$!
 for ((i = 0; i < 100; i++)); do grep -q '^port ' "$out/logs/responder.log" && break; sleep 0.1; done
 port=$(awk '/^port / {print $2}' "$out/logs/responder.log"); [ -n "$port" ] || die "responder did not start"
@@ -95,7 +104,7 @@ client_cmd() { # arch client mode args...
 run_wine() { # log, arch, client, mode args... -> runs; checks failed=0
   local logf=$1 a=$2 c=$3; shift 3
   # shellcheck disable=SC2046
-  env ${WB_ENV:-} timeout 600 "$WINE64" $(client_cmd "$a" "$c" "$@") </dev/null >"$logf" 2>&1 || { tail -5 "$logf"; die "$c ($a) $* failed"; }
+  env ${WB_ENV:-} "${pin[@]}" timeout 600 "$WINE64" $(client_cmd "$a" "$c" "$@") </dev/null >"$logf" 2>&1 || { tail -5 "$logf"; die "$c ($a) $* failed"; }
   [ "$(field "$logf" failed)" = 0 ] || { tail -5 "$logf"; die "$c ($a) $*: failed sends"; }
 }
 : >"$out/first.tsv"; : >"$out/seq.tsv"; : >"$out/multi.tsv"; : >"$out/rss.tsv"
@@ -149,6 +158,7 @@ for c in dll com; do
 done
 grep -rlF -- "$BENCH_PASSWORD" "$out/logs" >/dev/null 2>&1 && die "the password appears in a log"
 cut -d' ' -f1-3 /proc/loadavg >"$out/load.txt"
+date -u '+%Y-%m-%d %H:%M UTC' >"$out/date.txt"
 "$WINE64" --version >"$out/wine-version.txt" 2>/dev/null || true
 python3 "$root/bench/wine/report.py" "$out" >"$out/wine.md"
 log "done in $((SECONDS - started)) s"
