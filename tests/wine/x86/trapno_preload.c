@@ -38,7 +38,7 @@ struct ucontext_ {
     unsigned long stack_size;
     int gregs[19]; /* mcontext_t.gregs */
 };
-enum { REG_TRAPNO_ = 12, SIGILL_ = 4, SIGTRAP_ = 5, SIGBUS_ = 7, SIGFPE_ = 8, SIGSEGV_ = 11 };
+enum { REG_TRAPNO_ = 12, REG_ERR_ = 13, REG_EIP_ = 14, SIGILL_ = 4, SIGTRAP_ = 5, SIGBUS_ = 7, SIGFPE_ = 8, SIGSEGV_ = 11 };
 
 extern void *dlsym(void *handle, const char *name);
 #define RTLD_NEXT_ ((void *)-1l)
@@ -63,10 +63,25 @@ static int trap_number(int sig, int code) {
     }
 }
 
+/* A #GP from "int imm8" (a gate user mode may not use, e.g. __fastfail's int 0x29): the error code a kernel reports
+ * is the vector's IDT selector, (vector << 3) | 2. Wine reads the vector from it (STATUS_STACK_BUFFER_OVERRUN for
+ * 0x29); qemu's frame does not carry it. Its EIP is at the instruction or just after it; only bytes of that page
+ * are read. */
+static int software_interrupt_error(unsigned long eip) {
+    const unsigned char *at = (const unsigned char *)eip;
+    if (at[0] == 0xCD) return (at[1] << 3) | 2;
+    if ((eip & 0xfff) >= 2 && at[-2] == 0xCD) return (at[-1] << 3) | 2;
+    return 0;
+}
+
 static void trampoline(int sig, struct siginfo_ *info, void *context) {
     struct ucontext_ *uc = context;
-    if (uc && (uc->gregs[REG_TRAPNO_] < 0 || uc->gregs[REG_TRAPNO_] > 31))
-        uc->gregs[REG_TRAPNO_] = trap_number(sig, info ? info->code : 0);
+    if (uc && (uc->gregs[REG_TRAPNO_] < 0 || uc->gregs[REG_TRAPNO_] > 31)) { /* qemu's frame, not a kernel's */
+        int code = info ? info->code : 0;
+        uc->gregs[REG_TRAPNO_] = trap_number(sig, code);
+        int err = sig == SIGSEGV_ && code == SI_KERNEL_ ? software_interrupt_error((unsigned long)uc->gregs[REG_EIP_]) : 0;
+        if (err) uc->gregs[REG_ERR_] = err;
+    }
     const struct sigaction_ *act = &installed[sig];
     if (act->flags & SA_SIGINFO_)
         ((void (*)(int, struct siginfo_ *, void *))act->handler)(sig, info, context);
