@@ -27,16 +27,9 @@ internal static class SenderSettings
         yield return Text(SenderSetting.BaseUrl, (s, v) => s.Options.BaseUrl = v ?? ConnectClientOptions.DefaultBaseUrl, s => s.Options.BaseUrl);
         yield return Text(SenderSetting.Login, (s, v) => s.Options.Login = v ?? "", s => s.Options.Login);
         yield return Text(SenderSetting.Password, (s, v) => s.Options.Password = v ?? "", _ => "");
-        yield return new(SenderSetting.TimeoutMs, N(SenderSetting.TimeoutMs), SenderSetting.TimeoutMs,
-            (v, l) => TryWhole(v, out long ms) && ms >= Limits.MinTimeoutMs && ms <= Limits.MaxTimeoutMs
-                ? ParsedSetting.Accept(TimeSpan.FromMilliseconds(ms))
-                : NumberRefusal(v, N(SenderSetting.TimeoutMs), Texts.BadTimeout(v.ToString(), l), l),
-            (s, v) => s.Options.Timeout = (TimeSpan)v!, s => HostValue.Integer((long)s.Options.Timeout.TotalMilliseconds), true);
-        yield return new(SenderSetting.TimeoutSeconds, N(SenderSetting.TimeoutSeconds), SenderSetting.TimeoutMs,
-            (v, l) => TryNumber(v, out double seconds) && seconds * 1000 >= Limits.MinTimeoutMs && seconds * 1000 <= Limits.MaxTimeoutMs
-                ? ParsedSetting.Accept(TimeSpan.FromSeconds(seconds))
-                : NumberRefusal(v, N(SenderSetting.TimeoutSeconds), Texts.BadTimeout(v.ToString(), l), l),
-            (s, v) => s.Options.Timeout = (TimeSpan)v!, s => Seconds(s.Options.Timeout), true);
+        foreach (var row in Duration(SenderSetting.TimeoutMs, SenderSetting.TimeoutSeconds, Limits.MinTimeoutMs, Limits.MaxTimeoutMs,
+                     Texts.BadTimeout, (s, v) => s.Options.Timeout = v, s => s.Options.Timeout))
+            yield return row;
         yield return new(SenderSetting.Language, N(SenderSetting.Language), SenderSetting.Language,
             (v, l) => v.Kind is not (HostValueKind.Text or HostValueKind.Empty) ? WrongType(N(SenderSetting.Language), "string", v, l)
                 : HostLanguage.TryParse(v.AsText, out var language) ? ParsedSetting.Accept(language)
@@ -59,16 +52,9 @@ internal static class SenderSettings
                 ? ParsedSetting.Accept((int)retries)
                 : NumberRefusal(v, N(SenderSetting.MaxRetries), Texts.BadRetries(v.ToString(), l), l),
             (s, v) => s.Options.MaxRetries = (int)v!, s => HostValue.Integer(s.Options.MaxRetries), true);
-        yield return new(SenderSetting.RetryDelayMs, N(SenderSetting.RetryDelayMs), SenderSetting.RetryDelayMs,
-            (v, l) => TryWhole(v, out long ms) && ms >= Limits.MinRetryDelayMs && ms <= Limits.MaxRetryDelayMs
-                ? ParsedSetting.Accept(TimeSpan.FromMilliseconds(ms))
-                : NumberRefusal(v, N(SenderSetting.RetryDelayMs), Texts.BadRetryDelay(v.ToString(), l), l),
-            (s, v) => s.Options.RetryDelay = (TimeSpan)v!, s => HostValue.Integer((long)s.Options.RetryDelay.TotalMilliseconds), true);
-        yield return new(SenderSetting.RetryDelaySeconds, N(SenderSetting.RetryDelaySeconds), SenderSetting.RetryDelayMs,
-            (v, l) => TryNumber(v, out double seconds) && seconds * 1000 >= Limits.MinRetryDelayMs && seconds * 1000 <= Limits.MaxRetryDelayMs
-                ? ParsedSetting.Accept(TimeSpan.FromSeconds(seconds))
-                : NumberRefusal(v, N(SenderSetting.RetryDelaySeconds), Texts.BadRetryDelay(v.ToString(), l), l),
-            (s, v) => s.Options.RetryDelay = (TimeSpan)v!, s => Seconds(s.Options.RetryDelay), true);
+        foreach (var row in Duration(SenderSetting.RetryDelayMs, SenderSetting.RetryDelaySeconds, Limits.MinRetryDelayMs, Limits.MaxRetryDelayMs,
+                     Texts.BadRetryDelay, (s, v) => s.Options.RetryDelay = v, s => s.Options.RetryDelay))
+            yield return row;
         yield return new(SenderSetting.AllowInsecureHttp, N(SenderSetting.AllowInsecureHttp), SenderSetting.AllowInsecureHttp,
             (v, l) => Flag(v, N(SenderSetting.AllowInsecureHttp), N(SenderSetting.AllowInsecureHttp), l),
             (s, v) => s.Options.AllowInsecureHttp = (bool)v!, s => HostValue.Boolean(s.Options.AllowInsecureHttp), true);
@@ -121,6 +107,25 @@ internal static class SenderSettings
     /// <summary>Seconds as given: a whole number reads back as an integer (VT_I4), a fraction as a number (1.5 stays 1.5).</summary>
     private static HostValue Seconds(TimeSpan span) =>
         span.Ticks % TimeSpan.TicksPerSecond == 0 ? HostValue.Integer((long)span.TotalSeconds) : HostValue.Number(span.TotalSeconds);
+
+    /// <summary>
+    /// A duration's two rows: whole milliseconds (the native option, read back as an integer) and seconds with
+    /// fractions (COM, the add-in, the CLI); one slot, so a valid value of either clears the other's refusal.
+    /// </summary>
+    private static IEnumerable<SettingEntry> Duration(SenderSetting ms, SenderSetting seconds, int minMs, int maxMs,
+        Func<string, ErrorLanguage, string> refusal, Action<SenderState, TimeSpan> apply, Func<SenderState, TimeSpan> read)
+    {
+        yield return new(ms, N(ms), ms,
+            (v, l) => TryWhole(v, out long value) && value >= minMs && value <= maxMs
+                ? ParsedSetting.Accept(TimeSpan.FromMilliseconds(value))
+                : NumberRefusal(v, N(ms), refusal(v.ToString(), l), l),
+            (s, v) => apply(s, (TimeSpan)v!), s => HostValue.Integer((long)read(s).TotalMilliseconds), true);
+        yield return new(seconds, N(seconds), ms,
+            (v, l) => TryNumber(v, out double value) && value * 1000 >= minMs && value * 1000 <= maxMs
+                ? ParsedSetting.Accept(TimeSpan.FromSeconds(value))
+                : NumberRefusal(v, N(seconds), refusal(v.ToString(), l), l),
+            (s, v) => apply(s, (TimeSpan)v!), s => Seconds(read(s)), true);
+    }
 
     /// <summary>A setting's name in texts, from the one table of names.</summary>
     private static string N(SenderSetting setting) => SettingNames.Of(setting).Name;
