@@ -118,7 +118,7 @@ case "$cmd" in
     if [ -s "$CB_SKIP_REPORT" ]; then
       skipped=$(wc -l <"$CB_SKIP_REPORT")
       echo
-      echo "!!! $skipped x86 row(s) NOT RUN (each SKIP line above says why: x86 cannot run here, tests/wine/x86.sh, or a known defect of its emulation, tests/README.md):"
+      echo "!!! 32-bit x86 could not run on this machine: $skipped x86 row(s) NOT RUN (tests/wine/x86.sh says why):"
       sed 's/^/!!!   /' "$CB_SKIP_REPORT"
       echo "$passed passed, $failed failed, $skipped skipped"
     else

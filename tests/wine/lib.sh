@@ -20,15 +20,12 @@ WINE_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 export DOTNET_EnableWriteXorExecute=0
 # An x86 row that cannot run here: only when x86.sh found that 32-bit x86 cannot run (never on a machine where it
 # can). Also noted in $CB_SKIP_REPORT, which ./build.sh test reads for its summary.
-skip_x86() { # what [why: default $X86_REASON]
-    echo "SKIP [x86] $1 -- not run: ${2:-$X86_REASON}"
+skip_x86() {
+    echo "SKIP [x86] $* -- not run: $X86_REASON"
     skipped=$((skipped + 1))
-    [[ -n ${CB_SKIP_REPORT:-} ]] && echo "${SUITE_NAME:-${0#*tests/}}: [x86] $1" >>"$CB_SKIP_REPORT"
+    [[ -n ${CB_SKIP_REPORT:-} ]] && echo "${SUITE_NAME:-${0#*tests/}}: [x86] $*" >>"$CB_SKIP_REPORT"
     return 0
 }
-# Corpus cases the NativeAOT DLL cannot run under qemu-i386: the 1 MB text comes back with NULs in it, in one call
-# path or another from run to run (never natively, never on x64; tests/README.md, "What emulation proves and what not").
-EMULATED_X86_NATIVE_EXCLUDED="text/1mb"
 # The bitnesses this machine can run: x64 always; x86 natively or by emulation, otherwise its rows are skipped.
 wine_arches() { # part-description: sets ARCHES
     ARCHES=(x64)
@@ -114,16 +111,7 @@ wine_kill() {
 wine_runner() {
     local label=$1 arch=$2 dir=$3 base=$4 c="$WINEPREFIX/drive_c" faults_at table="fault-matrix-$SUITE_NAME-$2.md"
     runner_corpus_flat && cp "$WORK/corpus.flat" "$c/corpus.flat"
-    local flat='C:\corpus.flat' id
-    if [[ $arch == x86 && $X86_MODE == emulated && $label == native ]]; then
-        awk -v ids=" $EMULATED_X86_NATIVE_EXCLUDED " '$1 == "C" && index(ids, " " $2 " ") { drop = 1; n++ }
-            $1 == "N" { $2 -= n } !drop { print } $1 == "E" { drop = 0 }' "$WORK/corpus.flat" >"$c/corpus-emulated.flat"
-        for id in $EMULATED_X86_NATIVE_EXCLUDED; do
-            skip_x86 "corpus case $id through the NativeAOT DLL" "qemu-i386 returns its 1 MB text with NULs in it (tests/README.md)"
-        done
-        flat='C:\corpus-emulated.flat'
-    fi
-    run_counted "$arch, corpus, $label" timeout 900 "$WINE64" "$dir\\runner.exe" corpus "$flat" "$base"
+    run_counted "$arch, corpus, $label" timeout 900 "$WINE64" "$dir\\runner.exe" corpus 'C:\corpus.flat' "$base"
     start_faults faults_at && cp "$faults_at" "$c/faults-$arch.manifest"
     run_counted "$arch, faults, $label" timeout 900 "$WINE64" "$dir\\runner.exe" faults "C:\\faults-$arch.manifest" "C:\\$table"
     mkdir -p "$ROOT/artifacts/reliability" && cp "$c/$table" "$ROOT/artifacts/reliability/" && cp "$c/$table" "$WORK/logs/"

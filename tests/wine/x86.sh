@@ -204,6 +204,10 @@ x86_finish() {
             # does not help): vector register state that does not survive emulation. Scalar paths under emulation;
             # native x86 keeps the vector paths. (Environment-wide: the x64 runs of an emulating machine go scalar too.)
             export DOTNET_EnableHWIntrinsic=0
+            # Background GC off under emulation: with it, the x86 NativeAOT DLL under qemu-i386 returned a 1 MB
+            # text with NULs in it (corpus case text/1mb: 1 of 18 runs passed; with DOTNET_gcConcurrent=0, 18 of
+            # 18; 2026-12-06). Native x86 keeps the background GC. (Environment-wide, as the line above.)
+            export DOTNET_gcConcurrent=0
         fi
     fi
     if [[ $X86_MODE != unavailable ]]; then
@@ -218,7 +222,7 @@ x86_finish() {
     fi
     case $X86_MODE in
         native) X86_LINE="x86: 32-bit x86 runs natively (kernel $(uname -r))" ;;
-        emulated) X86_LINE="x86: 32-bit x86 runs by emulation: $("$X86_HOME/qemu/usr/bin/qemu-i386" --version 2>/dev/null | head -n1 | sed 's/ (.*//') through binfmt_misc, trap-number preload, W^X and .NET hardware intrinsics off (kernel $(uname -r); $([[ ${CB_X86:-} == emulate ]] && echo 'forced by CB_X86=emulate' || echo 'it cannot run 32-bit x86 itself'))" ;;
+        emulated) X86_LINE="x86: 32-bit x86 runs by emulation: $("$X86_HOME/qemu/usr/bin/qemu-i386" --version 2>/dev/null | head -n1 | sed 's/ (.*//') through binfmt_misc, trap-number preload, W^X, .NET hardware intrinsics and background GC off (kernel $(uname -r); $([[ ${CB_X86:-} == emulate ]] && echo 'forced by CB_X86=emulate' || echo 'it cannot run 32-bit x86 itself'))" ;;
         *) X86_LINE="x86: 32-bit x86 CANNOT run here: $X86_REASON (kernel $(uname -r)); every x86 row is skipped" ;;
     esac
     [[ $X86_MODE == emulated && ! -x $X86_HOME/qemu/usr/bin/qemu-i386 ]] &&
