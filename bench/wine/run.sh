@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/wine/run.sh OUT_DIR RESPONDER_BIN -- the Wine rows of `./build.sh bench` (called by bench/run.sh when Wine
 # is installed; run alone it needs a built bench/responder). One fresh 64-bit prefix (own, under /tmp), the x64 and
-# x86 .NET runtimes laid out from NuGet (tests/wine/lib.sh), the COM server of both bitnesses registered side by side,
+# x86 .NET runtimes laid out from NuGet (tests/wine/wine.sh), the COM server of both bitnesses registered side by side,
 # the NativeAOT connect_bridge.dll of both bitnesses (client id "dll"); a responder of its own on 127.0.0.1. For x64 and x86:
 #   first call  process start (launch of wine64) -> first send returned, and in-process create vs first send, for
 #               COM by IDispatch name from a mingw client, COM from cscript (a JScript loop), the DLL from C
@@ -10,11 +10,11 @@
 #   memory      working set after 10 000 sends (Wine's figure: the process's VmRSS), DLL and COM
 # Writes OUT_DIR/*.tsv and OUT_DIR/wine.md (the report section). Wine figures are Wine figures: compare within them.
 # Environment: BENCH_QUICK=1 fewer runs; BENCH_WINE_FIRST_RUNS, BENCH_WINE_SEQ_N, BENCH_WINE_ROUNDS.
-# WINE64 explicitly (tests/wine/lib.sh), never plain `wine`. Exit status non-zero on any failure.
+# WINE64 explicitly (tests/wine/wine.sh), never plain `wine`. Exit status non-zero on any failure.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 out="$1"; responder_bin="$2"
-. "$root/tests/wine/lib.sh"
+. "$root/tests/wine/wine.sh"
 export WINEDEBUG=-all DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 unset DISPLAY WAYLAND_DISPLAY
 if [ "${BENCH_QUICK:-0}" = 1 ]; then FIRST_RUNS=2; SEQ_N=300; JS_N=200; ROUNDS=1; RSS_N=2000; RSS_STEP=1000

@@ -30,6 +30,7 @@ public sealed class FaultServer : IAsyncDisposable
     private readonly TcpListener control = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource stop = new();
     private Task controlLoop = Task.CompletedTask;
+    private int disposed;
 
     private FaultServer() { }
 
@@ -76,6 +77,7 @@ public sealed class FaultServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1) return;
         await stop.CancelAsync();
         control.Stop();
         var disposals = listeners.Select(async l =>
