@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Connect.Bridge build entry point (Linux). Windows twin: build.cmd.
 #   ./build.sh demo     run the emulator and three sends against it (--keep: then serve its chat page until Ctrl+C)
-#   ./build.sh test     the whole test suite: .NET tests, the packed NuGet packages, native C/Pascal harnesses, COM under Wine, the chat page
+#   ./build.sh test     the whole test suite: .NET tests, the packed NuGet packages, native C/Pascal harnesses, COM and the
+#                       Windows DLL under Wine, the bundles, the add-in, the chat page, a short soak (test NAME...: those suites)
 #   ./build.sh native   NativeAOT libconnect_bridge.so (linux-x64) and connect_bridge.dll (win-x64, win-x86, cross-built
 #                       here: native/winaot) + header into artifacts/native/<rid>/
 #   ./build.sh addin    the 1C Native API add-in: artifacts/addin/ConnectBridge.zip (MANIFEST.XML + the three libraries)
@@ -42,6 +43,11 @@ dotnet_tests() { # the xunit suite; its assembly fixture SecretsScan fails the r
   cat artifacts/reliability/secrets.md 2>/dev/null || echo "no artifacts/reliability/secrets.md: the secrets scan did not run"
   [ "$status" -eq 0 ] || echo "dotnet test exited $status: a failed test, or the secrets scan's Test Assembly Cleanup Failure above"
   return $status
+}
+
+integration() { # one suite of tests/Connect.Bridge.IntegrationTests, by its class (the project is built once before)
+  dotnet test tests/Connect.Bridge.IntegrationTests -c Release --no-build -nologo --filter "FullyQualifiedName~$1" \
+    --logger "console;verbosity=normal"
 }
 
 build_com() { # the COM server for both bitnesses: a 32-bit 1C client loads win-x86, a 64-bit one win-x64
@@ -85,7 +91,8 @@ case "$cmd" in
     ;;
   soak)
     need_dotnet
-    tests/soak/run.sh "$@"
+    [[ " $* " == *" --short "* ]] || export CB_SOAK=full
+    dotnet build tests/Connect.Bridge.IntegrationTests -c Release -nologo -v quiet -clp:NoSummary && integration Suites.SoakSuite.
     ;;
   bench)
     need_dotnet
@@ -93,37 +100,36 @@ case "$cmd" in
     ;;
   test)
     need_dotnet
+    # One suite alone: ./build.sh test native (names: the table in tests/README.md).
+    wanted=("$@")
+    want() { [ ${#wanted[@]} -eq 0 ] || [[ " ${wanted[*]} " == *" $1 "* ]]; }
     results=(); passed=0; failed=0
-    run_suite "code style: dotnet format --verify-no-changes (.editorconfig)" check_format
-    run_suite ".NET tests (xunit) and the secrets scan of every text they captured" dotnet_tests
-    run_suite "NuGet packages: consumer test from a local feed (tests/package/run.sh)" tests/package/run.sh
-    run_suite "native C + Free Pascal harnesses (tests/native/run.sh)" tests/native/run.sh
-    # The Wine suites share one prefix and the x86 detection (tests/wine/prepare.sh); x86 rows they cannot run are
-    # listed in $CB_SKIP_REPORT and counted below.
-    export CB_SKIP_REPORT="$PWD/artifacts/wine/skipped.txt"
-    mkdir -p artifacts/wine && rm -f "$CB_SKIP_REPORT"
-    run_suite "Wine and 32-bit x86: detection, emulation where needed, one prefix (tests/wine/prepare.sh)" tests/wine/prepare.sh "$PWD/artifacts/wine/prefix"
-    [ -d artifacts/wine/prefix ] && export CB_WINE_TEMPLATE="$PWD/artifacts/wine/prefix"
-    run_suite "COM under Wine, x64 and x86 (tests/com/run.sh)" tests/com/run.sh
-    run_suite "Windows connect_bridge.dll (NativeAOT, built here) under Wine without .NET, x64 and x86 (tests/winaot/run.sh)" tests/winaot/run.sh
-    run_suite "release bundles installed as a user would (tests/dist/run.sh)" tests/dist/run.sh
-    run_suite "1C add-in, C++ host under ASan (tests/addin/run.sh)" tests/addin/run.sh
-    run_suite "chat page in headless Chromium (tests/page/run.sh)" tests/page/run.sh
-    run_suite "soak, shortened (tests/soak/run.sh --short)" tests/soak/run.sh --short
+    rm -f artifacts/integration/cases.tsv
+    want style && run_suite "code style: dotnet format --verify-no-changes (.editorconfig)" check_format
+    want dotnet && run_suite ".NET tests (xunit) and the secrets scan of every text they captured" dotnet_tests
+    run_suite "integration suites built (tests/Connect.Bridge.IntegrationTests)" \
+      dotnet build tests/Connect.Bridge.IntegrationTests -c Release -nologo -v quiet -clp:NoSummary
+    # The Wine suites copy the one prefix the wine suite boots (artifacts/wine/prefix, removed at the end).
+    for suite in "package:NuGet packages: consumer test from a local feed:Suites.PackageSuite." \
+      "native:native C + Free Pascal harnesses, corpus and fault matrix through libconnect_bridge.so:Suites.NativeSuite." \
+      "wine:Wine and 32-bit x86: detection, emulation where needed, one prefix:Suites.WineSetupSuite." \
+      "com:COM under Wine, x64 and x86:Suites.ComSuite." \
+      "winaot:Windows connect_bridge.dll (NativeAOT, built here) under Wine without .NET, x64 and x86:Suites.WinAotSuite." \
+      "dist:release bundles installed as a user would:Suites.DistSuite." \
+      "addin:1C add-in, C++ host under ASan:Suites.AddinSuite." \
+      "page:chat page in headless Chromium:IntegrationTests.Page." \
+      "soak:soak, shortened (CB_SOAK=full: 8 x 10 000):Suites.SoakSuite."; do
+      IFS=: read -r name title filter <<<"$suite"
+      want "$name" && run_suite "$title ($name)" integration "$filter"
+    done
     rm -rf artifacts/wine/prefix
     echo
     echo "=== Summary ==="
     printf '%s\n' "${results[@]}"
-    skipped=0
-    if [ -s "$CB_SKIP_REPORT" ]; then
-      skipped=$(wc -l <"$CB_SKIP_REPORT")
-      echo
-      echo "!!! 32-bit x86 could not run on this machine: $skipped x86 row(s) NOT RUN (tests/wine/x86.sh says why):"
-      sed 's/^/!!!   /' "$CB_SKIP_REPORT"
-      echo "$passed passed, $failed failed, $skipped skipped"
-    else
-      echo "$passed passed, $failed failed"
-    fi
+    # An xunit test that runs a C, Pascal or Windows program counts once; the program's own cases are counted here.
+    [ -s artifacts/integration/cases.tsv ] && awk -F'\t' '{ p[$1] += $3; f[$1] += $4; n[$1]++ }
+      END { for (s in p) printf "  %-8s %5d cases passed, %d failed, in %d program runs\n", s, p[s], f[s], n[s] }' artifacts/integration/cases.tsv | sort
+    echo "$passed passed, $failed failed"
     [ "$failed" -eq 0 ]
     ;;
   *)

@@ -1,6 +1,6 @@
 /*
  * The one runner core of the C-level harnesses (tests/runner/runner.c): the bad-input corpus (tests/corpus, flattened
- * by tests/runner/corpus_flatten.py) and the fault matrix (tests/faultserver's manifest), run through a surface given
+ * by tests/runner/corpus_flatten.py) and the fault matrix (the fault server's manifest: tests/Connect.Bridge.IntegrationTests/Infrastructure/FaultServer.cs), run through a surface given
  * as a table of calls. A surface is a few functions that translate a step into its calls and read the outcome back:
  *   - native (surface_native.c): cb_* directly, the _w twins, cb_send; Linux .so and the Windows DLL (tests/winaot);
  *   - com (surface_com.c): Connect.Bridge.Sender through IDispatch by name, under Wine, both bitnesses;
@@ -8,7 +8,7 @@
  * Every check (step, status, exact text, request count, password) is made here, once, for every surface.
  *
  *   runner corpus FLAT-FILE BASE-URL        every case listing the surface, in ru and en, against the emulator
- *   runner faults MANIFEST [REPORT.md]      every fault row, in ru and en, against tests/faultserver
+ *   runner faults MANIFEST [REPORT.md]      every fault row, in ru and en, against the fault server
  * Environment: CB_TEST_LOGIN, CB_TEST_PASSWORD (never printed). Output: "PASS <case>" / "FAIL <case> [lang]: ...",
  * "N/A ..." for what a surface cannot observe, "# ..." information, "running ..." progress on stderr, and the last
  * line "N passed, N failed" (corpus cases, each in ru and en; or fault runs, one per row and language). Exit 0 when

@@ -1,19 +1,11 @@
 #!/usr/bin/env bash
-# Installs what every Wine suite needs: a Wine that makes 64-bit prefixes which also run 32-bit programs
-# (wine64 + wine32:i386), and mingw for both bitnesses. Idempotent: returns at once when all is there.
-#
-# Why the care (docs: shared interop facts, "32-bit Windows under Wine"): the mirror's i386 security index may fail
-# to download, `apt-get update` then exits 100 although the other indexes were read, and without that index
-# multi-arch libraries would need amd64 (security) and i386 (main) versions that differ: "held broken packages".
-# A preferences file that ranks the security suite below the main one for this one transaction keeps both
-# architectures on the same version. wine64 and libwine:amd64 are named again in a second call because the first
-# one may remove them (their amd64 gstreamer library can be a security version the i386 side lacks).
-#
-# Afterwards /usr/lib/wine/wine64 (the 64-bit loader; start every Wine program through it, never plain `wine`,
-# which becomes the 32-bit loader once wine32 is installed) and /usr/lib/wine/wine must both exist, and the
-# compilers must be on PATH; otherwise this script fails loudly (exit 1) saying what is missing.
-#
-# Output: "# ..." information lines only; the apt log goes to /tmp/connect-bridge-wine-apt.log.
+# Installs what every Wine suite needs: wine64 + wine32:i386 (64-bit prefixes that also run 32-bit programs) and mingw
+# for both bitnesses. Idempotent. Why the care (shared interop facts, "32-bit Windows under Wine"): the i386 security
+# index may fail to download (apt-get update exits 100), and then multi-arch libraries would need amd64 and i386
+# versions that differ ("held broken packages"): a preferences file ranks the security suite below main for this one
+# transaction; wine64 and libwine:amd64 are named again in a second call because the first may remove them.
+# Afterwards /usr/lib/wine/wine64 (start every Wine program through it) and /usr/lib/wine/wine must exist, and the
+# compilers be on PATH; otherwise exit 1 saying what is missing. The apt log: /tmp/connect-bridge-wine-apt.log.
 set -u -o pipefail
 
 WINE64=/usr/lib/wine/wine64
@@ -21,20 +13,15 @@ WINE32=/usr/lib/wine/wine
 LOG=/tmp/connect-bridge-wine-apt.log
 TOOLS=(x86_64-w64-mingw32-gcc i686-w64-mingw32-gcc x86_64-w64-mingw32-objdump i686-w64-mingw32-objdump)
 
-ready() {
-    local t
-    [[ -x $WINE64 && -x $WINE32 ]] || return 1
-    for t in "${TOOLS[@]}"; do command -v "$t" >/dev/null 2>&1 || return 1; done
-    command -v wineserver >/dev/null 2>&1 || [[ -x /usr/lib/wine/wineserver64 || -x /usr/lib/wine/wineserver ]]
-}
-
 missing() {
     local t out=""
     [[ -x $WINE64 ]] || out+=" $WINE64"
     [[ -x $WINE32 ]] || out+=" $WINE32"
     for t in "${TOOLS[@]}"; do command -v "$t" >/dev/null 2>&1 || out+=" $t"; done
+    command -v wineserver >/dev/null 2>&1 || [[ -x /usr/lib/wine/wineserver64 || -x /usr/lib/wine/wineserver ]] || out+=" wineserver"
     echo "${out# }"
 }
+ready() { [[ -z $(missing) ]]; }
 
 # An earlier install on a kernel without 32-bit execution leaves i386 packages half-configured (their maintainer
 # scripts could not run); once emulation is set up (x86.sh runs before this script), configuring them works.

@@ -8,6 +8,7 @@
 #   wine.sh packs VERSION           the Windows host + runtime packs of both bitnesses restored; prints their root
 #   wine.sh boot PREFIX             a prefix: a copy of $CB_WINE_TEMPLATE when that is a good one, else wineboot -i
 #   wine.sh runtime PREFIX x64|x86 VERSION [aspnet]   that .NET runtime (and ASP.NET Core) laid out and registered
+#   wine.sh x86 [emulate|unregister]    where x86 runs (x86.sh), without installing Wine; or our binfmt entry removed
 # The commands after setup take X86_MODE (and the environment setup printed) from their environment.
 WINE64=/usr/lib/wine/wine64
 WINESERVER=/usr/lib/wine/wineserver64
@@ -96,6 +97,8 @@ if [[ ${BASH_SOURCE[0]} == "$0" ]]; then # run as a command
         packs) wine_packs "$2" && echo "$WIN_PACKS" ;;
         boot) WINEPREFIX=$2 wine_boot && WINEPREFIX=$2 wine_kill ;;
         runtime) WINEPREFIX=$2 && wine_packs "$4" && wine_layout_runtime "$3" "${5:-}" ;;
+        x86) [[ ${2:-} == unregister ]] && { x86_unregister; exit 0; }
+             [[ ${2:-} == emulate ]] && export CB_X86=emulate; x86_detect && x86_finish && [[ $X86_MODE != unavailable ]] ;;
         *) sed -n '2,/^WINE64=/p' "$0" | sed '$d'; exit 2 ;;
     esac
 fi

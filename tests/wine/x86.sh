@@ -1,27 +1,13 @@
 #!/usr/bin/env bash
-# Where 32-bit x86 code runs on this machine: natively, by emulation, or not at all. One place for every Wine
-# suite and the bench's Wine rows (sourced through tests/wine/lib.sh), and a command for people:
-#   tests/wine/x86.sh               detect (and set up emulation where needed, as root); print the one line
-#   tests/wine/x86.sh emulate       the same, but emulate even where the kernel runs 32-bit code itself (to test
-#                                   the emulated path on such a machine; CB_X86=emulate does the same for a suite)
-#   tests/wine/x86.sh unregister    remove our binfmt_misc entry again
-# CB_X86=off makes a suite behave as on a machine where x86 cannot run (x86 rows skipped), to check the x64-only
-# path by hand; in CI that is a failure (tests/wine/prepare.sh).
-#
-# Detect, don't assume: a static 32-bit probe (x86/probe32.c) is run. It does not start: the kernel cannot execute
-# 32-bit x86 (newer machines of our kind boot such a kernel). It prints "x86_64": native. It prints "i686": qemu-user
-# runs it through binfmt_misc. Where the kernel cannot, and we are root, emulation is set up (docs: tests/README.md,
-# "32-bit x86 without a 32-bit kernel"): qemu-user 10 from Debian's bookworm-backports, fetched with apt-get
-# against a sources file of our own (the machine's apt sources are not changed), registered in binfmt_misc
-# (idempotently, replacing another i386 entry); then, once Wine's i386 libraries are installed, the trap-number
-# preload (x86/trapno_preload.c) is built and put in LD_PRELOAD, and Wine's 32-bit loader must answer --version.
-# A machine that runs 32-bit code natively is not touched.
-#
-# After x86_detect + x86_finish (lib.sh's wine_tools calls both, around the Wine install):
-#   X86_MODE   native | emulated | unavailable
-#   X86_REASON why unavailable (empty otherwise)
-#   X86_LINE   the one line to print
-# and, when emulated, LD_PRELOAD is exported for the Wine processes (64-bit ones load a no-op twin).
+# Where 32-bit x86 code runs on this machine: natively, by emulation, or not at all (tests/README.md, "32-bit x86
+# without a 32-bit kernel", says how and why). Sourced by tests/wine/wine.sh; as a command for people:
+#   tests/wine/wine.sh x86 [emulate]    detect (emulate: even where the kernel runs 32-bit code, as CB_X86=emulate does)
+#   tests/wine/wine.sh x86 unregister   remove our binfmt_misc entry again
+# CB_X86=off: behave as where x86 cannot run (x86 rows skipped; a failure in CI). Detect, don't assume: a static 32-bit
+# probe (x86/probe32.c) prints "x86_64" (native), "i686" (qemu-user through binfmt_misc), or does not start. Where the
+# kernel cannot and we are root: qemu-user 10 from bookworm-backports (the machine's apt sources untouched), registered
+# in binfmt_misc; after the Wine install the trap-number preload (x86/trapno_preload.c) in LD_PRELOAD, and Wine's 32-bit
+# loader must answer --version. Afterwards X86_MODE (native | emulated | unavailable), X86_REASON, X86_LINE.
 
 X86_SRC_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/x86
 if [[ $(id -u) -eq 0 ]]; then X86_HOME=${CB_X86_HOME:-/var/cache/connect-bridge/x86}
@@ -197,17 +183,9 @@ x86_finish() {
         else
             # A literal $LIB: ld.so expands it per process (lib/i386-linux-gnu or lib/x86_64-linux-gnu on Debian).
             export LD_PRELOAD="$X86_HOME/\$LIB/trapno.so"
-            # .NET's W^X double mapping hangs under qemu (tests/wine/lib.sh turns it off for every Wine run).
-            export DOTNET_EnableWriteXorExecute=0
-            # With hardware intrinsics on, the x86 runtime under qemu-i386 now and then decodes a 1 MB all-"a" UTF-8
-            # text with NULs in it (the shim corpus's text/1mb: 4 of 8 runs emulated, 0 of 24 native; AVX off alone
-            # does not help): vector register state that does not survive emulation. Scalar paths under emulation;
-            # native x86 keeps the vector paths. (Environment-wide: the x64 runs of an emulating machine go scalar too.)
-            export DOTNET_EnableHWIntrinsic=0
-            # Background GC off under emulation: with it, the x86 NativeAOT DLL under qemu-i386 returned a 1 MB
-            # text with NULs in it (corpus case text/1mb: 1 of 18 runs passed; with DOTNET_gcConcurrent=0, 18 of
-            # 18; 2026-12-06). Native x86 keeps the background GC. (Environment-wide, as the line above.)
-            export DOTNET_gcConcurrent=0
+            # Under qemu: W^X's double mapping hangs; the vector paths and the background GC corrupted a 1 MB text
+            # (tests/README.md has the evidence). Environment-wide; native x86 keeps all three.
+            export DOTNET_EnableWriteXorExecute=0 DOTNET_EnableHWIntrinsic=0 DOTNET_gcConcurrent=0
         fi
     fi
     if [[ $X86_MODE != unavailable ]]; then
@@ -229,16 +207,3 @@ x86_finish() {
         X86_LINE="x86: 32-bit x86 runs by emulation through another binfmt_misc entry ($(grep -h '^interpreter' "$X86_BINFMT"/* 2>/dev/null | head -n1 | cut -d' ' -f2)), trap-number preload (kernel $(uname -r))"
     echo "# $X86_LINE"
 }
-
-if [[ ${BASH_SOURCE[0]} == "$0" ]]; then # run as a command
-    set -u
-    case ${1:-detect} in
-        detect) ;;
-        emulate) export CB_X86=emulate ;;
-        unregister) x86_unregister; exit 0 ;;
-        *) sed -n '2,/^$/p' "$0"; exit 2 ;;
-    esac
-    x86_detect
-    x86_finish
-    [[ $X86_MODE != unavailable ]]
-fi

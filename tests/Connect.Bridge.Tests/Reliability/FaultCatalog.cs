@@ -35,7 +35,7 @@ public sealed record Fault(string Name, int Status, int Attempts, int Requests, 
 
 /// <summary>
 /// The fault matrix of docs/RELIABILITY.md section 1, in one list: <c>FaultMatrixTests</c> runs it through the .NET
-/// API, and tests/faultserver serves the same rows (with the same expected texts, timeouts and retry delays) to the
+/// API, and the integration suites' fault server (tests/Connect.Bridge.IntegrationTests/Infrastructure/FaultServer.cs) serves the same rows (with the same expected texts, timeouts and retry delays) to the
 /// runner core (native, COM, the add-in).
 /// </summary>
 public static class FaultCatalog

@@ -55,7 +55,7 @@ public sealed class FaultMatrixReport : IDisposable
 public class FaultMatrixTests(FaultMatrixReport report) : IClassFixture<FaultMatrixReport>
 {
 
-    /// <summary>The matrix (shared with tests/faultserver, which serves it to the native and COM runners).</summary>
+    /// <summary>The matrix (shared with the integration suites' FaultServer, which serves it to the runner core of every other surface).</summary>
     public static Fault[] Faults => FaultCatalog.Faults;
 
     public static TheoryData<string> Names => new(Faults.Select(f => f.Name));
