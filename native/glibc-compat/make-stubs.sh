@@ -13,7 +13,7 @@
 #
 #   make-stubs.sh OUT-DIR    writes libc.so (a linker script), libc.so.6, libm.so, libpthread.so, libdl.so, librt.so
 #                            into OUT-DIR; link with -L OUT-DIR before the system directories.
-# tests/addin/run.sh checks the result (objdump -T: nothing above GLIBC_2.28).
+# ./build.sh test addin checks the result (objdump -T: nothing above GLIBC_2.28).
 set -euo pipefail
 out="$1"
 mkdir -p "$out"

@@ -1,6 +1,6 @@
 /*
  * Real-COM client for Connect.Bridge.Sender, built with x86_64-w64-mingw32-gcc and run under Wine by
- * tests/com/run.sh. It does what 1C:Enterprise does: CLSIDFromProgID, CoCreateInstance, then
+ * ./build.sh test com. It does what 1C:Enterprise does: CLSIDFromProgID, CoCreateInstance, then
  * GetIDsOfNames + IDispatch::Invoke by member name with VT_BSTR / VT_I4 / VT_R8 / VT_BOOL / VT_EMPTY
  * arguments.
  *

@@ -1,6 +1,6 @@
 /*
  * Helpers shared by the real-COM clients (client.c, corpus_client.c, fault_client.c), built with
- * x86_64-w64-mingw32-gcc by tests/com/run.sh. Header-only: every function is static inline, so a client that does
+ * x86_64-w64-mingw32-gcc by ./build.sh test com. Header-only: every function is static inline, so a client that does
  * not use one gets no warning. Covers IDispatch by member name (GetIDsOfNames + Invoke), property put and the
  * LastStatusCode / LastErrorText reads, VARIANT makers, UTF-8 <-> UTF-16, environment and file reading, and a plain
  * HTTP GET to a loopback port over Winsock (the caller runs WSAStartup).

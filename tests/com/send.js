@@ -1,4 +1,4 @@
-// JScript client for Connect.Bridge.Sender, run by tests/com/run.sh through `wine cscript`.
+// JScript client for Connect.Bridge.Sender, run by ./build.sh test com through `wine cscript`.
 // Usage: cscript //nologo send.js BASE_URL LINE USER   (credentials from the CB_LOGIN / CB_PASSWORD environment variables)
 // Prints "PASS ..." / "FAIL ..." lines (ASCII only: Wine's console may not carry Cyrillic), then "N passed, N failed".
 // Cyrillic is written as \u escapes: Wine reads script files in the ANSI code page.

@@ -1,7 +1,7 @@
 /*
  * The PASS/FAIL line of the C and C++ test programs (tests/native/harness.c, tests/winaot/delphi_client.c,
  * tests/addin/host.cpp): one line per check, and "N passed, N failed" at the end (check_summary), which the suites
- * count (tests/lib.sh run_counted). Header-only.
+ * count (Runner.CountedAsync in tests/Connect.Bridge.IntegrationTests). Header-only.
  */
 #ifndef CONNECT_BRIDGE_CHECK_H
 #define CONNECT_BRIDGE_CHECK_H

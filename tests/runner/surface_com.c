@@ -1,7 +1,7 @@
 /*
  * The COM surface of the runner core (runner.h): Connect.Bridge.Sender as 1C:Enterprise calls it - CLSIDFromProgID,
  * CoCreateInstance, GetIDsOfNames + IDispatch::Invoke by member name, on an STA thread. Built with mingw for both
- * bitnesses by tests/com/run.sh and run under Wine.
+ * bitnesses by ./build.sh test com and run under Wine.
  * An option step puts the string property of its id (rn_com_property), a keyboard step KeyboardJson / KeyboardRows,
  * all as VT_BSTR holding exactly the step's UTF-16 units; the fault matrix's timeout and retry delay go to
  * TimeoutSeconds and RetryDelaySeconds (VT_I4 when whole, else VT_R8) and its retries to MaxRetries (VT_I4), as

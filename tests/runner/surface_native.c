@@ -1,6 +1,6 @@
 /*
  * The native surface of the runner core (runner.h): connect_bridge.h's functions called directly. Built against
- * libconnect_bridge.so by tests/native/run.sh and against the Windows connect_bridge.dll by tests/winaot/run.sh.
+ * libconnect_bridge.so by ./build.sh test native and against the Windows connect_bridge.dll by ./build.sh test winaot.
  * A step whose values are UTF-16 calls the _w twin. The error text is read both ways: cb_last_error must return
  * its size + 1 and give the UTF-8 of what cb_last_error_w gives (which must return its length + 1); the core then
  * compares that text with the expected one. The corpus's one-call cases also run through cb_send / cb_send_w.

@@ -1,7 +1,7 @@
 /*
 ** soak.c -- soak of the native library: T threads x N sends through libconnect_bridge.so against the emulator,
 ** each thread with its own sender (cb_sender_create / cb_send_message), a unique text per message
-** ("soak <run> tNN sNNNNNNN"). The native twin of tests/soak/Program.cs; started by tests/soak/native.sh.
+** ("soak <run> tNN sNNNNNNN"). The native twin of tests/soak/Program.cs; started by ./build.sh soak.
 **
 ** Passes when every send returned 200, the emulator counted exactly T x N requests and accepted calls, and its
 ** records (GET /emulator/messages) hold every (thread, seq) exactly once and nothing else. Reports VmRSS of this

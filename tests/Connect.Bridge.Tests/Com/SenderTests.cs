@@ -8,7 +8,7 @@ namespace Connect.Bridge.Tests.Com;
 /// <summary>
 /// The COM adapter <see cref="Sender"/> over a substituted <see cref="ILineClient"/>: what reaches the core, what
 /// comes back, ThrowOnError, wrong VARIANT types, and the keyboard properties. The real COM path (comhost,
-/// regsvr32, IDispatch by name) is proven under Wine by tests/com/run.sh.
+/// regsvr32, IDispatch by name) is proven under Wine by ./build.sh test com.
 /// </summary>
 public sealed class SenderTests
 {

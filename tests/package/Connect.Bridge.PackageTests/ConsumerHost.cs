@@ -10,11 +10,11 @@ internal static class ConsumerHost
 {
     public const string SectionName = "ConnectBridge";
 
-    /// <summary>The emulator's base URL, from the environment tests/package/run.sh sets (it started the emulator).</summary>
+    /// <summary>The emulator's base URL, from the environment ./build.sh test package sets (it started the emulator).</summary>
     public static string EmulatorUrl =>
         Environment.GetEnvironmentVariable("CONNECT_BRIDGE_EMULATOR_URL") is { Length: > 0 } url
             ? url
-            : throw new InvalidOperationException("CONNECT_BRIDGE_EMULATOR_URL is not set: run these tests through tests/package/run.sh");
+            : throw new InvalidOperationException("CONNECT_BRIDGE_EMULATOR_URL is not set: run these tests through ./build.sh test package");
 
     public static IHost Build(IDictionary<string, string?>? overrides = null, ILoggerProvider? logs = null)
     {

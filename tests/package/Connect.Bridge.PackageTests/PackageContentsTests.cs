@@ -9,14 +9,14 @@ namespace Connect.Bridge.PackageTests;
 /// <summary>
 /// What the packed Connect.Bridge.nupkg holds: the core only. The hosting layer (src/Connect.Bridge.Hosting: the
 /// adapters' sender, settings table, host values, log file) is not packed; its type names are read from the
-/// assembly built from source (tests/package/run.sh passes its path), so a type moved back into the core fails here.
+/// assembly built from source (./build.sh test package passes its path), so a type moved back into the core fails here.
 /// </summary>
 public sealed class PackageContentsTests
 {
     private static string Required(string name) =>
         Environment.GetEnvironmentVariable(name) is { Length: > 0 } value
             ? value
-            : throw new InvalidOperationException($"{name} is not set: run these tests through tests/package/run.sh");
+            : throw new InvalidOperationException($"{name} is not set: run these tests through ./build.sh test package");
 
     private static string CorePackage() => Package("Connect.Bridge");
 
