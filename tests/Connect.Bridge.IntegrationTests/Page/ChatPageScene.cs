@@ -1,8 +1,7 @@
 using System.Net.Http.Headers;
-using System.Text;
 using Connect.Bridge.Emulator;
 
-namespace Connect.Bridge.PageTests;
+namespace Connect.Bridge.IntegrationTests.Page;
 
 /// <summary>An emulator with a unique password, a .NET API client for it and a raw HTTP client for requests the API refuses to build.</summary>
 public sealed class ChatPageScene : IAsyncDisposable

@@ -1,11 +1,9 @@
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Connect.Bridge.Emulator;
-using Connect.Bridge.Tests.Infrastructure;
 using PuppeteerSharp;
 
-namespace Connect.Bridge.PageTests;
+namespace Connect.Bridge.IntegrationTests.Page;
 
 /// <summary>The emulator's chat page (issue 13) in a real headless Chromium: what a programmer sees after real sends.</summary>
 public sealed class ChatPageTests : IClassFixture<BrowserFixture>, IAsyncLifetime
@@ -29,6 +27,7 @@ public sealed class ChatPageTests : IClassFixture<BrowserFixture>, IAsyncLifetim
 
     public async ValueTask InitializeAsync()
     {
+        browser.SkipUnlessLaunched();
         scene = await ChatPageScene.StartAsync();
         page = await browser.OpenPageAsync();
     }
@@ -36,8 +35,8 @@ public sealed class ChatPageTests : IClassFixture<BrowserFixture>, IAsyncLifetim
     public async ValueTask DisposeAsync()
     {
         // Close the page before the emulator goes, so the next test starts from a quiet browser.
-        await page.Page.CloseAsync();
-        await scene.DisposeAsync();
+        if (page is not null) await page.Page.CloseAsync();
+        if (scene is not null) await scene.DisposeAsync();
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using PuppeteerSharp;
 
-namespace Connect.Bridge.PageTests;
+namespace Connect.Bridge.IntegrationTests.Page;
 
 /// <summary>
 /// One headless Chromium (Debian's, never a downloaded one) for all page tests, launched by PuppeteerSharp with a fresh
@@ -11,12 +11,13 @@ public sealed class BrowserFixture : IAsyncLifetime
 {
     private IBrowser? browser;
 
+    /// <summary>Why the page tests are skipped here (no Chromium, and no way to install it); null when the browser runs.</summary>
+    public string? SkipReason { get; private set; }
+
     public async ValueTask InitializeAsync()
     {
-        // tests/page/run.sh installs Chromium or skips with a reason before these run; here a missing browser is a failure.
-        string executable = FindExecutable()
-            ?? throw new InvalidOperationException(
-                "Chromium not found (CHROMIUM_PATH or /usr/bin/chromium). Run tests/page/run.sh, which installs Debian's chromium package.");
+        string? executable = await FindOrInstallAsync();
+        if (executable is null) return;
         browser = await Puppeteer.LaunchAsync(new LaunchOptions
         {
             ExecutablePath = executable,
@@ -52,13 +53,51 @@ public sealed class BrowserFixture : IAsyncLifetime
         if (browser is not null) await browser.DisposeAsync();
     }
 
-    /// <summary>The browser binary: CHROMIUM_PATH, else /usr/bin/chromium; null when neither exists.</summary>
+    /// <summary>Skips the calling test when the browser could not be had here (<see cref="SkipReason"/>).</summary>
+    public void SkipUnlessLaunched()
+    {
+        if (SkipReason is not null) Assert.Skip(SkipReason);
+    }
+
+    /// <summary>
+    /// Debian's chromium, installed (apt-get, as root) when missing. Missing and not installable: a failure in CI (CI set)
+    /// or as root, else null with <see cref="SkipReason"/> (the page tests skip with it).
+    /// </summary>
+    private async Task<string?> FindOrInstallAsync()
+    {
+        string? executable = FindExecutable();
+        string installFailure = "";
+        if (executable is null && Repo.IsRoot && Apt.OnPath("apt-get"))
+        {
+            string logs = Path.Combine(Repo.Artifacts, "integration", "page", "logs");
+            Directory.CreateDirectory(logs);
+            try
+            {
+                await Apt.NeedAsync(new Runner("page", logs), "chromium:chromium");
+            }
+            catch (InvalidOperationException e)
+            {
+                installFailure = " (" + e.Message + ")";
+            }
+            executable = FindExecutable();
+        }
+        if (executable is not null) return executable;
+        if (Repo.InCi || Repo.IsRoot)
+            throw new InvalidOperationException($"chromium is not installed and could not be installed: the page tests cannot run{installFailure}");
+        SkipReason = "page tests: chromium is not installed and installing it needs root (apt-get install chromium)";
+        return null;
+    }
+
+    /// <summary>The browser binary: CHROMIUM_PATH, else /usr/bin/chromium, each when executable; null when neither is.</summary>
     private static string? FindExecutable()
     {
         var fromEnvironment = Environment.GetEnvironmentVariable("CHROMIUM_PATH");
-        if (!string.IsNullOrEmpty(fromEnvironment) && File.Exists(fromEnvironment)) return fromEnvironment;
-        return File.Exists("/usr/bin/chromium") ? "/usr/bin/chromium" : null;
+        if (!string.IsNullOrEmpty(fromEnvironment) && IsExecutable(fromEnvironment)) return fromEnvironment;
+        return IsExecutable("/usr/bin/chromium") ? "/usr/bin/chromium" : null;
     }
+
+    private static bool IsExecutable(string path) =>
+        File.Exists(path) && !OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
 }
 
 /// <summary>A Puppeteer page and what it reported: uncaught script errors, dialogs, every URL it requested.</summary>
