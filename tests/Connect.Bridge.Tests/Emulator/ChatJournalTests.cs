@@ -7,7 +7,7 @@ namespace Connect.Bridge.Tests.Emulator;
 
 /// <summary>
 /// The emulator's side of the chat page over real HTTP: the embedded page, the journal it draws, the event stream and
-/// the simulated press. The page itself is tested in a browser (tests/Connect.Bridge.PageTests).
+/// the simulated press. The page itself is tested in a browser (tests/Connect.Bridge.IntegrationTests/Page).
 /// </summary>
 public sealed class ChatJournalTests : IAsyncLifetime
 {
