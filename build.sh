@@ -46,8 +46,14 @@ dotnet_tests() { # the xunit suite; its assembly fixture SecretsScan fails the r
 }
 
 integration() { # one suite of tests/Connect.Bridge.IntegrationTests, by its class (the project is built once before)
+  local log=artifacts/integration/dotnet-test.log status
+  mkdir -p artifacts/integration
   dotnet test tests/Connect.Bridge.IntegrationTests -c Release --no-build -nologo --filter "FullyQualifiedName~$1" \
-    --logger "console;verbosity=normal"
+    --logger "console;verbosity=normal" 2>&1 | tee "$log"
+  status=${PIPESTATUS[0]}
+  # dotnet test exits 0 when a filter matches nothing: a suite that ran no test has not passed.
+  grep -qE 'Total tests: *[1-9]' "$log" || { echo "no test matched $1"; return 1; }
+  return "$status"
 }
 
 build_com() { # the COM server for both bitnesses: a 32-bit 1C client loads win-x86, a 64-bit one win-x64
@@ -118,7 +124,7 @@ case "$cmd" in
       "dist:release bundles installed as a user would:Suites.DistSuite." \
       "addin:1C add-in, C++ host under ASan:Suites.AddinSuite." \
       "page:chat page in headless Chromium:IntegrationTests.Page." \
-      "soak:soak, shortened (CB_SOAK=full: 8 x 10 000):Suites.SoakSuite."; do
+      "soak:soak, shortened (CB_SOAK=full for 8 x 10 000):Suites.SoakSuite."; do
       IFS=: read -r name title filter <<<"$suite"
       want "$name" && run_suite "$title ($name)" integration "$filter"
     done
