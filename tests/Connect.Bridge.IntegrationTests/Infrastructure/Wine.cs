@@ -133,6 +133,9 @@ public sealed class WinePrefix : IAsyncDisposable
         var env = new Dictionary<string, string?>(Machine.Environment)
         {
             ["WINEPREFIX"] = Dir, ["WINEDEBUG"] = "-all", ["DOTNET_EnableWriteXorExecute"] = "0",
+            // dotnet test sets DOTNET_ROOT_X64=/usr/share/dotnet for its children; Wine passes it on, and a Windows host
+            // (comhost, apphost) then looks for the runtime there instead of in the prefix: regsvr32 fails with 5.
+            ["DOTNET_ROOT"] = null, ["DOTNET_ROOT_X64"] = null, ["DOTNET_ROOT_X86"] = null, ["DOTNET_ROOT(x86)"] = null,
         };
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>()) env[k] = v;
         return env;
