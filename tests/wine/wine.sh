@@ -95,7 +95,7 @@ if [[ ${BASH_SOURCE[0]} == "$0" ]]; then # run as a command
             env | grep -E '^(LD_PRELOAD|DOTNET_[A-Za-z]+)=' ;;
         packs) wine_packs "$2" && echo "$WIN_PACKS" ;;
         boot) WINEPREFIX=$2 wine_boot && WINEPREFIX=$2 wine_kill ;;
-        runtime) WINEPREFIX=$2 && wine_packs "$4" && wine_layout_runtime "$3" "${5:-}" ;;
+        runtime) export WINEPREFIX=$2 && wine_packs "$4" && wine_layout_runtime "$3" "${5:-}" ;;
         *) sed -n '2,/^WINE64=/p' "$0" | sed '$d'; exit 2 ;;
     esac
 fi
