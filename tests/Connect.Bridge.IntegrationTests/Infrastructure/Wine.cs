@@ -114,6 +114,7 @@ public sealed class WinePrefix : IAsyncDisposable
     public static async Task<WinePrefix> BootAsync(Suite suite, WineMachine machine, string dir, bool fresh = false)
     {
         var prefix = suite.Own(new WinePrefix(suite, machine, dir));
+        Directory.CreateDirectory(Path.GetDirectoryName(dir)!); // wineboot cannot make the parent
         var env = new Dictionary<string, string?>(machine.Environment) { ["CB_WINE_TEMPLATE"] = fresh ? "" : Template };
         var r = await suite.Run.RunAsync("wineboot", "bash", [WineMachine.Script, "boot", dir], TimeSpan.FromMinutes(12), env);
         if (!r.Ok) throw new InvalidOperationException($"64-bit Wine prefix ready (wine64 wineboot -i): {r.Describe()}\n{r.Tail()}");
@@ -185,8 +186,12 @@ public sealed class WinePrefix : IAsyncDisposable
         await suite.Run.RunAsync("wineserver -k", "bash", ["-c", "/usr/lib/wine/wineserver64 -k || /usr/lib/wine/wineserver -k"], TimeSpan.FromSeconds(30),
             Environment());
 
+    /// <summary>The wineserver stopped; the prefix (1.3 GB) removed unless it is the template or KEEP_WORKDIR=1.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (Directory.Exists(Dir)) await KillAsync();
+        if (!Directory.Exists(Dir)) return;
+        await KillAsync();
+        if (Dir != Template && System.Environment.GetEnvironmentVariable("KEEP_WORKDIR") != "1")
+            Directory.Delete(Dir, recursive: true); // deletes the dosdevices links, never what they point to
     }
 }
