@@ -116,16 +116,16 @@ case "$cmd" in
     run_suite "integration suites built (tests/Connect.Bridge.IntegrationTests)" \
       dotnet build tests/Connect.Bridge.IntegrationTests -c Release -nologo -v quiet -clp:NoSummary
     # The Wine suites copy the one prefix the wine suite boots (artifacts/wine/prefix, removed at the end).
-    for suite in "package:NuGet packages: consumer test from a local feed:Suites.PackageSuite." \
-      "native:native C + Free Pascal harnesses, corpus and fault matrix through libconnect_bridge.so:Suites.NativeSuite." \
-      "wine:Wine and 32-bit x86: detection, emulation where needed, one prefix:Suites.WineSetupSuite." \
-      "com:COM under Wine, x64 and x86:Suites.ComSuite." \
-      "winaot:Windows connect_bridge.dll (NativeAOT, built here) under Wine without .NET, x64 and x86:Suites.WinAotSuite." \
-      "dist:release bundles installed as a user would:Suites.DistSuite." \
-      "addin:1C add-in, C++ host under ASan:Suites.AddinSuite." \
-      "page:chat page in headless Chromium:IntegrationTests.Page." \
-      "soak:soak, shortened (CB_SOAK=full for 8 x 10 000):Suites.SoakSuite."; do
-      IFS=: read -r name title filter <<<"$suite"
+    for suite in "package|NuGet packages: consumer test from a local feed|Suites.PackageSuite." \
+      "native|native C + Free Pascal harnesses, corpus and fault matrix through libconnect_bridge.so|Suites.NativeSuite." \
+      "wine|Wine and 32-bit x86: detection, emulation where needed, one prefix|Suites.WineSetupSuite." \
+      "com|COM under Wine, x64 and x86|Suites.ComSuite." \
+      "winaot|Windows connect_bridge.dll (NativeAOT, built here) under Wine without .NET, x64 and x86|Suites.WinAotSuite." \
+      "dist|release bundles installed as a user would|Suites.DistSuite." \
+      "addin|1C add-in, C++ host under ASan|Suites.AddinSuite." \
+      "page|chat page in headless Chromium|IntegrationTests.Page." \
+      "soak|soak, shortened (CB_SOAK=full for 8 x 10 000)|Suites.SoakSuite."; do
+      IFS='|' read -r name title filter <<<"$suite"
       want "$name" && run_suite "$title ($name)" integration "$filter"
     done
     rm -rf artifacts/wine/prefix
